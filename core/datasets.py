@@ -1,0 +1,260 @@
+"""Data: 2-D toy sets with one signature, and the digits (8x8 bundled, MNIST 28x28 when found).
+
+Every 2-D generator is ``generate(n_samples, noise, random_state) -> (X, y)`` with X of shape
+(n_samples, 2) and y in {0, 1}, so one registry, ``DATASETS``, drives a page's dropdown.
+``noise`` is on a 0-1 scale for every set.
+"""
+import gzip
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .errors import DataUnavailable
+
+MNIST_ENV = "NEURAL_PLAYGROUND_MNIST"
+
+
+def _rng(random_state):
+    return np.random.default_rng(random_state)
+
+
+def _two_blobs(n_samples, centre, spread, rng, max_radius=None):
+    n1 = n_samples // 2
+    y = np.r_[np.zeros(n_samples - n1, int), np.ones(n1, int)]
+    offsets = rng.normal(0.0, spread, (n_samples, 2))
+    if max_radius is not None:
+        r = np.linalg.norm(offsets, axis=1, keepdims=True)
+        offsets *= np.minimum(1.0, max_radius / np.maximum(r, 1e-12))
+    X = np.where(y[:, None] == 1, centre, -np.asarray(centre)) + offsets
+    return X, y
+
+
+def separable_blobs(n_samples=200, noise=0.2, random_state=None):
+    """Two Gaussian clouds at (-2, -2) and (2, 2), each clipped to a disc of radius 2.5, so the
+    line x1 + x2 = 0 (2.83 from each centre) always separates them: the MLE does not exist."""
+    return _two_blobs(n_samples, (2.0, 2.0), 0.5 + 1.0 * noise, _rng(random_state), max_radius=2.5)
+
+
+def overlapping_blobs(n_samples=200, noise=0.3, random_state=None):
+    """Two Gaussian clouds at (-1, -1) and (1, 1) that overlap: a finite MLE exists."""
+    return _two_blobs(n_samples, (1.0, 1.0), 0.8 + 1.2 * noise, _rng(random_state))
+
+
+def xor(n_samples=200, noise=0.1, random_state=None):
+    """Points in [-1, 1]^2 labelled 1 where x1 x2 > 0 (the same sign), then jittered by noise."""
+    rng = _rng(random_state)
+    X = rng.uniform(-1.0, 1.0, (n_samples, 2))
+    X += np.sign(X) * 0.05  # a small gap at the axes keeps the noise-free labels clean
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    return X + rng.normal(0.0, 0.5 * noise, X.shape), y
+
+
+def circles(n_samples=200, noise=0.1, random_state=None):
+    """A disc of class 1 inside a ring of class 0."""
+    rng = _rng(random_state)
+    n1 = n_samples // 2
+    y = np.r_[np.zeros(n_samples - n1, int), np.ones(n1, int)]
+    radius = np.where(y == 1, rng.uniform(0.0, 0.5, n_samples), rng.uniform(0.7, 1.0, n_samples))
+    angle = rng.uniform(0.0, 2 * np.pi, n_samples)
+    X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    return X + rng.normal(0.0, 0.3 * noise, X.shape), y
+
+
+def moons(n_samples=200, noise=0.1, random_state=None):
+    """Two interleaving half circles."""
+    rng = _rng(random_state)
+    n1 = n_samples // 2
+    y = np.r_[np.zeros(n_samples - n1, int), np.ones(n1, int)]
+    t = rng.uniform(0.0, np.pi, n_samples)
+    X = np.where(y[:, None] == 0,
+                 np.column_stack([np.cos(t), np.sin(t)]),
+                 np.column_stack([1.0 - np.cos(t), 0.5 - np.sin(t)]))
+    return X + rng.normal(0.0, 0.3 * noise, X.shape), y
+
+
+def spiral(n_samples=200, noise=0.1, random_state=None):
+    """Two interleaved spirals, one and a half turns each."""
+    rng = _rng(random_state)
+    n1 = n_samples // 2
+    y = np.r_[np.zeros(n_samples - n1, int), np.ones(n1, int)]
+    r = rng.uniform(0.05, 1.0, n_samples)
+    angle = 3.0 * np.pi * r + np.pi * y
+    X = np.column_stack([r * np.cos(angle), r * np.sin(angle)])
+    return X + rng.normal(0.0, 0.15 * noise, X.shape), y
+
+
+@dataclass(frozen=True)
+class Dataset2D:
+    key: str
+    title: str
+    generate: Callable
+    noise: float
+    description: str
+
+
+DATASETS = {d.key: d for d in [
+    Dataset2D("separable", "Linearly separable blobs", separable_blobs, 0.2,
+              "Two clouds a straight line can split: watch theta grow without bound."),
+    Dataset2D("overlapping", "Overlapping blobs", overlapping_blobs, 0.3,
+              "Two clouds that overlap: logistic regression finds a finite best line."),
+    Dataset2D("xor", "XOR", xor, 0.1,
+              "Class 1 where x1 and x2 have the same sign: no line can split it."),
+    Dataset2D("circles", "Circles", circles, 0.1, "A disc inside a ring."),
+    Dataset2D("moons", "Moons", moons, 0.1, "Two interleaving half moons."),
+    Dataset2D("spiral", "Spiral", spiral, 0.1, "Two interleaved spirals: the hardest one."),
+]}
+
+
+def make_dataset(key, n_samples=200, noise=None, random_state=None):
+    """``DATASETS[key].generate`` with a clear error for an unknown key or bad sizes."""
+    if key not in DATASETS:
+        raise ValueError(f"Unknown dataset {key!r}; choose one of {sorted(DATASETS)}.")
+    if not isinstance(n_samples, (int, np.integer)) or n_samples < 4:
+        raise ValueError(f"n_samples must be an integer of at least 4, got {n_samples!r}.")
+    d = DATASETS[key]
+    noise = d.noise if noise is None else noise
+    if not 0 <= noise <= 1:
+        raise ValueError(f"noise must be between 0 and 1, got {noise!r}.")
+    return d.generate(int(n_samples), float(noise), random_state)
+
+
+def split(X, y, test_size=0.3, random_state=None):
+    """A stratified train/test split: (X_train, X_test, y_train, y_test).
+
+    Every class keeps examples on both sides when it has at least two.
+    """
+    from sklearn.model_selection import train_test_split
+    X, y = np.asarray(X), np.asarray(y)
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must be between 0 and 1, got {test_size!r}.")
+    _, counts = np.unique(y, return_counts=True)
+    stratify = y if counts.min() >= 2 else None
+    return train_test_split(X, y, test_size=test_size, random_state=random_state,
+                            stratify=stratify)
+
+
+# ---- digits -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Digits:
+    """Digit images and labels.
+
+    ``images`` (n, h, w) hold the data set's own grey levels, 0..``levels`` (16 for the 8x8
+    digits, 255 for MNIST); ``X`` is the model's input, images.reshape(n, -1) / levels, float32.
+    ``test_images``/``y_test`` is the data set's own test split where it has one, else None.
+    """
+    images: np.ndarray
+    y: np.ndarray
+    levels: int
+    name: str
+    source: str
+    test_images: np.ndarray | None = None
+    y_test: np.ndarray | None = None
+
+    @property
+    def shape(self):
+        return self.images.shape[1:]
+
+    def features(self, images):
+        return (np.asarray(images, np.float32).reshape(len(images), -1) / self.levels)
+
+    @property
+    def X(self):
+        return self.features(self.images)
+
+    @property
+    def X_test(self):
+        return None if self.test_images is None else self.features(self.test_images)
+
+
+def load_digits8():
+    """scikit-learn's bundled 8x8 digits (1797 images, grey levels 0-16), no network needed."""
+    from sklearn.datasets import load_digits
+    d = load_digits()
+    return Digits(d.images.astype(np.uint8), d.target.astype(np.int64), 16, "8x8 digits",
+                  "scikit-learn's bundled copy of the UCI optical handwritten digits "
+                  "(1797 images, 8x8, 0-16)")
+
+
+def _read_idx(path):
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    zero, dtype_code, ndim = struct.unpack(">HBB", data[:4])
+    if zero != 0 or dtype_code != 0x08:
+        raise ValueError(f"{path} is not an unsigned-byte IDX file.")
+    shape = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+    arr = np.frombuffer(data, np.uint8, offset=4 + 4 * ndim)
+    if arr.size != int(np.prod(shape)):
+        raise ValueError(f"{path} is truncated: expected {int(np.prod(shape))} values, got {arr.size}.")
+    return arr.reshape(shape)
+
+
+_IDX = {"x_train": "train-images-idx3-ubyte", "y_train": "train-labels-idx1-ubyte",
+        "x_test": "t10k-images-idx3-ubyte", "y_test": "t10k-labels-idx1-ubyte"}
+
+
+def _find_local_mnist(folder):
+    folder = Path(folder)
+    npz = folder / "mnist.npz"
+    if npz.is_file():
+        with np.load(npz, allow_pickle=False) as f:
+            return {k: f[k] for k in _IDX}, str(npz)
+    found = {}
+    for key, stem in _IDX.items():
+        for name in (stem, stem + ".gz", stem.replace("-idx", ".idx")):
+            if (folder / name).is_file():
+                found[key] = _read_idx(folder / name)
+                break
+    if len(found) == 4:
+        return found, f"IDX files in {folder}"
+    return None, None
+
+
+def _mnist_digits(arrays, source):
+    xtr = np.asarray(arrays["x_train"], np.uint8).reshape(-1, 28, 28)
+    xte = np.asarray(arrays["x_test"], np.uint8).reshape(-1, 28, 28)
+    return Digits(xtr, np.asarray(arrays["y_train"]).astype(np.int64), 255, "MNIST 28x28",
+                  source, xte, np.asarray(arrays["y_test"]).astype(np.int64))
+
+
+def mnist_help():
+    return (f"To use MNIST offline, put mnist.npz (arrays x_train, y_train, x_test, y_test) or the "
+            f"four IDX files (train-images-idx3-ubyte, ...) in a folder and set the environment "
+            f"variable {MNIST_ENV} to that folder. Online, it is downloaded once from OpenML "
+            f"(about 15 MB) and cached.")
+
+
+def load_mnist(folder=None, data_home=None, download=True):
+    """MNIST 28x28 (60000 train + 10000 test, grey levels 0-255).
+
+    Looked for, in order: ``folder``, the folder named by $NEURAL_PLAYGROUND_MNIST (an
+    ``mnist.npz`` or the four IDX files, optionally gzipped), then OpenML through
+    ``sklearn.datasets.fetch_openml`` (cached in ``data_home`` after the first download).
+
+    Raises
+    ------
+    DataUnavailable
+        When no local copy is found and the download fails; the message says how to get MNIST.
+    """
+    for candidate in (folder, os.environ.get(MNIST_ENV)):
+        if candidate:
+            arrays, source = _find_local_mnist(candidate)
+            if arrays is not None:
+                return _mnist_digits(arrays, f"local copy: {source}")
+    if not download:
+        raise DataUnavailable("No local copy of MNIST was found. " + mnist_help())
+    from sklearn.datasets import fetch_openml
+    try:
+        X, y = fetch_openml("mnist_784", version=1, as_frame=False, data_home=data_home,
+                            n_retries=1, delay=0.5, return_X_y=True)
+    except (OSError, ValueError) as err:
+        raise DataUnavailable(f"MNIST could not be downloaded ({err}). " + mnist_help()) from err
+    X = X.astype(np.uint8).reshape(-1, 28, 28)
+    y = y.astype(np.int64)
+    # OpenML keeps the canonical order: the first 60000 are the training set.
+    return _mnist_digits({"x_train": X[:60000], "y_train": y[:60000], "x_test": X[60000:],
+                          "y_test": y[60000:]}, "OpenML mnist_784 (cached by scikit-learn)")

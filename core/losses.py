@@ -1,0 +1,60 @@
+"""The log-likelihood of a Bernoulli or categorical model, and its negative (cross-entropy).
+
+The lectures *maximise* the log-likelihood LL(theta) by gradient ascent. Everything shown to the
+user as a "loss" is the negative mean log-likelihood, -LL(theta) / n, also called the
+cross-entropy. It is the same number on every page.
+
+Computed from the logits z (never from probabilities) wherever possible: log sigma(z) and
+log softmax(z) are then exact, so a confident model never produces log(0).
+"""
+import numpy as np
+
+from .activations import log_sigmoid, log_softmax
+
+# Probabilities are clipped to [EPS, 1 - EPS] before a log when only probabilities are known.
+EPS = 1e-12
+
+
+def mean_log_likelihood(Y, Z):
+    """Mean log-likelihood (1/n) LL(theta) of one-hot or 0/1 targets given logits.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n, 1) with 0/1 entries (one sigmoid output) or (n, K) one-hot (softmax).
+    Z : ndarray of the same shape, the logits theta^T x.
+
+    Returns
+    -------
+    float
+        (1/n) sum_i [ y_i log sigma(z_i) + (1 - y_i) log(1 - sigma(z_i)) ] for one output,
+        (1/n) sum_i sum_k y_ik log softmax(z_i)_k for K outputs.
+    """
+    Y = np.asarray(Y)
+    Z = np.asarray(Z)
+    n = max(len(Y), 1)
+    if Z.shape[1] == 1:
+        # log(1 - sigma(z)) = log sigma(-z)
+        ll = Y * log_sigmoid(Z) + (1.0 - Y) * log_sigmoid(-Z)
+    else:
+        ll = Y * log_softmax(Z)
+    return float(ll.sum() / n)
+
+
+def cross_entropy(Y, Z):
+    """Negative mean log-likelihood -LL(theta) / n: the loss every page shows."""
+    return -mean_log_likelihood(Y, Z)
+
+
+def cross_entropy_from_proba(Y, P):
+    """Negative mean log-likelihood from probabilities, with clipped logs.
+
+    P has the shape of Y: (n, 1) holding P(y = 1), or (n, K).
+    """
+    P = np.clip(np.asarray(P, dtype=np.float64), EPS, 1.0 - EPS)
+    Y = np.asarray(Y)
+    n = max(len(Y), 1)
+    if P.shape[1] == 1:
+        ll = Y * np.log(P) + (1.0 - Y) * np.log(1.0 - P)
+    else:
+        ll = Y * np.log(P)
+    return float(-ll.sum() / n)

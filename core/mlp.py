@@ -1,0 +1,290 @@
+"""A multilayer perceptron: logistic-regression-like units stacked in layers.
+
+Notation follows the lectures and scikit-learn's layout: samples are rows, layer l maps its input
+a_(l-1) to
+
+    z_l = a_(l-1) W_l + b_l,    h_l = g(z_l)            (W_l has shape (fan_in, fan_out))
+
+with g = sigmoid, tanh or relu for hidden layers, and y_hat = sigma(z_L) (one output, two classes)
+or softmax(z_L) (K classes) at the output.
+
+Training minimises the cross-entropy, the negative mean log-likelihood -LL(theta)/n, plus
+(l2/2) sum ||W_l||^2 (biases are not penalised). Stepping *down* this loss is the lectures'
+gradient *ascent* on LL: theta += eta dLL/dtheta is theta -= eta dJ/dtheta.
+
+Backpropagation is the chain rule applied layer by layer from the output:
+
+    delta_L = (y_hat - y) / n                         (dJ/dz_L, the same for sigmoid and softmax)
+    dJ/dW_l = a_(l-1)^T delta_l + l2 W_l,   dJ/db_l = sum_i delta_l
+    delta_(l-1) = (delta_l W_l^T) * g'(z_(l-1))       (g' written with the output h, see activations)
+"""
+import numbers
+
+import numpy as np
+
+from ._estimator import GradientClassifier
+from .activations import (ACTIVATIONS_INPLACE, DERIVATIVES, sigmoid_inplace, softmax_inplace)
+from .losses import EPS
+
+
+def init_weights(layer_sizes, activation, rng, dtype=np.float64):
+    """Glorot-uniform weights and biases for ``layer_sizes = [n_in, h_1, ..., n_out]``.
+
+    The bound sqrt(6 / (fan_in + fan_out)) keeps each layer's output variance close to its input's;
+    sigmoid units use sqrt(2 / ...) as scikit-learn does, because sigma'(0) = 1/4.
+    """
+    factor = 2.0 if activation == "sigmoid" else 6.0
+    coefs, intercepts = [], []
+    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        bound = np.sqrt(factor / (fan_in + fan_out))
+        coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype))
+        intercepts.append(rng.uniform(-bound, bound, fan_out).astype(dtype))
+    return coefs, intercepts
+
+
+def forward(X, coefs, intercepts, activation, output="proba", out=None):
+    """Every layer's output for the inputs X.
+
+    Parameters
+    ----------
+    X : ndarray (n, n_features)
+    coefs, intercepts : lists of (fan_in, fan_out) and (fan_out,) arrays.
+    activation : "sigmoid", "tanh" or "relu", for the hidden layers.
+    output : "proba" applies sigma / softmax at the last layer; "logits" leaves z_L.
+    out : optional list of preallocated buffers, one per layer, with at least n rows.
+
+    Returns
+    -------
+    list of ndarrays [h_1, ..., h_(L-1), y_hat or z_L], each (n, fan_out).
+    """
+    # feedforward
+    acts = []
+    a = X
+    last = len(coefs) - 1
+    for l, (W, b) in enumerate(zip(coefs, intercepts)):
+        z = np.matmul(a, W, out=None if out is None else out[l][:len(X)])
+        z += b
+        if l < last:
+            ACTIVATIONS_INPLACE[activation](z)
+        elif output == "proba":
+            sigmoid_inplace(z) if z.shape[1] == 1 else softmax_inplace(z)
+        acts.append(z)
+        a = z
+    return acts
+
+
+def backward(X, Y, acts, coefs, activation, l2=0.0, grads=None, deltas=None):
+    """Gradients of J = -LL/n + (l2/2) sum ||W||^2 by the chain rule.
+
+    ``acts`` is ``forward(X, ...)``'s output with probabilities at the end. It is consumed: the
+    output buffer is overwritten with the output delta to save an allocation.
+
+    Returns
+    -------
+    coef_grads, intercept_grads : lists shaped like coefs and intercepts.
+    """
+    # backward pass
+    n = len(X)
+    L = len(coefs)
+    if grads is None:
+        grads = ([np.empty_like(W) for W in coefs], [np.empty(W.shape[1], W.dtype) for W in coefs])
+    coef_grads, intercept_grads = grads
+    # Output delta dJ/dz_L = (y_hat - y) / n for sigmoid + binary cross-entropy and for
+    # softmax + categorical cross-entropy alike: the derivative of the link cancels the log's.
+    delta = acts[-1]
+    delta -= Y
+    delta *= 1.0 / n
+    for l in range(L - 1, -1, -1):
+        a_prev = X if l == 0 else acts[l - 1]
+        np.matmul(a_prev.T, delta, out=coef_grads[l])
+        if l2:
+            coef_grads[l] += l2 * coefs[l]
+        np.sum(delta, axis=0, out=intercept_grads[l])
+        if l > 0:
+            # chain rule one layer down: dJ/dh = delta W^T, then times g'(z) = g'(h)
+            buf = None if deltas is None else deltas[l - 1][:n]
+            delta = np.matmul(delta, coefs[l].T, out=buf)
+            h = acts[l - 1]
+            if activation == "relu":
+                np.copyto(delta, 0, where=h <= 0)
+            else:
+                delta *= DERIVATIVES[activation](h)
+    return coef_grads, intercept_grads
+
+
+def batch_cross_entropy(Y, P):
+    """Negative mean log-likelihood of a batch from probabilities, with clipped logs."""
+    if P.shape[1] == 1:
+        # in float64: 1 - EPS rounds to 1.0 in float32 and log1p(-1) is -inf
+        p = np.clip(P.astype(np.float64), EPS, 1 - EPS)
+        ll = Y * np.log(p) + (1 - Y) * np.log1p(-p)
+        return float(-ll.sum(dtype=np.float64) / len(P))
+    p_true = np.einsum("ij,ij->i", P, Y)
+    return float(-np.log(np.clip(p_true, EPS, 1.0)).sum(dtype=np.float64) / len(P))
+
+
+class _Workspace:
+    """Preallocated activations, deltas and gradients for one set of shapes and batch size."""
+
+    def __init__(self, coefs, batch_size):
+        dt = coefs[0].dtype
+        self.shapes = [W.shape for W in coefs]
+        self.batch_size = batch_size
+        self.acts = [np.empty((batch_size, W.shape[1]), dt) for W in coefs]
+        self.deltas = [np.empty((batch_size, W.shape[1]), dt) for W in coefs[:-1]]
+        self.grads = ([np.empty_like(W) for W in coefs], [np.empty(W.shape[1], dt) for W in coefs])
+
+    def fits(self, coefs, n):
+        return self.shapes == [W.shape for W in coefs] and n <= self.batch_size \
+            and self.acts[0].dtype == coefs[0].dtype
+
+
+class MLPClassifier(GradientClassifier):
+    """A multilayer perceptron trained by minibatch SGD with hand-written backpropagation.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Units in each hidden layer.
+    activation : {"sigmoid", "tanh", "relu"}, default="relu"
+        g for the hidden units. The output is one sigmoid unit for two classes, softmax for more.
+    learning_rate : float, default=0.1
+        eta in W -= eta * dJ/dW (with momentum, in v = momentum * v - eta * dJ/dW; W += v).
+    batch_size : int or None, default=200
+        Examples per step (capped at n); None for full batch, 1 for plain SGD.
+    momentum : float in [0, 1), default=0.0
+    l2 : float, default=0.0
+        Weight decay: adds (l2 / 2) sum ||W||^2 to the loss; biases are not penalised.
+    max_iter : int, default=200
+        Passes (epochs) over the data in ``fit``.
+    tol : float, default=1e-4
+        ``fit`` stops when the loss has not improved by tol for 10 epochs.
+    random_state : int, Generator or None
+        Seeds the initial weights and the shuffling.
+    dtype : numpy float type, default=np.float64
+        np.float32 halves memory traffic and is about twice as fast.
+
+    Attributes
+    ----------
+    coefs_ : list of ndarrays (fan_in, fan_out); intercepts_ : list of (fan_out,).
+        Assigning new arrays (e.g. a fitted scikit-learn MLPClassifier's) is allowed: later calls
+        use them.
+    classes_, n_iter_, t_ (steps taken), loss_curve_ (mean batch loss of each epoch).
+    """
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", learning_rate=0.1,
+                 batch_size=200, momentum=0.0, l2=0.0, max_iter=200, tol=1e-4,
+                 random_state=None, dtype=np.float64):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.momentum = momentum
+        self.l2 = l2
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+        self.dtype = dtype
+
+    # ---- configuration -----------------------------------------------------------------
+    def _dtype(self):
+        dt = np.dtype(self.dtype)
+        if dt not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}.")
+        return dt
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = (sizes,) if isinstance(sizes, numbers.Integral) else tuple(sizes)
+        if not all(isinstance(s, numbers.Integral) and s >= 1 for s in sizes):
+            raise ValueError(f"hidden_layer_sizes must be positive integers, got {sizes!r}.")
+        return sizes
+
+    def _check_hyperparameters(self):
+        super()._check_hyperparameters()
+        self._hidden_sizes()
+        self._dtype()
+        if self.activation not in ACTIVATIONS_INPLACE:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS_INPLACE)}, "
+                             f"got {self.activation!r}.")
+        m = self.momentum
+        if not isinstance(m, numbers.Real) or not 0 <= m < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {m!r}.")
+
+    # ---- parameters ----------------------------------------------------------------------
+    def _init_params(self, n_features, n_outputs, rng):
+        sizes = [n_features, *self._hidden_sizes(), n_outputs]
+        self.coefs_, self.intercepts_ = init_weights(sizes, self.activation, rng, self._dtype())
+        self._ws = None
+        self._velocity = None
+
+    def _params(self):
+        return [*self.coefs_, *self.intercepts_]
+
+    def _weights(self):
+        """coefs_ and intercepts_ as arrays of our dtype (no copy when they already are)."""
+        dt = self._dtype()
+        coefs = [np.ascontiguousarray(W, dtype=dt) for W in self.coefs_]
+        intercepts = [np.ascontiguousarray(b, dtype=dt).reshape(-1) for b in self.intercepts_]
+        n_in = getattr(self, "n_features_in_", coefs[0].shape[0])
+        expected_out = 1 if len(self.classes_) == 2 else len(self.classes_)
+        prev = n_in
+        for l, (W, b) in enumerate(zip(coefs, intercepts)):
+            if W.ndim != 2 or W.shape[0] != prev or b.shape != (W.shape[1],):
+                raise ValueError(f"coefs_[{l}] / intercepts_[{l}] have shapes {W.shape} / {b.shape}; "
+                                 f"layer {l} expects {prev} inputs and matching biases.")
+            prev = W.shape[1]
+        if prev != expected_out:
+            raise ValueError(f"The last layer has {prev} outputs but {len(self.classes_)} classes "
+                             f"need {expected_out}.")
+        return coefs, intercepts
+
+    def _sync_params(self):
+        self.coefs_, self.intercepts_ = (list(p) for p in self._weights())
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_ws", None)  # buffers are rebuilt on demand
+        return state
+
+    # ---- training ----------------------------------------------------------------------
+    def _step(self, X, Y):
+        """One SGD step on a batch, in preallocated buffers; returns the batch loss."""
+        n = len(X)
+        ws = getattr(self, "_ws", None)
+        if ws is None or not ws.fits(self.coefs_, n):
+            ws = self._ws = _Workspace(self.coefs_, max(n, self.batch_size or n))
+        acts = forward(X, self.coefs_, self.intercepts_, self.activation, out=ws.acts)
+        loss = batch_cross_entropy(Y, acts[-1])
+        coef_grads, intercept_grads = backward(X, Y, acts, self.coefs_, self.activation, self.l2,
+                                               grads=ws.grads, deltas=ws.deltas)
+        lr, mu = self.learning_rate, self.momentum
+        velocity = getattr(self, "_velocity", None)
+        if mu and (velocity is None or [v.shape for v in velocity[0]] != ws.shapes
+                   or velocity[0][0].dtype != ws.acts[0].dtype):
+            velocity = self._velocity = ([np.zeros_like(g) for g in coef_grads],
+                                         [np.zeros_like(g) for g in intercept_grads])
+        for params, grads, vel in zip((self.coefs_, self.intercepts_),
+                                      (coef_grads, intercept_grads), velocity or (None, None)):
+            for i, (p, g) in enumerate(zip(params, grads)):
+                if mu:
+                    v = vel[i]
+                    v *= mu
+                    g *= lr
+                    v -= g
+                    p += v
+                else:
+                    g *= lr
+                    p -= g
+        return loss
+
+    # ---- prediction ----------------------------------------------------------------------
+    def _logits(self, X):
+        coefs, intercepts = self._weights()
+        return forward(X, coefs, intercepts, self.activation, output="logits")[-1]
+
+    def hidden_activations(self, X):
+        """Each hidden layer's output h_l for X: a list of (n, units) arrays."""
+        X = self._validate_X(X, reset=False)
+        coefs, intercepts = self._weights()
+        return forward(X, coefs, intercepts, self.activation)[:-1]
