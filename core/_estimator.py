@@ -227,8 +227,17 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
 
 
 def proba_from_logits(Z):
-    """(n, 1) logits -> [1 - sigma, sigma]; (n, K) -> softmax. Always finite, rows sum to 1."""
+    """(n, 1) logits -> [1 - sigma, sigma]; (n, K) -> softmax. Always finite, rows sum to 1.
+
+    Infinite logits are certain answers and give probabilities 0 and 1; NaN logits (weights that
+    overflowed) raise a ValueError rather than return NaN probabilities.
+    """
     Z = np.asarray(Z, dtype=np.float64)
+    if np.isnan(Z).any():
+        raise ValueError("The model's outputs are not numbers (its weights overflowed, usually "
+                         "after a too-large learning rate): reset it and train with a smaller one.")
+    big = np.finfo(np.float64).max / 4  # so that z - max(z) cannot overflow
+    Z = np.clip(Z, -big, big)
     if Z.shape[1] == 1:
         p = sigmoid(Z[:, 0])
         return np.column_stack([1.0 - p, p])

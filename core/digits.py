@@ -4,7 +4,9 @@ MNIST (LeCun et al.): the digit's bounding box is scaled to fit 20x20 (keeping i
 ratio, anti-aliased), then placed in a 28x28 field so that its centre of mass is at the centre.
 
 8x8 digits (UCI, bundled with scikit-learn): the digit is size-normalised into a 32x32 bitmap,
-which is cut into 4x4 blocks; each input pixel counts the "on" pixels in its block, 0-16.
+which is cut into 4x4 blocks; each input pixel counts the "on" pixels in its block, 0-16. Their
+pens were thick: in every class the ink covers 26-35 % of the bitmap (median 30 %), so a thin
+stroke from the pad is thickened until it covers as much.
 
 Both return the intermediate images, so a page can show each step.
 """
@@ -97,10 +99,26 @@ def _to_mnist(crop):
     return ("scaled to 20x20, centred by mass in 28x28", centred), image, 255
 
 
+# share of "on" pixels in the 32x32 bitmaps of the bundled digits (median over all 1797)
+DIGITS8_INK = 0.30
+
+
+def _dilate(bitmap):
+    """Binary dilation by a 3x3 square: every pixel next to ink becomes ink."""
+    p = np.pad(bitmap, 1)
+    h, w = bitmap.shape
+    return np.logical_or.reduce([p[i:i + h, j:j + w] for i in range(3) for j in range(3)])
+
+
 def _to_digits8(crop):
     patch = fit_into(crop, 32)
     h, w = patch.shape
     bitmap = _paste((32, 32), patch, (32 - h) // 2, (32 - w) // 2) > 0.3
+    for _ in range(4):  # thicken thin pad strokes to the data set's pen width
+        thicker = _dilate(bitmap)
+        if bitmap.mean() >= DIGITS8_INK or abs(thicker.mean() - DIGITS8_INK) > abs(bitmap.mean() - DIGITS8_INK):
+            break
+        bitmap = thicker
     counts = bitmap.reshape(8, 4, 8, 4).sum(axis=(1, 3))
     return ("normalised into a 32x32 bitmap", bitmap.astype(float)), counts.astype(np.uint8), 16
 

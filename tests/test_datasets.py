@@ -1,0 +1,128 @@
+"""2-D generators, the split, digits, and MNIST from a local copy or not at all."""
+import gzip
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+
+import core.datasets as datasets
+from core import (DATASETS, DataUnavailable, load_digits8, load_mnist, make_dataset, make_grid,
+                  probability_surface, split, LogisticRegression)
+
+SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.mark.parametrize("key", sorted(DATASETS))
+def test_generators_share_one_signature(key):
+    X, y = DATASETS[key].generate(n_samples=101, noise=0.3, random_state=5)
+    assert X.shape == (101, 2) and y.shape == (101,)
+    assert set(np.unique(y)) == {0, 1} and np.all(np.isfinite(X))
+    X2, y2 = DATASETS[key].generate(101, 0.3, 5)
+    np.testing.assert_array_equal(X, X2)
+    X3, _ = DATASETS[key].generate(101, 0.3, 6)
+    assert not np.array_equal(X, X3)
+
+
+def test_separable_blobs_are_separable_for_every_seed_and_noise():
+    for seed in range(10):
+        X, y = make_dataset("separable", 300, noise=1.0, random_state=seed)
+        assert np.all((X.sum(axis=1) > 0) == (y == 1))  # the line x1 + x2 = 0 splits them
+
+
+def test_overlapping_blobs_and_xor_are_not():
+    X, y = make_dataset("overlapping", 300, random_state=0)
+    assert SkLogisticRegression(C=1e6).fit(X, y).score(X, y) < 1.0
+    X, y = make_dataset("xor", 300, random_state=0)
+    assert SkLogisticRegression(C=1e6).fit(X, y).score(X, y) < 0.7
+
+
+def test_make_dataset_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="Unknown dataset 'nope'"):
+        make_dataset("nope")
+    with pytest.raises(ValueError, match="noise must be between 0 and 1"):
+        make_dataset("xor", 100, noise=3)
+    with pytest.raises(ValueError, match="n_samples"):
+        make_dataset("xor", 2)
+
+
+def test_split_is_stratified_and_reproducible():
+    X, y = make_dataset("moons", 200, random_state=0)
+    Xtr, Xte, ytr, yte = split(X, y, 0.25, random_state=1)
+    assert len(Xte) == 50 and ytr.mean() == pytest.approx(0.5) and yte.mean() == pytest.approx(0.5)
+    np.testing.assert_array_equal(split(X, y, 0.25, random_state=1)[1], Xte)
+
+
+def test_grid_and_surface():
+    X, y = make_dataset("moons", 100, random_state=0)
+    grid = make_grid(X, resolution=50, margin=0.1)
+    assert grid.points.shape == (2500, 2) and grid.shape == (50, 50)
+    span = X.max(0) - X.min(0)
+    np.testing.assert_allclose([grid.xs[0], grid.ys[-1]],
+                               [X[:, 0].min() - 0.1 * span[0], X[:, 1].max() + 0.1 * span[1]])
+    model = LogisticRegression(max_iter=100).fit(X, y)
+    P = probability_surface(model, grid)
+    assert P.shape == (50, 50) and P.dtype == np.float32
+    # row i is y = ys[i]: compare one point with the model directly
+    np.testing.assert_allclose(P[7, 31], model.predict_proba([[grid.xs[31], grid.ys[7]]])[0, 1],
+                               rtol=1e-6)
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        make_grid(np.ones((5, 3)))
+
+
+def test_bundled_digits():
+    d = load_digits8()
+    assert d.images.shape == (1797, 8, 8) and d.levels == 16 and d.images.max() == 16
+    assert d.X.shape == (1797, 64) and d.X.dtype == np.float32 and d.X.max() == 1.0
+    assert "scikit-learn" in d.source
+
+
+def _write_idx(path, arr):
+    header = struct.pack(">HBB", 0, 0x08, arr.ndim) + struct.pack(">" + "I" * arr.ndim, *arr.shape)
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "wb") as f:
+        f.write(header + arr.astype(np.uint8).tobytes())
+
+
+def test_mnist_from_idx_files(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    arrays = {"x_train": rng.integers(0, 256, (12, 28, 28)), "y_train": rng.integers(0, 10, 12),
+              "x_test": rng.integers(0, 256, (5, 28, 28)), "y_test": rng.integers(0, 10, 5)}
+    for key, stem in datasets._IDX.items():
+        _write_idx(tmp_path / (stem + (".gz" if key == "x_test" else "")), arrays[key])
+    monkeypatch.setenv(datasets.MNIST_ENV, str(tmp_path))
+    d = load_mnist(download=False)
+    np.testing.assert_array_equal(d.images, arrays["x_train"])
+    np.testing.assert_array_equal(d.y_test, arrays["y_test"])
+    assert d.X.shape == (12, 784) and d.X_test.shape == (5, 784) and "IDX" in d.source
+
+
+def test_truncated_idx_is_a_clear_error(tmp_path):
+    _write_idx(tmp_path / "t.idx", np.zeros((3, 28, 28)))
+    data = (tmp_path / "t.idx").read_bytes()
+    (tmp_path / "t.idx").write_bytes(data[:-10])
+    with pytest.raises(ValueError, match="truncated"):
+        datasets._read_idx(tmp_path / "t.idx")
+
+
+@pytest.mark.skipif(not (SHARED_MNIST / "mnist.npz").is_file(),
+                    reason="no local MNIST copy at ../shared/data/mnist.npz")
+def test_mnist_from_the_local_npz(monkeypatch):
+    monkeypatch.setenv(datasets.MNIST_ENV, str(SHARED_MNIST))
+    d = load_mnist(download=False)
+    assert d.images.shape == (60000, 28, 28) and d.test_images.shape == (10000, 28, 28)
+    assert d.levels == 255 and "mnist.npz" in d.source
+
+
+def test_mnist_offline_without_a_copy_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.delenv(datasets.MNIST_ENV, raising=False)
+    with pytest.raises(DataUnavailable, match="NEURAL_PLAYGROUND_MNIST"):
+        load_mnist(download=False)
+
+    def offline(*args, **kwargs):  # what fetch_openml raises after its retries, offline
+        assert kwargs["n_retries"] == 1
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+    monkeypatch.setattr("sklearn.datasets.fetch_openml", offline)
+    with pytest.raises(DataUnavailable, match="could not be downloaded .*name resolution.*mnist.npz"):
+        load_mnist(data_home=tmp_path)

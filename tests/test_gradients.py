@@ -1,0 +1,96 @@
+"""Hand-written gradients against central finite differences (float64, tiny shapes)."""
+import numpy as np
+import pytest
+
+from core.activations import (ACTIVATIONS, DERIVATIVES, log_sigmoid, log_softmax, sigmoid,
+                              softmax)
+from core.logistic import add_intercept, log_likelihood, log_likelihood_gradient
+from core.losses import cross_entropy
+from core.mlp import backward, forward, init_weights
+
+H = 1e-6
+
+
+def numerical_gradient(f, params):
+    """Central differences of the scalar f() with respect to every entry of every array."""
+    grads = []
+    for p in params:
+        g = np.zeros_like(p)
+        for idx in np.ndindex(p.shape):
+            old = p[idx]
+            p[idx] = old + H
+            f_plus = f()
+            p[idx] = old - H
+            f_minus = f()
+            p[idx] = old
+            g[idx] = (f_plus - f_minus) / (2 * H)
+        grads.append(g)
+    return grads
+
+
+def targets(y, n_classes):
+    return y.reshape(-1, 1).astype(float) if n_classes == 2 else np.eye(n_classes)[y]
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+@pytest.mark.parametrize("hidden", [(4,), (3, 5)])
+def test_mlp_backprop_matches_finite_differences(activation, n_classes, l2, hidden):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(7, 3))
+    Y = targets(rng.integers(0, n_classes, 7), n_classes)
+    n_out = 1 if n_classes == 2 else n_classes
+    coefs, intercepts = init_weights([3, *hidden, n_out], activation, rng)
+    # keep relu pre-activations away from the kink at 0, where the derivative jumps
+    if activation == "relu":
+        for b in intercepts[:-1]:
+            b += 0.5
+
+    def J():
+        Z = forward(X, coefs, intercepts, activation, output="logits")[-1]
+        return cross_entropy(Y, Z) + 0.5 * l2 * sum((W ** 2).sum() for W in coefs)
+
+    acts = forward(X, coefs, intercepts, activation)
+    gW, gb = backward(X, Y, acts, coefs, activation, l2)
+    numeric = numerical_gradient(J, [*coefs, *intercepts])
+    for analytic, num in zip([*gW, *gb], numeric):
+        np.testing.assert_allclose(analytic, num, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+@pytest.mark.parametrize("l2", [0.0, 0.5])
+def test_logistic_gradient_matches_finite_differences(n_classes, l2):
+    rng = np.random.default_rng(1)
+    X1 = add_intercept(rng.normal(size=(9, 3)))
+    Y = targets(rng.integers(0, n_classes, 9), n_classes)
+    theta = rng.normal(size=(4, 1 if n_classes == 2 else n_classes))
+
+    def objective():  # the penalised mean log-likelihood the model ascends
+        return log_likelihood(theta, X1, Y) - 0.5 * l2 * (theta[1:] ** 2).sum()
+
+    [numeric] = numerical_gradient(objective, [theta])
+    np.testing.assert_allclose(log_likelihood_gradient(theta, X1, Y, l2), numeric,
+                               rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])
+def test_activation_derivatives_written_with_the_output(name):
+    z = np.array([-3.0, -0.7, 0.4, 2.5])
+    f = ACTIVATIONS[name]
+    numeric = (f(z + H) - f(z - H)) / (2 * H)
+    np.testing.assert_allclose(DERIVATIVES[name](f(z)), numeric, rtol=1e-6)
+
+
+def test_stable_functions_at_extremes():
+    z = np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        s = sigmoid(z)
+        ls = log_sigmoid(z)
+        sm = softmax(np.array([[1000.0, 0.0, -1000.0]]))
+        lsm = log_softmax(np.array([[1000.0, 0.0, -1000.0]]))
+    assert np.all(np.isfinite(s)) and s[2] == 0.5 and s[0] == 0.0 and s[-1] == 1.0
+    np.testing.assert_allclose(ls, [-1000.0, -40.0, -np.log(2), -4.248354255291589e-18, 0.0],
+                               rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(sm, [[1.0, 0.0, 0.0]])
+    np.testing.assert_allclose(lsm, [[0.0, -1000.0, -2000.0]])

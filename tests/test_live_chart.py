@@ -1,0 +1,64 @@
+"""ui.live_chart without a browser: the plotly.js copy, the payload, and AppTest."""
+
+import filecmp
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+from streamlit.testing.v1 import AppTest
+
+from ui.live_chart import COMPONENT_NAME, figure_to_json
+from ui.static_files import PLOTLY_JS_SOURCE, ensure_plotly_js
+
+DEMO = Path(__file__).parent / "apps" / "live_chart_demo.py"
+
+
+def test_ensure_plotly_js_copies_plotlys_own_file(tmp_path):
+    copy = ensure_plotly_js(tmp_path / "static")
+    assert copy == tmp_path / "static" / "plotly.min.js"
+    assert filecmp.cmp(copy, PLOTLY_JS_SOURCE, shallow=False)
+    assert [p.name for p in copy.parent.iterdir()] == ["plotly.min.js"]  # no temp file left
+
+
+def test_ensure_plotly_js_replaces_a_copy_of_another_size_only(tmp_path):
+    stale = tmp_path / "plotly.min.js"
+    stale.write_text("/* plotly.js v0 */")
+    ensure_plotly_js(tmp_path)
+    assert filecmp.cmp(stale, PLOTLY_JS_SOURCE, shallow=False)
+
+    os.utime(stale, (1, 1))  # an up-to-date copy is left alone
+    ensure_plotly_js(tmp_path)
+    assert stale.stat().st_mtime == 1
+
+
+def test_figure_json_sends_float32_grids_as_typed_arrays():
+    z = np.arange(6, dtype=np.float32).reshape(2, 3)
+    fig = json.loads(figure_to_json(go.Figure(go.Heatmap(z=z))))
+    assert fig["data"][0]["z"]["dtype"] == "f4"
+    assert json.loads(figure_to_json(fig.copy())) == fig  # a figure dict works too
+
+
+def live_chart_payloads(at):
+    """{key: the data sent to each live chart} from an AppTest run."""
+    payloads = {}
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == COMPONENT_NAME:
+            data = json.loads(element.proto.json)
+            payloads[data["key"]] = data
+    return payloads
+
+
+def test_demo_runs_headless_and_sends_both_charts():
+    at = AppTest.from_file(str(DEMO), default_timeout=30).run()
+    assert not at.exception
+    assert at.metric[0].value == "0"
+    assert set(live_chart_payloads(at)) == {"demo_line", "demo_heat"}
+
+    at.button(key="play").click().run()  # a run_every fragment runs once per at.run()
+    at.run()
+    assert at.metric[0].value == "2"
+    line = json.loads(live_chart_payloads(at)["demo_line"]["figure"])
+    assert line["data"][0]["x"]["dtype"] in {"i1", "i2", "i4", "i8"}
+    assert live_chart_payloads(at)["demo_heat"]["height"] == 320

@@ -1,0 +1,120 @@
+"""MLPClassifier: one update by hand, scikit-learn weights, XOR, digits, determinism."""
+import numpy as np
+import pytest
+from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+
+from core import LogisticRegression, MLPClassifier, load_digits8, make_dataset, split
+
+SK_ACTIVATION = {"sigmoid": "logistic", "tanh": "tanh", "relu": "relu"}
+
+
+def test_one_update_worked_by_hand():
+    # A 1-1-1 network, relu hidden unit, sigmoid output, one example x = 1 with y = 1.
+    # Forward: h = relu(0.5 * 1 + 0) = 0.5;  z = 1.0 * 0.5 + 0 = 0.5;  y_hat = sigma(0.5) = 0.6224593
+    # Backward: delta_out = y_hat - y = -0.3775407
+    #   dJ/dW2 = h * delta_out = -0.1887703,     dJ/db2 = -0.3775407
+    #   delta_h = delta_out * W2 * relu'(h) = -0.3775407
+    #   dJ/dW1 = x * delta_h = -0.3775407,       dJ/db1 = -0.3775407
+    # Step with eta = 1: W2 = 1.1887703, b2 = 0.3775407, W1 = 0.8775407, b1 = 0.3775407
+    X, y = np.array([[1.0]]), np.array([1])
+    model = MLPClassifier((1,), activation="relu", learning_rate=1.0, batch_size=1)
+    model.partial_fit(X, y, classes=[0, 1])  # initialises (and takes one step)
+    model.coefs_ = [np.array([[0.5]]), np.array([[1.0]])]
+    model.intercepts_ = [np.array([0.0]), np.array([0.0])]
+    model.partial_fit(X, y)
+    d = 1 / (1 + np.exp(-0.5)) - 1
+    np.testing.assert_allclose(model.coefs_[1], [[1.0 - 0.5 * d]])
+    np.testing.assert_allclose(model.intercepts_[1], [-d])
+    np.testing.assert_allclose(model.coefs_[0], [[0.5 - d]])
+    np.testing.assert_allclose(model.intercepts_[0], [-d])
+    np.testing.assert_allclose(model.coefs_[0], [[0.8775407]], atol=1e-7)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("dataset", ["binary", "digits"])
+def test_weights_copied_from_sklearn_give_the_same_probabilities(activation, dataset):
+    if dataset == "binary":
+        X, y = make_dataset("moons", 200, random_state=0)
+    else:
+        d = load_digits8()
+        X, y = d.X[:500].astype(np.float64), d.y[:500]  # float64 for both: sklearn keeps float32
+    sk = SkMLPClassifier((7, 5), activation=SK_ACTIVATION[activation], max_iter=30,
+                         random_state=0).fit(X, y)
+    ours = MLPClassifier((7, 5), activation=activation, max_iter=1, random_state=1).fit(X, y)
+    ours.coefs_ = [W.copy() for W in sk.coefs_]
+    ours.intercepts_ = [b.copy() for b in sk.intercepts_]
+    np.testing.assert_allclose(ours.predict_proba(X), sk.predict_proba(X), rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(ours.predict(X), sk.predict(X))
+
+
+def test_assigned_weights_are_trained_by_partial_fit():
+    X, y = make_dataset("xor", 200, random_state=0)
+    sk = SkMLPClassifier((6,), activation="tanh", max_iter=50, random_state=0).fit(X, y)
+    ours = MLPClassifier((6,), activation="tanh", max_iter=1, random_state=0).fit(X, y)
+    ours.coefs_ = [W.copy() for W in sk.coefs_]
+    ours.intercepts_ = [b.copy() for b in sk.intercepts_]
+    before = ours.loss(X, y)
+    for _ in range(20):
+        ours.partial_fit(X, y)
+    assert ours.loss(X, y) < before
+    assert not np.allclose(ours.coefs_[0], sk.coefs_[0])  # moved from sklearn's weights
+
+
+def test_mlp_solves_xor_where_logistic_regression_cannot():
+    X, y = make_dataset("xor", 400, noise=0.1, random_state=0)
+    Xtr, Xte, ytr, yte = split(X, y, 0.3, random_state=0)
+    mlp = MLPClassifier((8,), activation="tanh", learning_rate=0.3, batch_size=32, max_iter=300,
+                        tol=0, random_state=0).fit(Xtr, ytr)
+    logreg = LogisticRegression(max_iter=2000).fit(Xtr, ytr)
+    assert mlp.score(Xte, yte) >= 0.95
+    assert logreg.score(Xte, yte) < 0.7
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_digits_test_accuracy(dtype):
+    d = load_digits8()
+    Xtr, Xte, ytr, yte = split(d.X, d.y, 0.3, random_state=0)
+    model = MLPClassifier((64,), learning_rate=0.1, batch_size=32, max_iter=60, tol=0,
+                          random_state=0, dtype=dtype).fit(Xtr, ytr)
+    assert model.coefs_[0].dtype == dtype
+    assert model.score(Xte, yte) >= 0.96
+
+
+def test_same_seed_same_run_and_other_seed_differs():
+    X, y = make_dataset("spiral", 200, random_state=0)
+    kw = dict(hidden_layer_sizes=(10, 10), batch_size=16, max_iter=5, tol=0)
+    a = MLPClassifier(random_state=7, **kw).fit(X, y)
+    b = MLPClassifier(random_state=7, **kw).fit(X, y)
+    c = MLPClassifier(random_state=8, **kw).fit(X, y)
+    for Wa, Wb, Wc in zip(a.coefs_, b.coefs_, c.coefs_):
+        np.testing.assert_array_equal(Wa, Wb)
+        assert not np.array_equal(Wa, Wc)
+    assert a.loss_curve_ == b.loss_curve_
+
+
+def test_partial_fit_equals_fit_for_one_epoch():
+    X, y = make_dataset("moons", 150, random_state=0)
+    kw = dict(hidden_layer_sizes=(5,), batch_size=20, random_state=3)
+    fitted = MLPClassifier(max_iter=1, tol=0, **kw).fit(X, y)
+    partial = MLPClassifier(**kw).partial_fit(X, y)
+    for W1, W2 in zip(fitted.coefs_, partial.coefs_):
+        np.testing.assert_array_equal(W1, W2)
+
+
+def test_momentum_accelerates_on_average():
+    X, y = make_dataset("moons", 300, random_state=0)
+    kw = dict(hidden_layer_sizes=(10,), activation="tanh", learning_rate=0.05, batch_size=30,
+              max_iter=30, tol=0, random_state=0)
+    plain = MLPClassifier(**kw).fit(X, y)
+    heavy = MLPClassifier(momentum=0.9, **kw).fit(X, y)
+    assert heavy.loss_curve_[-1] < plain.loss_curve_[-1]
+
+
+def test_predict_proba_rows_sum_to_one_and_shapes():
+    d = load_digits8()
+    model = MLPClassifier((16,), max_iter=5, tol=0, random_state=0).fit(d.X, d.y)
+    P = model.predict_proba(d.X[:50])
+    np.testing.assert_allclose(P.sum(axis=1), 1.0)
+    assert [W.shape for W in model.coefs_] == [(64, 16), (16, 10)]
+    assert model.decision_function(d.X[:5]).shape == (5, 10)
+    assert [h.shape for h in model.hidden_activations(d.X[:5])] == [(5, 16)]
