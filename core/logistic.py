@@ -134,3 +134,26 @@ class LogisticRegression(GradientClassifier):
         if self.batch_size is None:
             return self.tol is not None and self._grad_max < self.tol
         return super()._converged()
+
+
+def log_likelihood_grid(theta, X1, y, i, j, a_values, b_values, l2=0.0):
+    """The ascended objective LL(theta)/n - (l2/2)||theta_1..m||^2 over a grid of two weights.
+
+    theta_i takes the values ``a_values`` and theta_j the values ``b_values``; the other weights
+    stay as in ``theta`` (shape (m + 1,) or (m + 1, 1), two classes). Returns an array of shape
+    (len(b_values), len(a_values)), row r at theta_j = b_values[r]: the "hill" that gradient
+    ascent climbs. For logistic regression it is concave, so the climb has one top (if any).
+    """
+    theta = np.asarray(theta, dtype=float).reshape(-1)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    a = np.asarray(a_values, dtype=float)
+    b = np.asarray(b_values, dtype=float)
+    z_rest = X1 @ theta - X1[:, i] * theta[i] - X1[:, j] * theta[j]
+    Z = z_rest[None, None, :] + a[None, :, None] * X1[:, i] + b[:, None, None] * X1[:, j]
+    from .activations import log_sigmoid
+    ll = (y * log_sigmoid(Z) + (1 - y) * log_sigmoid(-Z)).mean(axis=2)
+    if l2:
+        rest = (theta[1:] ** 2).sum() - sum(theta[k] ** 2 for k in (i, j) if k > 0)
+        penalty = rest + (a[None, :] ** 2 if i > 0 else 0) + (b[:, None] ** 2 if j > 0 else 0)
+        ll = ll - 0.5 * l2 * penalty
+    return ll

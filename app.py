@@ -1,0 +1,45 @@
+"""Neural Playground: the home page and the navigation between pages."""
+import streamlit as st
+
+from ui.layout import configure_runtime
+
+st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
+configure_runtime()
+
+PAGES = [
+    ("pages/logistic_regression.py", "Logistic regression", "📈",
+     "Gradient ascent on the log-likelihood, live: the sigmoid, the decision line, the "
+     "likelihood hill, why separable data has no best theta, and scikit-learn beside it.",
+     "P(Y=1|x) = σ(θᵀx); LL(θ); ∂LL/∂θⱼ = Σᵢ (yᵢ − σ(θᵀxᵢ)) xᵢⱼ; walk uphill"),
+]
+
+
+def home():
+    st.title("🧠 Neural Playground")
+    st.markdown(
+        "Watch **logistic regression** and **neural networks** learn, one gradient step at a "
+        "time, and see *why* they work. Every model here is written by hand in numpy (its "
+        "gradients and backpropagation included), trains live in your browser session, and is "
+        "compared with scikit-learn on the same data.")
+    st.subheader("What each page teaches")
+    for path, title, icon, teaches, lecture in PAGES:
+        with st.container(border=True):
+            st.page_link(path, label=f"**{title}**", icon=icon)
+            st.markdown(teaches)
+            st.caption(f"Lecture ideas: {lecture}")
+    st.subheader("How to start")
+    st.markdown(
+        "1. Open **Logistic regression** in the sidebar.\n"
+        "2. Pick a dataset and press **▶ Play**: the probability surface, the loss and every "
+        "θ update about ten times a second.\n"
+        "3. Move the learning-rate slider while it trains: training continues with the new step "
+        "size. Changing the data restarts from θ = 0 and says so.\n"
+        "4. **⏭ Step** takes one gradient step at a time; **↺ Reset** starts again from the same "
+        "initial weights.")
+    st.caption("The losses shown everywhere are the negative mean log-likelihood −LL(θ)/n "
+               "(cross-entropy): lower is better. The lectures maximise LL; we show its negative.")
+
+
+pages = [st.Page(home, title="Home", icon="🏠", default=True)]
+pages += [st.Page(path, title=title, icon=icon) for path, title, icon, _, _ in PAGES]
+st.navigation(pages).run()

@@ -1,0 +1,257 @@
+"""Logistic regression, live: gradient ascent on the log-likelihood of 2-D data."""
+import numpy as np
+import streamlit as st
+
+from core import DATASETS, LogisticRegression, Trainer, make_dataset, make_grid, split
+from core.baselines import sklearn_logistic
+from core.logistic import add_intercept, gradient_contributions, log_likelihood_grid
+from ui import figures as F
+from ui.layout import fmt, header
+from ui.live import controls, follow_fragment, get_run, live_fragment
+from ui.live_chart import live_chart
+
+KEY = "logreg"
+LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+L2_VALUES = [0.0, 1e-4, 1e-3, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+MODES = {"Full batch (the lectures' algorithm)": None, "Minibatch": "mini", "SGD (one example)": 1}
+THETA_NAMES = ["θ₀ (intercept)", "θ₁", "θ₂"]
+
+header("📈 Logistic regression: walking up the likelihood hill",
+       "The model says **P(Y = 1 | x) = σ(θᵀx)**, with x₀ = 1 prepended so θ₀ is the intercept. "
+       "Training starts at θ = 0 and repeats one move: compute the whole gradient of the "
+       "log-likelihood, then step uphill, **θ ← θ + η ∂(LL/n)/∂θ**.",
+       "logistic regression as maximum likelihood; the sigmoid; gradient ascent; "
+       "linear separability.")
+
+
+def new_seed():
+    st.session_state[f"{KEY}_seed"] = int(np.random.default_rng().integers(0, 10_000))
+
+
+with st.sidebar:
+    st.header("Data")
+    dataset = st.selectbox("Dataset", list(DATASETS), key=f"{KEY}_dataset",
+                           format_func=lambda k: DATASETS[k].title)
+    st.caption(DATASETS[dataset].description)
+    n_samples = st.slider("Number of points", 20, 1000, 200, 10, key=f"{KEY}_n")
+    noise = st.slider("Noise", 0.0, 1.0, 0.2, 0.05, key=f"{KEY}_noise")
+    test_share = st.slider("Test share", 0.1, 0.5, 0.3, 0.05, key=f"{KEY}_test")
+    seed = st.number_input("Seed", 0, 9999, 0, key=f"{KEY}_seed")
+    st.button("🎲 New data", on_click=new_seed, width="stretch")
+
+    st.header("Training")
+    learning_rate = st.select_slider("Learning rate η", LEARNING_RATES, value=0.3,
+                                     key=f"{KEY}_lr", format_func=lambda v: f"{v:g}",
+                                     help="Log scale. Changing it while training continues "
+                                          "from the current θ.")
+    mode = st.radio("Gradient from", list(MODES), key=f"{KEY}_mode")
+    batch_size = MODES[mode]
+    if batch_size == "mini":
+        batch_size = st.slider("Batch size", 2, 128, 16, key=f"{KEY}_batch")
+    l2 = st.select_slider("L2 strength", L2_VALUES, value=0.0, key=f"{KEY}_l2",
+                          format_func=lambda v: f"{v:g}",
+                          help="Ascends LL/n − (l2/2)‖θ₁..ₘ‖²; the intercept is not penalised.")
+    speed = st.slider("Speed (steps per tick)", 1, 50, 3, key=f"{KEY}_speed",
+                      help="Gradient steps between two chart updates (about 10 updates a second).")
+
+# ---- data and the run ------------------------------------------------------------------------
+X, y = make_dataset(dataset, n_samples, noise, random_state=seed)
+X_train, X_test, y_train, y_test = split(X, y, test_share, random_state=seed)
+grid = make_grid(X, resolution=100)
+
+
+def build():
+    model = LogisticRegression(learning_rate=learning_rate, batch_size=batch_size, l2=l2,
+                               max_iter=10**9, tol=0, random_state=seed)
+    return {"ours": Trainer(model, X_train, y_train, X_test, y_test, grid=grid)}
+
+
+def record(name, trainer, snap):
+    return {"theta": snap.params[0][:, 0]}
+
+
+run = get_run(KEY, dict(dataset=dataset, n_samples=n_samples, noise=noise, test_share=test_share,
+                        seed=seed), build, record)
+run.set_params(learning_rate=learning_rate, batch_size=batch_size, l2=l2)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def baseline(X_train, y_train, X_test, y_test, l2):
+    b = sklearn_logistic(X_train, y_train, X_test, y_test, l2=l2)
+    m = b.model
+    return dict(theta=np.r_[m.intercept_, m.coef_[0]], train_accuracy=b.train_accuracy,
+                test_accuracy=b.test_accuracy, log_loss=b.test_log_loss,
+                seconds=b.fit_seconds, converged=b.converged)
+
+
+sk = baseline(X_train, y_train, X_test, y_test, l2)
+X1_train = add_intercept(X_train)
+
+controls(run, KEY)
+point = st.session_state.get(f"{KEY}_point", 0)
+
+
+def render(run):
+    snap = run.latest["ours"]
+    hist = run.histories["ours"]
+    theta = snap.params[0][:, 0]
+    thetas = hist.get("theta")
+    steps = hist.get("step")
+
+    c = st.columns(6)
+    c[0].metric("step", f"{snap.step:,}")
+    c[1].metric("epoch", f"{snap.epoch:,.1f}")
+    c[2].metric("train loss −LL/n", fmt(snap.train_loss))
+    c[3].metric("test loss", fmt(snap.test_loss))
+    c[4].metric("test accuracy", f"{snap.test_accuracy:.1%}")
+    c[5].metric("‖θ₁..ₘ‖", fmt(np.linalg.norm(theta[1:]), 3))
+
+    left, right = st.columns([1.15, 1])
+    with left:
+        ours_x, ours_y = F.line_in_box(theta[1:], theta[0], grid.xs, grid.ys)
+        sk_x, sk_y = F.line_in_box(sk["theta"][1:], sk["theta"][0], grid.xs, grid.ys)
+        fig = F.surface_figure(
+            grid.xs, grid.ys, snap.grid_proba, X_train, y_train, X_test, y_test, contour=False,
+            lines=[dict(x=ours_x, y=ours_y, name="ours: θᵀx = 0 (P = 0.5)", color="#111827"),
+                   dict(x=sk_x, y=sk_y, name="scikit-learn", color="#6b7280", dash="dash")],
+            title="P(Y = 1 | x) over the plane")
+        live_chart(fig, key=f"{KEY}_surface", height=470)
+    with right:
+        curves = F.curves_figure(hist.arrays("step", "train_loss", "test_loss", "train_accuracy",
+                                             "test_accuracy"), title="Loss and accuracy")
+        live_chart(curves, key=f"{KEY}_curves", height=250)
+        live_chart(F.trajectories_figure(steps, thetas, THETA_NAMES, title="Each θ over time",
+                                         y_title="θ"), key=f"{KEY}_thetas", height=230)
+
+
+
+def render_details(run):
+    """The slower views, refreshed once a second while training."""
+    snap = run.latest["ours"]
+    hist = run.histories["ours"]
+    theta = snap.params[0][:, 0]
+    thetas = hist.get("theta")
+    steps = hist.get("step")
+    st.subheader("⛰️ The likelihood hill")
+    st.markdown("The objective over two weights, the third held at its current value. "
+                "Gradient ascent walks uphill; for logistic regression the log-likelihood is "
+                "concave (the lectures say \"convex\": one hill, no false tops), so it never gets "
+                "stuck.")
+    hill_col, dist_col = st.columns([1.15, 1])
+    with hill_col:
+        i, j = HILL_AXES[hill_axes]
+        path_a, path_b = thetas[:, i], thetas[:, j]
+        span_a = [path_a.min(), path_a.max(), sk["theta"][i] if sk["converged"] else path_a.max()]
+        span_b = [path_b.min(), path_b.max(), sk["theta"][j] if sk["converged"] else path_b.max()]
+        a_vals = _axis(span_a)
+        b_vals = _axis(span_b)
+        Z = log_likelihood_grid(theta, X1_train, y_train, i, j, a_vals, b_vals, l2)
+        live_chart(F.contour_path_figure(a_vals, b_vals, Z, path_a, path_b, THETA_NAMES[i],
+                                         THETA_NAMES[j], z_name="LL/n" if not l2 else "LL/n − penalty"),
+                   key=f"{KEY}_hill", height=380)
+    with dist_col:
+        dist = np.linalg.norm(thetas - sk["theta"], axis=1)
+        norms = np.linalg.norm(thetas[:, 1:], axis=1)
+        fig = F.trajectories_figure(steps, np.column_stack([dist, norms]),
+                                    ["‖θ − θ_sklearn‖", "‖θ₁..ₘ‖"],
+                                    title="Distance to scikit-learn's θ, and the size of θ",
+                                    y_title="")
+        live_chart(fig, key=f"{KEY}_distance", height=380)
+
+    render_math(snap, theta)
+    render_baseline(snap, theta)
+
+
+def _axis(values, n=60):
+    lo, hi = float(min(values)), float(max(values))
+    pad = max(1.0, 0.35 * (hi - lo))
+    return np.linspace(lo - pad, hi + pad, n)
+
+
+HILL_AXES = {"θ₁ and θ₂": (1, 2), "θ₀ and θ₁": (0, 1), "θ₀ and θ₂": (0, 2)}
+hill_axes = st.session_state.get(f"{KEY}_hill_axes", "θ₁ and θ₂")
+
+
+def render_math(snap, theta):
+    st.subheader("🧮 The math, with the current numbers")
+    x = X_train[point]
+    x1 = np.r_[1.0, x]
+    z = float(theta @ x1)
+    p = 1 / (1 + np.exp(-z))
+    yi = int(y_train[point])
+    st.markdown(f"For training point **#{point}**, x = (1, {x[0]:.3f}, {x[1]:.3f}) with "
+                f"y = {yi}:")
+    st.latex(rf"z = \theta^T x = {theta[0]:.3f} \cdot 1 + ({theta[1]:.3f}) \cdot ({x[0]:.3f}) + "
+             rf"({theta[2]:.3f}) \cdot ({x[1]:.3f}) = {z:.4f}")
+    st.latex(rf"P(Y=1 \mid x) = \sigma(z) = \frac{{1}}{{1 + e^{{-z}}}} = {p:.4f}, \qquad "
+             rf"\sigma'(z) = \sigma(z)(1-\sigma(z)) = {p * (1 - p):.4f}")
+    ll_sum = -snap.train_loss * len(X_train)
+    st.latex(rf"LL(\theta) = \sum_{{i=1}}^{{{len(X_train)}}} y_i \log \sigma(\theta^T x_i) + "
+             rf"(1-y_i)\log(1-\sigma(\theta^T x_i)) = {ll_sum:.3f}, \qquad "
+             rf"\tfrac{{1}}{{n}} LL(\theta) = {-snap.train_loss:.4f}")
+    contrib = gradient_contributions(theta.reshape(-1, 1), X1_train,
+                                     y_train.reshape(-1, 1).astype(float))[:, :, 0]
+    grad = contrib.mean(axis=0)
+    terms = " ,\\; ".join(rf"\frac{{\partial LL/n}}{{\partial \theta_{j}}} = {grad[j]:.4f}"
+                          for j in range(3))
+    st.latex(rf"\frac{{\partial LL}}{{\partial \theta_j}} = \sum_i \left(y_i - \sigma(\theta^T x_i)"
+             rf"\right) x_{{ij}}: \quad {terms}")
+    st.latex(rf"\text{{this point's term: }} (y - \sigma(z))\,x = ({yi} - {p:.4f}) \cdot "
+             rf"(1, {x[0]:.2f}, {x[1]:.2f}) = ({contrib[point, 0]:.4f}, {contrib[point, 1]:.4f}, "
+             rf"{contrib[point, 2]:.4f})")
+
+    st.markdown("**Which points pull the boundary?** Each point's term (y − σ(θᵀx))·x is its "
+                "pull on θ. Points already classified with confidence pull almost nothing; "
+                "misclassified and borderline points pull hardest (marker size ∝ |y − σ(θᵀx)|).")
+    residual = np.abs(contrib[:, 0])
+    pull_col, table_col = st.columns([1.15, 1])
+    with pull_col:
+        fig = F.surface_figure(grid.xs, grid.ys, snap.grid_proba, X_train, y_train, contour=False,
+                               title="Pull of each training point", show_scale=False)
+        for trace, k in zip(fig["data"][1:], (0, 1)):  # one points trace per class
+            trace["marker"]["size"] = 4 + 22 * residual[y_train == k]
+        live_chart(fig, key=f"{KEY}_pull", height=380)
+    with table_col:
+        top = np.argsort(-residual)[:8]
+        st.dataframe({"point": top, "y": y_train[top],
+                      "σ(θᵀx)": (y_train[top] - contrib[top, 0]).round(4),  # term for θ₀ is y − σ
+                      "pull on θ₀": contrib[top, 0].round(4), "pull on θ₁": contrib[top, 1].round(4),
+                      "pull on θ₂": contrib[top, 2].round(4)}, hide_index=True, height=330)
+
+
+def render_baseline(snap, theta):
+    st.subheader("🆚 scikit-learn on the same split")
+    setting = "C = ∞ (unpenalised)" if l2 == 0 else f"C = 1/(n·l2) = {1 / (len(X_train) * l2):.4g}"
+    st.markdown(f"`sklearn.linear_model.LogisticRegression({setting})`, fitted once on the same "
+                f"training points. Its boundary is the dashed line on the surface above.")
+    rows = {"": ["ours (now)", "scikit-learn"],
+            "θ₀": [theta[0], sk["theta"][0]], "θ₁": [theta[1], sk["theta"][1]],
+            "θ₂": [theta[2], sk["theta"][2]],
+            "train accuracy": [snap.train_accuracy, sk["train_accuracy"]],
+            "test accuracy": [snap.test_accuracy, sk["test_accuracy"]],
+            "test log-loss": [snap.test_loss, sk["log_loss"]],
+            "fit time": [f"{snap.step} steps so far", f"{sk['seconds'] * 1000:.1f} ms"]}
+    st.dataframe(rows, hide_index=True)
+    if not sk["converged"]:
+        st.warning("scikit-learn stopped without converging: on separable data without L2 the "
+                   "likelihood keeps rising as ‖θ‖ grows, so there is no maximum to find.")
+
+
+live_fragment(run, render, speed)
+follow_fragment(run, render_details)
+
+st.divider()
+with st.expander("🔍 Pick the point for the live math, and the hill's axes", expanded=False):
+    st.number_input("Training point #", 0, len(X_train) - 1, 0, key=f"{KEY}_point")
+    st.radio("Hill over", list(HILL_AXES), key=f"{KEY}_hill_axes", horizontal=True)
+
+with st.expander("📚 Separable data: why θ keeps growing, and how L2 stops it",
+                 expanded=dataset == "separable"):
+    st.markdown(
+        "If a line separates the classes perfectly, scaling θ up by any factor c > 1 keeps the "
+        "same line but pushes every σ(θᵀxᵢ) closer to its label, so **LL(θ) rises for ever**: "
+        "there is no maximum likelihood estimate. Watch ‖θ₁..ₘ‖ in the chart above grow without "
+        "bound (about like log of the step) and the sigmoid on the plane sharpen into a cliff.\n\n"
+        "An **L2 penalty** (l2/2)‖θ₁..ₘ‖² makes large θ cost more than the tiny gain in "
+        "likelihood: the objective gets a top, and ‖θ‖ stops growing. Try *Linearly separable "
+        "blobs*, play for a while, then raise **L2 strength** while it trains.")

@@ -1,0 +1,237 @@
+"""Plotly figure builders: plain functions from arrays to figures, one shared style.
+
+Figures are plain Plotly JSON dicts ({"data": [...], "layout": {...}}), not ``go.Figure``s:
+building a validated ``go.Figure`` costs 10-25 ms, too much for charts redrawn ten times a
+second. ``st.plotly_chart``, ``plotly.io`` and ``go.Figure(fig)`` all accept these dicts.
+Nothing here knows about models or Streamlit.
+"""
+import numpy as np
+
+# One palette everywhere: class 0 warm, class 1 cool; train solid, test hollow.
+CLASS_COLORS = ("#e4572e", "#2e6fd8")
+CLASS_NAMES = ("class 0", "class 1")
+SERIES = {"train": "#2e6fd8", "test": "#e4572e"}
+PALETTE = ["#2e6fd8", "#e4572e", "#17a589", "#9c6ade", "#f1a208", "#5c6b73", "#d6336c",
+           "#20c997", "#845ef7", "#fd7e14"]
+# P(class 1) from 0 to 1: warm, through white at 0.5, to cool.
+PROBA_SCALE = [[0.0, "#f4a48c"], [0.5, "#fbfbfb"], [1.0, "#8fb3ee"]]
+# Signed values (weights, gradients): red negative, white zero, blue positive.
+SIGNED_SCALE = [[0.0, "#c0392b"], [0.5, "#ffffff"], [1.0, "#1f5fbf"]]
+FONT = dict(family="Inter, Source Sans Pro, sans-serif", size=13, color="#1f2937")
+GRID = "#e8ecf2"
+
+
+def _f32(a):
+    """Arrays go to the browser as float32 (half the bytes of float64)."""
+    return None if a is None else np.asarray(a, dtype=np.float32)
+
+
+def axis(title=None, **kw):
+    return dict(title=dict(text=title) if title else None, gridcolor=GRID, zeroline=False,
+                linecolor="#cbd2dc", ticks="outside", tickcolor="#cbd2dc", **kw)
+
+
+def figure(data, title=None, height=380, legend=True, **layout):
+    """A figure dict in the shared style: white, small margins, horizontal legend on top.
+
+    ``legend`` is True, False, or a dict of legend settings replacing the default.
+    """
+    base = dict(
+        height=height, font=FONT, uirevision="keep", paper_bgcolor="white",
+        plot_bgcolor="white", hovermode="closest", colorway=PALETTE,
+        margin=dict(l=55, r=20, t=55 if title else 30, b=45),
+        title=dict(text=title, x=0.01, font=dict(size=15)) if title else None,
+        showlegend=bool(legend),
+        legend=legend if isinstance(legend, dict) else dict(
+            orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0,
+            bgcolor="rgba(255,255,255,0.7)"),
+        xaxis=axis(), yaxis=axis())
+    base.update(layout)
+    return {"data": list(data), "layout": base}
+
+
+def points_traces(X, y, split="train", class_names=CLASS_NAMES, size=8):
+    """Scatter traces, one per class; train points filled, test points hollow."""
+    traces = []
+    X, y = np.asarray(X), np.asarray(y)
+    for k, name in enumerate(class_names):
+        mask = y == k
+        if not mask.any():
+            continue
+        color = CLASS_COLORS[k] if len(class_names) == 2 else PALETTE[k % len(PALETTE)]
+        filled = split == "train"
+        traces.append(dict(
+            type="scatter", x=_f32(X[mask, 0]), y=_f32(X[mask, 1]), mode="markers",
+            name=f"{name} ({split})", legendgroup=f"{name}{split}",
+            marker=dict(size=size, color=color if filled else "rgba(255,255,255,0.85)",
+                        symbol="circle" if filled else "circle-open",
+                        line=dict(width=0.8 if filled else 2, color="white" if filled else color)),
+            hovertemplate=f"{name} ({split})<br>x1=%{{x:.2f}}<br>x2=%{{y:.2f}}<extra></extra>"))
+    return traces
+
+
+def line_in_box(w, b, xs, ys):
+    """The line w . x + b = 0 clipped to the box xs x ys, as (x, y) arrays (empty if outside)."""
+    x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
+    w1, w2, b = float(w[0]), float(w[1]), float(b)
+    pts = []
+    if abs(w2) > 1e-12:
+        pts += [(x, -(b + w1 * x) / w2) for x in (x0, x1)]
+    if abs(w1) > 1e-12:
+        pts += [(-(b + w2 * v) / w1, v) for v in (y0, y1)]
+    eps = 1e-9 * (1 + abs(x1 - x0) + abs(y1 - y0))
+    pts = sorted({p for p in pts if x0 - eps <= p[0] <= x1 + eps and y0 - eps <= p[1] <= y1 + eps})
+    if len(pts) < 2:
+        return np.array([]), np.array([])
+    return np.array([pts[0][0], pts[-1][0]]), np.array([pts[0][1], pts[-1][1]])
+
+
+def heatmap_trace(xs, ys, z, colorscale=PROBA_SCALE, zmin=0.0, zmax=1.0, show_scale=True,
+                  name="P(y=1|x)", **kw):
+    return dict(type="heatmap", x=_f32(xs), y=_f32(ys), z=_f32(z), zmin=zmin, zmax=zmax,
+                colorscale=colorscale, showscale=show_scale, name=name,
+                colorbar=dict(title=dict(text=name, side="right"), thickness=12, len=0.8),
+                hovertemplate=f"x1=%{{x:.2f}}<br>x2=%{{y:.2f}}<br>{name}=%{{z:.3f}}<extra></extra>",
+                **kw)
+
+
+def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, lines=(),
+                   title=None, height=430, show_scale=True, contour=True):
+    """P(class 1 | x) over the plane, its 0.5 contour, and the data.
+
+    Parameters
+    ----------
+    xs, ys : grid axes; proba : (len(ys), len(xs)) with row i at y = ys[i].
+    lines : extra boundaries, each a dict(x=, y=, name=, color=, dash=).
+    contour : draw the P = 0.5 contour (leave it off when a line already shows the boundary).
+    """
+    data = [heatmap_trace(xs, ys, proba, show_scale=show_scale)]
+    if contour:
+        data.append(dict(type="contour", x=_f32(xs), y=_f32(ys), z=_f32(proba), showscale=False,
+                         hoverinfo="skip", name="P = 0.5", showlegend=True,
+                         contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                         line=dict(color="#111827", width=2)))
+    for line in lines:
+        data.append(dict(type="scatter", x=_f32(line["x"]), y=_f32(line["y"]), mode="lines",
+                         name=line["name"], hoverinfo="skip",
+                         line=dict(color=line.get("color", "#111827"), width=2.5,
+                                   dash=line.get("dash", "solid"))))
+    data += points_traces(X_train, y_train, "train")
+    if X_test is not None and len(X_test):
+        data += points_traces(X_test, y_test, "test")
+    # the legend goes under the plot: above it, a narrow chart's legend would cover the title
+    return figure(data, title, height,
+                  legend=dict(orientation="h", yanchor="top", y=-0.16, xanchor="left", x=0,
+                              font=dict(size=11)),
+                  margin=dict(l=50, r=10, t=45 if title else 20, b=40),
+                  xaxis=axis("x1", range=[float(xs[0]), float(xs[-1])], showgrid=False),
+                  yaxis=axis("x2", range=[float(ys[0]), float(ys[-1])], showgrid=False))
+
+
+def curves_figure(history=None, title=None, height=330, runs=None):
+    """Loss (negative mean log-likelihood) and accuracy against the step, train and test.
+
+    history : dict with "step", "train_loss", "test_loss", "train_accuracy", "test_accuracy"
+        arrays (test ones may be None); or ``runs``: {name: history} to overlay several models.
+    """
+    runs = runs or {"": history}
+    data = []
+    for i, (name, h) in enumerate(runs.items()):
+        color = PALETTE[i % len(PALETTE)] if len(runs) > 1 else None
+        for split, dash in (("train", "solid"), ("test", "dot")):
+            label = f"{name} {split}".strip()
+            for ax, metric in (("", "loss"), ("2", "accuracy")):
+                values = h.get(f"{split}_{metric}")
+                if values is None or len(values) == 0:
+                    continue
+                data.append(dict(
+                    type="scatter", x=_f32(h["step"]), y=_f32(values), mode="lines", name=label,
+                    legendgroup=label, showlegend=ax == "", xaxis=f"x{ax}", yaxis=f"y{ax}",
+                    line=dict(color=color or SERIES[split], width=2, dash=dash),
+                    hovertemplate=f"{label}<br>step %{{x}}<br>{metric} %{{y:.4f}}<extra></extra>"))
+    return figure(
+        data, title, height,
+        xaxis=axis("step", domain=[0, 0.44]), yaxis=axis("loss −LL/n", rangemode="tozero"),
+        xaxis2=axis("step", domain=[0.56, 1], anchor="y2"),
+        yaxis2=axis("accuracy", range=[0, 1.02], anchor="x2"))
+
+
+def trajectories_figure(steps, values, names, title=None, height=300, y_title=None,
+                        x_title="step"):
+    """One line per column of values (len(steps), len(names)): parameters over the steps."""
+    values = np.asarray(values, dtype=float).reshape(len(steps), -1)
+    data = [dict(type="scatter", x=_f32(steps), y=_f32(values[:, j]), mode="lines", name=name,
+                 line=dict(color=PALETTE[j % len(PALETTE)], width=2))
+            for j, name in enumerate(names)]
+    return figure(data, title, height, xaxis=axis(x_title), yaxis=axis(y_title))
+
+
+def contour_path_figure(a_values, b_values, Z, path_a, path_b, a_name, b_name, title=None,
+                        height=380, z_name="LL(θ)/n"):
+    """A contour of Z over two parameters with the path the training took across it."""
+    data = [dict(type="contour", x=_f32(a_values), y=_f32(b_values), z=_f32(Z),
+                 colorscale="Viridis", ncontours=25, name=z_name,
+                 colorbar=dict(title=dict(text=z_name, side="right"), thickness=12),
+                 line=dict(width=0.5, color="rgba(255,255,255,0.35)"),
+                 hovertemplate=f"{a_name}=%{{x:.2f}}<br>{b_name}=%{{y:.2f}}<br>"
+                               f"{z_name}=%{{z:.4f}}<extra></extra>"),
+            dict(type="scatter", x=_f32(path_a), y=_f32(path_b), mode="lines",
+                 name="gradient ascent path", line=dict(color="white", width=2.5))]
+    if len(path_a):
+        data.append(dict(type="scatter", x=_f32(path_a[-1:]), y=_f32(path_b[-1:]),
+                         mode="markers", name="θ now",
+                         marker=dict(color="#e4572e", size=12, line=dict(color="white", width=2))))
+    return figure(data, title, height,
+                  xaxis=axis(a_name, range=[float(a_values[0]), float(a_values[-1])]),
+                  yaxis=axis(b_name, range=[float(b_values[0]), float(b_values[-1])]))
+
+
+def bars_figure(labels, values, highlight=(), title=None, height=260, x_title=None,
+                y_range=None, colors=None):
+    """Vertical bars, the ``highlight`` indices in the accent colour."""
+    values = np.asarray(values, dtype=float)
+    if colors is None:
+        colors = ["#2e6fd8" if i in highlight else "#c5d3ea" for i in range(len(values))]
+    data = [dict(type="bar", x=[str(v) for v in labels], y=values.tolist(), marker_color=colors,
+                 text=[f"{v:.2f}" for v in values], textposition="outside", cliponaxis=False)]
+    top = max(1.0, float(values.max()) * 1.15) if len(values) else 1.0
+    return figure(data, title, height, legend=False,
+                  xaxis=axis(x_title, type="category"), yaxis=axis(range=y_range or [0, top]))
+
+
+def image_grid_figure(images, titles=None, cols=8, height=None, signed=False, title=None,
+                      cell=90):
+    """Small images in a grid (weights, activations, digits), row 0 of each image on top.
+
+    ``signed`` uses a red-white-blue scale centred on zero, each image scaled to its own range.
+    """
+    images = [np.asarray(im, dtype=np.float32) for im in images]
+    cols = max(1, min(cols, len(images)))
+    rows = -(-len(images) // cols)
+    gap = 0.02
+    data, layout, annotations = [], {}, []
+    for i, im in enumerate(images):
+        r, c = divmod(i, cols)
+        n = "" if i == 0 else str(i + 1)
+        x0 = c / cols + gap / 2
+        x1 = (c + 1) / cols - gap / 2
+        y1 = 1 - r / rows - (0.12 / rows if titles else gap / 2)
+        y0 = 1 - (r + 1) / rows + gap / 2
+        lim = float(np.abs(im).max()) or 1.0
+        data.append(dict(type="heatmap", z=im, xaxis=f"x{n}", yaxis=f"y{n}", showscale=False,
+                         colorscale=SIGNED_SCALE if signed else "Greys",
+                         zmin=-lim if signed else float(im.min()),
+                         zmax=lim if signed else (float(im.max()) if im.max() > im.min() else 1.0),
+                         hovertemplate="%{z:.3f}<extra></extra>"))
+        layout[f"xaxis{n}"] = dict(domain=[x0, x1], visible=False, anchor=f"y{n}")
+        layout[f"yaxis{n}"] = dict(domain=[y0, y1], visible=False, anchor=f"x{n}",
+                                   autorange="reversed", scaleanchor=f"x{n}")
+        if titles:
+            annotations.append(dict(text=str(titles[i]), x=(x0 + x1) / 2, y=y1, xref="paper",
+                                    yref="paper", yanchor="bottom", showarrow=False,
+                                    font=dict(size=11)))
+    fig = figure(data, title, height or int(cell * rows + (50 if title else 20)), legend=False,
+                 **layout)
+    fig["layout"]["annotations"] = annotations
+    fig["layout"]["margin"] = dict(l=5, r=5, t=45 if title else 10, b=5)
+    return fig

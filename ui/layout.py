@@ -1,0 +1,46 @@
+"""The page frame every page shares: set-up, a header, and small formatting helpers."""
+import streamlit as st
+from threadpoolctl import threadpool_limits
+
+from ui.static_files import ensure_plotly_js
+
+_CSS = """
+<style>
+/* calmer metrics and tighter blocks */
+[data-testid="stMetricValue"] { font-size: 1.35rem; }
+[data-testid="stMetricLabel"] p { font-size: 0.85rem; color: #4b5563; }
+.block-container { padding-top: 2.2rem; }
+</style>
+"""
+
+
+def configure_runtime():
+    """Once per process: one BLAS thread per pool, plotly.js copied to static/.
+
+    numpy's OpenBLAS and scipy's (loaded with scikit-learn) would otherwise each start a thread
+    per core and fight over the cores; with many sessions on one server, one thread each is
+    also the fair share.
+    """
+    if not getattr(configure_runtime, "done", False):
+        threadpool_limits(limits=1)
+        ensure_plotly_js()
+        configure_runtime.done = True
+
+
+def header(title, lede, lecture=None):
+    configure_runtime()
+    st.markdown(_CSS, unsafe_allow_html=True)
+    st.title(title)
+    st.markdown(lede)
+    if lecture:
+        st.caption(f"From the lectures: {lecture}")
+
+
+def fmt(x, digits=4):
+    """A number for the UI: fixed for ordinary sizes, scientific for huge or tiny ones."""
+    if x is None:
+        return "–"
+    x = float(x)
+    if x != 0 and (abs(x) >= 1e5 or abs(x) < 10 ** -digits):
+        return f"{x:.{max(digits - 2, 1)}e}"
+    return f"{x:.{digits}f}"
