@@ -45,12 +45,15 @@ def overlapping_blobs(n_samples=200, noise=0.3, random_state=None):
 
 
 def xor(n_samples=200, noise=0.1, random_state=None):
-    """Points in [-1, 1]^2 labelled 1 where x1 x2 > 0 (the same sign), then jittered by noise."""
+    """The lectures' XOR: four clouds at the corners (+-1, +-1); class 1 where exactly one
+    coordinate is positive, as XOR(x1 > 0, x2 > 0). ``noise`` widens the clouds until they mix."""
     rng = _rng(random_state)
-    X = rng.uniform(-1.0, 1.0, (n_samples, 2))
-    X += np.sign(X) * 0.05  # a small gap at the axes keeps the noise-free labels clean
-    y = (X[:, 0] * X[:, 1] > 0).astype(int)
-    return X + rng.normal(0.0, 0.5 * noise, X.shape), y
+    corners = np.array([[-1, -1], [1, 1], [-1, 1], [1, -1]], dtype=float)
+    which = np.arange(n_samples) % 4
+    rng.shuffle(which)
+    y = (which >= 2).astype(int)
+    X = corners[which] + rng.normal(0.0, 0.2 + 0.5 * noise, (n_samples, 2))
+    return X, y
 
 
 def circles(n_samples=200, noise=0.1, random_state=None):
@@ -102,7 +105,7 @@ DATASETS = {d.key: d for d in [
     Dataset2D("overlapping", "Overlapping blobs", overlapping_blobs, 0.3,
               "Two clouds that overlap: logistic regression finds a finite best line."),
     Dataset2D("xor", "XOR", xor, 0.1,
-              "Class 1 where x1 and x2 have the same sign: no line can split it."),
+              "Four corners; class 1 where exactly one of x1, x2 is positive: no line splits it."),
     Dataset2D("circles", "Circles", circles, 0.1, "A disc inside a ring."),
     Dataset2D("moons", "Moons", moons, 0.1, "Two interleaving half moons."),
     Dataset2D("spiral", "Spiral", spiral, 0.1, "Two interleaved spirals: the hardest one."),
@@ -258,3 +261,70 @@ def load_mnist(folder=None, data_home=None, download=True):
     # OpenML keeps the canonical order: the first 60000 are the training set.
     return _mnist_digits({"x_train": X[:60000], "y_train": y[:60000], "x_test": X[60000:],
                           "y_test": y[60000:]}, "OpenML mnist_784 (cached by scikit-learn)")
+
+
+# ---- your own points ------------------------------------------------------------------------
+MAX_CSV_ROWS = 5000
+MAX_ABS_VALUE = 1e6
+
+
+def points_from_csv(data, max_rows=MAX_CSV_ROWS, max_abs=MAX_ABS_VALUE):
+    """Read 2-D labelled points from CSV text: two feature columns, then a label column.
+
+    A header row is optional. Labels may be numbers or words; there must be exactly two.
+
+    Returns
+    -------
+    X : (n, 2) float64, y : (n,) int in {0, 1}, classes : the two original labels (y = 1 is
+    classes[1]).
+
+    Raises
+    ------
+    ValueError with a message naming the problem and the row, for anything else.
+    """
+    import csv
+    import io
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("The file is not UTF-8 text: upload a .csv file.") from None
+    rows = [r for r in csv.reader(io.StringIO(data)) if any(c.strip() for c in r)]
+    if not rows:
+        raise ValueError("The file is empty: it needs rows of x1, x2, label.")
+
+    def numeric(cell):
+        try:
+            float(cell)
+            return True
+        except ValueError:
+            return False
+    if not (numeric(rows[0][0]) if rows[0] else False):
+        rows = rows[1:]  # a header
+    if len(rows) > max_rows:
+        raise ValueError(f"The file has {len(rows)} rows; the limit is {max_rows}.")
+    if len(rows) < 4:
+        raise ValueError(f"The file has {len(rows)} data row(s); at least 4 are needed.")
+    X = np.empty((len(rows), 2))
+    labels = []
+    for i, row in enumerate(rows, start=1):
+        if len(row) < 3:
+            raise ValueError(f"Row {i} has {len(row)} column(s); each row needs x1, x2 and a label.")
+        for j in range(2):
+            try:
+                X[i - 1, j] = float(row[j])
+            except ValueError:
+                raise ValueError(f"Row {i}, column {j + 1} is {row[j]!r}, not a number.") from None
+        labels.append(row[2].strip())
+    bad = ~np.isfinite(X)
+    if bad.any():
+        i = int(np.flatnonzero(bad.any(axis=1))[0]) + 1
+        raise ValueError(f"Row {i} holds NaN or infinity; every x1 and x2 must be a finite number.")
+    if np.abs(X).max() > max_abs:
+        raise ValueError(f"Values up to {np.abs(X).max():.3g} are too large; keep |x| below "
+                         f"{max_abs:g} (rescale the data).")
+    classes, y = np.unique(np.array(labels), return_inverse=True)
+    if len(classes) != 2:
+        raise ValueError(f"The labels must be exactly two classes; found {len(classes)}: "
+                         f"{', '.join(map(str, classes[:5]))}{'...' if len(classes) > 5 else ''}.")
+    return X, y.astype(int), classes

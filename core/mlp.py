@@ -123,6 +123,24 @@ def batch_cross_entropy(Y, P):
     return float(-np.log(np.clip(p_true, EPS, 1.0)).sum(dtype=np.float64) / len(P))
 
 
+def xor_by_hand(steepness=5.0):
+    """The lectures' XOR network, weights set by hand: an OR unit and an AND unit, combined.
+
+    On the corners (+-1, +-1), with sigmoid units (0 = false, 1 = true):
+
+        h_OR  = sigma(k (x1 + x2 + 1))     true unless both inputs are -1
+        h_AND = sigma(k (x1 + x2 - 1))     true only when both are +1
+        y_hat = sigma(2k (h_OR - h_AND - 1/2))   OR and not AND: XOR
+
+    The lectures write the same with sign units, OR = sign(x1 + x2 + 1.5) and
+    AND = sign(x1 + x2 - 1.5). Returns (coefs, intercepts) for a 2-2-1 sigmoid network.
+    """
+    k = float(steepness)
+    coefs = [np.array([[k, k], [k, k]]), np.array([[2 * k], [-2 * k]])]
+    intercepts = [np.array([k, -k]), np.array([-k])]
+    return coefs, intercepts
+
+
 class _Workspace:
     """Preallocated activations, deltas and gradients for one set of shapes and batch size."""
 

@@ -126,3 +126,37 @@ def test_mnist_offline_without_a_copy_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setattr("sklearn.datasets.fetch_openml", offline)
     with pytest.raises(DataUnavailable, match="could not be downloaded .*name resolution.*mnist.npz"):
         load_mnist(data_home=tmp_path)
+
+
+def test_points_from_csv_reads_header_words_and_numbers():
+    from core import points_from_csv
+    X, y, classes = points_from_csv(b"x1,x2,label\n0,0,cat\n1,1,dog\n0.5,-2,cat\n3,1e-3,dog\n")
+    np.testing.assert_allclose(X[:, 1], [0, 1, -2, 1e-3])
+    assert list(classes) == ["cat", "dog"] and list(y) == [0, 1, 0, 1]
+    X, y, _ = points_from_csv("0,0,0\n1,1,1\n2,2,1\n3,3,0")
+    assert X.shape == (4, 2)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty"),
+    ("x1,x2\n1,2\n3,4\n5,6\n7,8", r"Row 1 has 2 column"),
+    ("a,b,c\n1,2,0\n3,oops,1\n5,6,0\n7,8,1", r"Row 2, column 2 is 'oops', not a number"),
+    ("1,2,0\n3,nan,1\n5,6,0\n7,8,1", r"Row 2 holds NaN or infinity"),
+    ("1,2,0\n3,inf,1\n5,6,0\n7,8,1", r"NaN or infinity"),
+    ("1,2,0\n3,4,0\n5,6,0\n7,8,0", r"exactly two classes; found 1"),
+    ("1,2,0\n3,4,1\n5,6,2\n7,8,0", r"exactly two classes; found 3"),
+    ("1,2,0\n3,4,1", r"at least 4"),
+    ("1,2,0\n3,4,1\n5,6,0\n1e300,8,1", r"too large"),
+])
+def test_points_from_csv_rejects_bad_files_with_the_reason(text, message):
+    from core import points_from_csv
+    with pytest.raises(ValueError, match=message):
+        points_from_csv(text)
+
+
+def test_points_from_csv_row_limit_and_binary_junk():
+    from core import points_from_csv
+    with pytest.raises(ValueError, match="6 rows; the limit is 5"):
+        points_from_csv("\n".join(f"{i},{i},{i % 2}" for i in range(6)), max_rows=5)
+    with pytest.raises(ValueError, match="not UTF-8"):
+        points_from_csv(b"\xff\xfe\x00\x81garbage")

@@ -118,3 +118,18 @@ def test_predict_proba_rows_sum_to_one_and_shapes():
     assert [W.shape for W in model.coefs_] == [(64, 16), (16, 10)]
     assert model.decision_function(d.X[:5]).shape == (5, 10)
     assert [h.shape for h in model.hidden_activations(d.X[:5])] == [(5, 16)]
+
+
+def test_lectures_or_and_construction_solves_xor_and_training_takes_over():
+    from core import xor_by_hand
+    X, y = make_dataset("xor", 400, noise=0.1, random_state=1)
+    model = MLPClassifier((2,), activation="sigmoid", learning_rate=0.5, batch_size=32,
+                          random_state=0).partial_fit(X, y)
+    model.coefs_, model.intercepts_ = xor_by_hand()
+    h_or, h_and = model.hidden_activations(np.array([[-1.0, -1.0], [1.0, -1.0], [1.0, 1.0]]))[0].T
+    np.testing.assert_array_less([h_or[0], 0.5, h_and[0], h_and[1]], [0.5, h_or[1], 0.5, 0.5])
+    assert h_and[2] > 0.5 and h_or[2] > 0.5
+    assert model.score(X, y) > 0.97
+    before = model.loss(X, y)
+    model.partial_fit(X, y)  # training continues from the hand-made weights
+    assert model.loss(X, y) < before
