@@ -11,6 +11,12 @@ PAGES = [
      "Gradient ascent on the log-likelihood, live: the sigmoid, the decision line, the "
      "likelihood hill, why separable data has no best theta, and scikit-learn beside it.",
      "P(Y=1|x) = σ(θᵀx); LL(θ); ∂LL/∂θⱼ = Σᵢ (yᵢ − σ(θᵀxᵢ)) xᵢⱼ; walk uphill"),
+    ("pages/xor.py", "XOR and hidden units", "✖️",
+     "Why no line splits XOR, and how hidden units bend the boundary: every hidden unit's map, "
+     "the network's weights, the hidden space where XOR becomes separable, and the lectures' "
+     "OR/AND network set by hand.",
+     "XOR as the limit of a linear model; OR and AND perceptrons combined; stacked logistic "
+     "regressions"),
 ]
 
 

@@ -235,3 +235,78 @@ def image_grid_figure(images, titles=None, cols=8, height=None, signed=False, ti
     fig["layout"]["annotations"] = annotations
     fig["layout"]["margin"] = dict(l=5, r=5, t=45 if title else 10, b=5)
     return fig
+
+
+def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), title=None,
+                   height=360, max_units=32):
+    """The network as a diagram: edge width ~ |weight|, colour its sign (blue +, red -).
+
+    ``z`` and ``h`` are optional lists (one per layer, hidden and output) of each unit's weighted
+    input and output for one example, shown when hovering a unit. Edges are grouped into a few
+    traces by width and sign, so a large network is still cheap to redraw.
+    """
+    sizes = [coefs[0].shape[0]] + [W.shape[1] for W in coefs]
+    pos = []
+    for l, n in enumerate(sizes):
+        ys = np.linspace(-1, 1, n) if n > 1 else np.zeros(1)
+        pos.append(np.column_stack([np.full(n, float(l)), ys * min(1.0, n / 6)]))
+    w_max = max(float(np.abs(W).max()) for W in coefs) or 1.0
+    bins = {}
+    for l, W in enumerate(coefs):
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                w = float(W[i, j])
+                level = min(3, int(4 * abs(w) / w_max))
+                xs, ys = bins.setdefault((w >= 0, level), ([], []))
+                xs += [pos[l][i, 0], pos[l + 1][j, 0], None]
+                ys += [pos[l][i, 1], pos[l + 1][j, 1], None]
+    data = []
+    for (positive, level), (xs, ys) in sorted(bins.items()):
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip",
+                         showlegend=False,
+                         line=dict(width=0.6 + 1.8 * level,
+                                   color=("rgba(31,95,191,%.2f)" if positive else
+                                          "rgba(192,57,43,%.2f)") % (0.35 + 0.2 * level))))
+    texts, xs, ys, colors = [], [], [], []
+    for l, n in enumerate(sizes):
+        for j in range(n):
+            xs.append(pos[l][j, 0])
+            ys.append(pos[l][j, 1])
+            if l == 0:
+                name = input_names[j] if j < len(input_names) else f"x{j + 1}"
+                texts.append(f"input {name}")
+                colors.append("#9ca3af")
+                continue
+            kind = "output" if l == len(sizes) - 1 else f"hidden layer {l}, unit {j + 1}"
+            text = f"{kind}<br>bias {float(intercepts[l - 1][j]):.3f}"
+            if z is not None:
+                text += f"<br>weighted input z = {float(z[l - 1][j]):.3f}" \
+                        f"<br>output h = g(z) = {float(h[l - 1][j]):.3f}"
+            texts.append(text)
+            colors.append("#111827" if l == len(sizes) - 1 else "#2e6fd8")
+    data.append(dict(type="scatter", x=xs, y=ys, mode="markers", text=texts,
+                     hovertemplate="%{text}<extra></extra>", showlegend=False,
+                     marker=dict(size=18 if max(sizes) <= 12 else 11, color=colors,
+                                 line=dict(color="white", width=2))))
+    labels = ["inputs"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
+    return figure(data, title, height, legend=False,
+                  xaxis=dict(visible=True, showgrid=False, zeroline=False, tickmode="array",
+                             tickvals=list(range(len(sizes))), ticktext=labels,
+                             range=[-0.3, len(sizes) - 0.7]),
+                  yaxis=dict(visible=False, range=[-1.2, 1.2]))
+
+
+def hidden_space_figure(H, y, w, b, names=("h1", "h2"), title=None, height=380, box=(0, 1)):
+    """The data seen by the output unit: each example at (h_i, h_j), and the output unit's line
+    w . h + b = 0 there. Where that line splits the classes, the hidden layer has made the data
+    linearly separable."""
+    H = np.asarray(H)
+    lo = min(box[0], float(H.min())) - 0.05
+    hi = max(box[1], float(H.max())) + 0.05
+    grid = np.array([lo, hi])
+    lx, ly = line_in_box(w, b, grid, grid)
+    data = points_traces(H, y, "train", size=7)
+    data.append(dict(type="scatter", x=lx, y=ly, mode="lines", name="output unit: P = 0.5",
+                     line=dict(color="#111827", width=2.5)))
+    return figure(data, title, height,
+                  xaxis=axis(names[0], range=[lo, hi]), yaxis=axis(names[1], range=[lo, hi]))

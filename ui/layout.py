@@ -1,5 +1,6 @@
 """The page frame every page shares: set-up, a header, and small formatting helpers."""
 import streamlit as st
+from streamlit import config as st_config
 from threadpoolctl import threadpool_limits
 
 from ui.static_files import ensure_plotly_js
@@ -23,7 +24,8 @@ def configure_runtime():
     """
     if not getattr(configure_runtime, "done", False):
         threadpool_limits(limits=1)
-        ensure_plotly_js()
+        if not st_config.get_option("global.appTest"):  # AppTest serves no files
+            ensure_plotly_js()
         configure_runtime.done = True
 
 

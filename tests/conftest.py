@@ -1,0 +1,46 @@
+"""Shared fixtures. Browser tests are marked ``browser`` and use Debian's Chromium."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from browser import CHROMIUM_ARGS, chromium_path, wait_ready  # noqa: E402
+
+__all__ = ["wait_ready"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium driven by Playwright (never `playwright install`: we use the system one)."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip(
+            "Chromium not found at /usr/bin/chromium: install Debian's chromium "
+            "(apt-get install -y chromium) to run browser tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page (own context, so no shared storage) closed after the test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()

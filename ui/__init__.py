@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: Plotly figure builders and shared widgets."""

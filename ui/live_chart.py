@@ -1,0 +1,305 @@
+"""A Plotly chart that updates in place while a fragment reruns.
+
+``st.plotly_chart`` remounts the chart whenever the figure changes, so a chart
+fed by ``@st.fragment(run_every=...)`` blinks and fades. :func:`live_chart`
+is a small ``st.components.v2`` component instead: the browser keeps one
+plot ``<div>`` per key and, on every rerun with a new figure, calls
+``Plotly.react(div, data, layout, config)`` on it. Nothing is remounted, so no
+frame is blank, and zoom survives updates (``layout.uirevision``).
+
+plotly.js is the ``plotly.min.js`` shipped inside the installed plotly
+package, copied to ``static/`` (see :mod:`ui.static_files`) and loaded once
+per page, shared by all live charts.
+
+Figures on plotly's default template (``import streamlit`` makes that the
+"streamlit" template, whose colours are placeholders) get the app theme's
+colours and fonts in the browser, as ``st.plotly_chart`` gives them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
+import streamlit as st
+from streamlit import config as st_config
+
+from ui.static_files import PLOTLY_JS_URL, ensure_plotly_js
+
+COMPONENT_NAME = "neural_playground_live_chart"
+
+_HTML = """
+<div class="np-live-chart">
+  <div class="np-live-chart__plot"></div>
+  <div class="np-live-chart__error" hidden></div>
+</div>
+"""
+
+# The component is not style-isolated (Plotly puts its own CSS in the page
+# <head>, which a shadow root would not see), so every rule is scoped by class.
+_CSS = """
+.np-live-chart { width: 100%; }
+.np-live-chart__plot { width: 100%; }
+.np-live-chart__error {
+  padding: 0.75rem 1rem;
+  border-radius: 0.5rem;
+  background: var(--st-red-background-color, #fde8e8);
+  color: var(--st-red-text-color, #a11);
+  font-family: var(--st-font, sans-serif);
+  font-size: 0.9rem;
+}
+"""
+
+_JS = """
+// One record per page, shared by every live chart (and by every copy of this module).
+const LIVE = (window.__npLiveChart ??= {});
+LIVE.plotly ??= null;       // the promise of window.Plotly
+LIVE.plots ??= new Map();   // page path + key -> plot div
+LIVE.updates ??= 0;         // figures received, all charts
+LIVE.reacts ??= 0;          // Plotly.react calls, all charts (fewer if a slow page skips frames)
+LIVE.mounts ??= 0;          // plot divs created
+LIVE.adopted ??= 0;         // plot divs moved into a re-created element
+
+// Load plotly.min.js once per page; every chart awaits the same promise.
+function loadPlotly(src) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!LIVE.plotly) {
+    LIVE.plotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      const fail = (err) => { LIVE.plotly = null; script.remove(); reject(err); };
+      script.src = src;
+      script.async = true;
+      script.onload = () => window.Plotly
+        ? resolve(window.Plotly)
+        : fail(new Error(`${src} loaded but did not define window.Plotly`));
+      script.onerror = () => fail(new Error(
+        `Could not load ${src}. Is [server] enableStaticServing = true in .streamlit/config.toml?`));
+      document.head.appendChild(script);
+    });
+  }
+  return LIVE.plotly;
+}
+
+// `import streamlit` makes "streamlit" plotly's default template. Its colours are
+// placeholders (#000001...#000040) that st.plotly_chart swaps for the theme's
+// colours in the browser; do the same here from the theme's CSS variables.
+const PLACEHOLDER = /#0000([0-3][0-9]|40)(?![0-9a-fA-F])/g;
+
+function themeColours(el) {
+  const css = getComputedStyle(el);
+  const v = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+  const list = (name, fallback) => v(name, fallback).split(",").map((c) => c.trim());
+  return {
+    categorical: list("--st-chart-categorical-colors",
+      "#0068c9,#83c9ff,#ff2b2b,#ffabab,#29b09d,#7defa1,#ff8700,#ffd16a,#6d3fc0,#d5dae5"),
+    sequential: list("--st-chart-sequential-colors",
+      "#e4f5ff,#c7ebff,#a6dcff,#83c9ff,#60b4ff,#3d9df3,#1c83e1,#0068c9,#0054a3,#004280"),
+    diverging: list("--st-chart-diverging-colors",
+      "#7d353b,#bd4043,#ff4b4b,#ff8c8c,#ffc7c7,#a6dcff,#60b4ff,#1c83e1,#0054a3,#004280"),
+    bg: v("--st-background-color", "#ffffff"),
+    bg2: v("--st-secondary-background-color", "#f0f2f6"),
+    text: v("--st-text-color", "#31333f"),
+    border: v("--st-border-color", "rgba(49, 51, 63, 0.2)"),
+    grid: v("--st-border-color-light", "rgba(49, 51, 63, 0.1)"),
+    font: v("--st-font", "sans-serif"),
+    green: v("--st-green-color", "#21c354"),
+    red: v("--st-red-color", "#ff4b4b"),
+    blue: v("--st-blue-color", "#1c83e1"),
+    gray: v("--st-gray-color", "#a3a8b8"),
+  };
+}
+
+function placeholderColour(n, t) {
+  if (n <= 10) return t.categorical[(n - 1) % t.categorical.length];
+  if (n <= 20) return t.sequential[(n - 11) % t.sequential.length];
+  if (n <= 30) return t.diverging[(n - 21) % t.diverging.length];
+  return { 32: t.green, 33: t.red, 34: t.blue, 35: t.gray, 36: t.text, 37: t.text,
+           38: t.bg, 39: t.grid, 40: t.bg2 }[n] ?? t.text;
+}
+
+// Copy `defaults` into `target` wherever `target` has no value of its own.
+function fillMissing(target, defaults) {
+  for (const [k, v] of Object.entries(defaults)) {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      if (target[k] === undefined) target[k] = {};
+      if (target[k] && typeof target[k] === "object") fillMissing(target[k], v);
+    } else if (target[k] === undefined) {
+      target[k] = v;
+    }
+  }
+  return target;
+}
+
+function parseFigure(json, el) {
+  if (!json.includes("#0000")) return JSON.parse(json);
+  const t = themeColours(el);
+  const streamlitTemplate = json.includes('"#000001"');
+  const fig = JSON.parse(json.replace(PLACEHOLDER, (_, n) => placeholderColour(Number(n), t)));
+  if (streamlitTemplate) {
+    // Roughly the look st.plotly_chart gives the same figure, below the figure's own layout.
+    const layout = (fig.layout ??= {});
+    const template = (layout.template ??= {});
+    const axis = { gridcolor: t.grid, zerolinecolor: t.grid, linecolor: t.border,
+                   tickcolor: t.border, automargin: true };
+    fillMissing((template.layout ??= {}), {
+      font: { family: t.font, color: t.text },
+      paper_bgcolor: t.bg, plot_bgcolor: t.bg,
+      xaxis: { ...axis, showgrid: false, zeroline: false },
+      yaxis: axis,
+      hoverlabel: { bgcolor: t.bg, bordercolor: t.border, font: { color: t.text, family: t.font } },
+      legend: { bgcolor: "rgba(0,0,0,0)" },
+    });
+  }
+  return fig;
+}
+
+function showError(chart, err) {
+  const box = chart.querySelector(".np-live-chart__error");
+  box.textContent = `Live chart unavailable: ${err && err.message ? err.message : err}`;
+  box.hidden = false;
+  console.error("live_chart:", err);
+}
+
+// Draw the newest figure; figures that arrive while Plotly is busy are
+// coalesced, so a slow browser skips frames instead of queueing them.
+async function drawLatest(chart, plot, state) {
+  if (state.busy) return;
+  state.busy = true;
+  try {
+    while (state.next) {
+      const next = state.next;
+      state.next = null;
+      const Plotly = await loadPlotly(next.src);
+      const fig = parseFigure(next.figure, chart);
+      const layout = fig.layout ?? {};
+      // Fill the container: width follows the column, height is live_chart's `height`.
+      layout.autosize = true;
+      delete layout.width;
+      delete layout.height;
+      // A constant uirevision keeps the user's zoom and pan across updates.
+      if (layout.uirevision === undefined) layout.uirevision = next.key;
+      const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
+      await Plotly.react(plot, fig.data ?? [], layout, config);
+      state.reacts += 1;
+      LIVE.reacts += 1;
+      plot.dataset.reacts = String(state.reacts);
+      chart.querySelector(".np-live-chart__error").hidden = true;
+      if (!state.observer && window.ResizeObserver) {
+        // `responsive` only follows window resizes; this also follows the column.
+        let width = plot.clientWidth;
+        state.observer = new ResizeObserver(() => {
+          if (plot.clientWidth !== width && plot.clientWidth > 0) {
+            width = plot.clientWidth;
+            Plotly.Plots.resize(plot);
+          }
+        });
+        state.observer.observe(plot);
+      }
+    }
+  } catch (err) {
+    showError(chart, err);
+  } finally {
+    state.busy = false;
+  }
+}
+
+// How long a plot that left the page is kept for Streamlit to mount its key again.
+const KEEP_MS = 10000;
+
+export default function (component) {
+  const { data, parentElement } = component;
+  const chart = parentElement.querySelector(".np-live-chart");
+  if (!chart || !data) return;
+  const id = `${location.pathname}::${data.key}`;
+  let plot = chart.querySelector(".np-live-chart__plot");
+  if (!plot.__npLive) {
+    // Streamlit sometimes drops an element and mounts it again a moment later
+    // (a run_every tick racing the end of a full rerun): move the old plot
+    // into the new element, so it shows the last frame and keeps its zoom.
+    const kept = LIVE.plots.get(id);
+    if (kept && kept.__npLive && !kept.isConnected) {
+      clearTimeout(kept.__npLive.purgeTimer);
+      plot.replaceWith(kept);
+      plot = kept;
+      LIVE.adopted += 1;
+    } else {
+      plot.__npLive = { next: null, busy: false, reacts: 0, observer: null, purgeTimer: 0 };
+      LIVE.mounts += 1;
+    }
+    LIVE.plots.set(id, plot);
+  }
+  const state = plot.__npLive;
+  plot.style.height = `${data.height}px`;
+  state.next = data;
+  LIVE.updates += 1;
+  drawLatest(chart, plot, state);
+
+  // Streamlit runs the cleanup of the latest call when the element unmounts,
+  // and at once for a call that a newer one overtook: only free a plot that
+  // has been off the page for a while.
+  return () => {
+    clearTimeout(state.purgeTimer);
+    state.purgeTimer = setTimeout(() => {
+      if (plot.isConnected) return;
+      state.observer?.disconnect();
+      window.Plotly?.purge(plot);
+      plot.__npLive = null;
+      if (LIVE.plots.get(id) === plot) LIVE.plots.delete(id);
+    }, KEEP_MS);
+  };
+}
+"""
+
+_live_chart_component = st.components.v2.component(
+    COMPONENT_NAME, html=_HTML, css=_CSS, js=_JS, isolate_styles=False
+)
+
+
+def figure_to_json(fig: Any) -> str:
+    """Serialise a plotly Figure, or a figure dict, for plotly.js.
+
+    Numpy arrays become base64 typed arrays (``{"dtype": "f4", "bdata": ...}``, 2-D ones with a
+    ``shape``), which plotly.js decodes; send grids as float32 or uint8 to keep them small.
+    A dict is encoded as it is, without plotly.py's validation, which would cost more than the
+    rest of a live update (our builders in ``ui.figures`` produce valid dicts and are tested).
+    """
+    if isinstance(fig, dict):
+        fig = {"data": [_encoded(t) for t in fig.get("data", [])], "layout": fig.get("layout", {})}
+        return pio.to_json(fig, validate=False)
+    return pio.to_json(fig, validate=True)
+
+
+def _encoded(trace: dict) -> dict:
+    """A copy of the trace with its numpy arrays (nested ones too) as base64 typed arrays."""
+    trace = dict(trace)
+    convert_to_base64(trace)  # converts in place, nested dicts included
+    return trace
+
+
+def live_chart(fig: Any, *, key: str, height: int = 380) -> None:
+    """Draw `fig` (a plotly Figure or its dict) and update it in place on later reruns.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure or dict
+        The figure. Its ``layout.width`` and ``layout.height`` are ignored: the
+        chart fills the column's width and is `height` pixels tall. Set
+        ``layout.uirevision`` to a new value to reset the user's zoom;
+        by default it is `key`, so zoom and pan survive updates.
+    key : str
+        Identifies the chart across reruns; unique on the page. Keep it the same
+        from one rerun to the next or the chart is rebuilt. Like a widget key,
+        it also names an (empty) entry in ``st.session_state``.
+    height : int
+        Height of the chart in pixels.
+    """
+    if not st_config.get_option("global.appTest"):  # AppTest serves no files
+        ensure_plotly_js()
+    height = int(height)
+    _live_chart_component(
+        key=key,
+        data={"figure": figure_to_json(fig), "height": height, "key": key, "src": PLOTLY_JS_URL},
+        width="stretch",
+        height=height,
+    )
