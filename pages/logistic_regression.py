@@ -119,11 +119,7 @@ def render(run):
     with right:
         curves = F.curves_figure(hist.arrays("step", "train_loss", "test_loss", "train_accuracy",
                                              "test_accuracy"), title="Loss and accuracy")
-        live_chart(curves, key=f"{KEY}_curves", height=250)
-        live_chart(F.trajectories_figure(steps, thetas, THETA_NAMES, title="Each θ over time",
-                                         y_title="θ"), key=f"{KEY}_thetas", height=230)
-
-
+        live_chart(curves, key=f"{KEY}_curves", height=470)
 
 def render_details(run):
     """The slower views, refreshed once a second while training."""
@@ -132,6 +128,8 @@ def render_details(run):
     theta = snap.params[0][:, 0]
     thetas = hist.get("theta")
     steps = hist.get("step")
+    live_chart(F.trajectories_figure(steps, thetas, THETA_NAMES, title="Each θ over time",
+                                     y_title="θ"), key=f"{KEY}_thetas", height=260)
     st.subheader("⛰️ The likelihood hill")
     st.markdown("The objective over two weights, the third held at its current value. "
                 "Gradient ascent walks uphill; for logistic regression the log-likelihood is "

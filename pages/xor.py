@@ -117,18 +117,15 @@ run = get_run(KEY, dict(data=data_id, test_share=test_share, seed=seed, hidden_l
                         activation=activation, preset=preset), build)
 run.set_params(learning_rate=learning_rate, batch_size=batch_size, l2=l2)
 
-c1, c2 = st.columns([3, 2])
-with c1:
-    controls(run, KEY)
-with c2:
-    b1, b2 = st.columns(2)
-    b1.button("🧩 Lectures' OR/AND weights", on_click=use_preset, width="stretch",
-              help="A 2-2-1 sigmoid network with weights set by hand: an OR unit and an AND "
-                   "unit, combined by the output as OR and not AND. Then press Play: training "
-                   "takes over from those weights.")
-    save = b2.button("📌 Keep this run's curves", width="stretch",
-                     help="Keep the loss curve to compare with a re-run using another learning "
-                          "rate, size or activation (Reset re-runs from the same data and seed).")
+controls(run, KEY)
+b1, b2, _ = st.columns([2, 2, 3])
+b1.button("🧩 Lectures' OR/AND weights", on_click=use_preset, width="stretch",
+          help="A 2-2-1 sigmoid network with weights set by hand: an OR unit and an AND unit, "
+               "combined by the output as OR and not AND. Then press Play: training takes over "
+               "from those weights.")
+save = b2.button("📌 Keep this run's curves", width="stretch",
+                 help="Keep the loss curve to compare with a re-run using another learning rate, "
+                      "size or activation (Reset re-runs from the same data and seed).")
 if save:
     label = (f"η={learning_rate:g}, {'-'.join(map(str, sizes))} {activation}, batch {batch_size}"
              f"{', OR/AND start' if preset else ''}")

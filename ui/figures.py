@@ -121,9 +121,9 @@ def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, li
         data += points_traces(X_test, y_test, "test")
     # the legend goes under the plot: above it, a narrow chart's legend would cover the title
     return figure(data, title, height,
-                  legend=dict(orientation="h", yanchor="top", y=-0.16, xanchor="left", x=0,
+                  legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0,
                               font=dict(size=11)),
-                  margin=dict(l=50, r=10, t=45 if title else 20, b=40),
+                  margin=dict(l=50, r=10, t=45 if title else 20, b=45),
                   xaxis=axis("x1", range=[float(xs[0]), float(xs[-1])], showgrid=False),
                   yaxis=axis("x2", range=[float(ys[0]), float(ys[-1])], showgrid=False))
 

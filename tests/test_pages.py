@@ -1,0 +1,124 @@
+"""Every page runs headless (Streamlit's AppTest) and its controls do what they say."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def app(path):
+    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def live_figure(at, key):
+    """The figure a live_chart with this key sent (custom components can't run in AppTest)."""
+    for el in at.get("bidi_component"):
+        data = json.loads(el.proto.json)
+        if data.get("key") == key:
+            return json.loads(data["figure"])
+    raise KeyError(key)
+
+
+def test_home_lists_pages_and_how_to_start():
+    at = app("app.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Logistic regression" in text or any("Logistic" in str(x) for x in at.get("page_link"))
+    assert "How to start" in [h.value for h in at.subheader]
+
+
+def test_logistic_page_step_play_reset():
+    at = app("pages/logistic_regression.py")
+    assert metrics(at)["step"] == "0" and metrics(at)["train loss −LL/n"] == "0.6931"  # theta = 0
+    at.button(key="logreg_step").click().run()
+    assert metrics(at)["step"] == "1"
+    at.button(key="logreg_play").click().run()
+    assert at.session_state["logreg"].running
+    for _ in range(3):
+        at.run()  # each run is one tick of the run_every fragment
+    playing = int(metrics(at)["step"].replace(",", ""))
+    assert playing > 1 and float(metrics(at)["train loss −LL/n"]) < 0.6931
+    at.button(key="logreg_pause").click().run()
+    assert not at.session_state["logreg"].running
+    paused = metrics(at)["step"]
+    at.run()
+    assert metrics(at)["step"] == paused
+    at.button(key="logreg_reset").click().run()
+    assert metrics(at)["step"] == "0"
+    assert not at.exception
+
+
+def test_logistic_page_learning_rate_continues_but_data_change_resets():
+    at = app("pages/logistic_regression.py")
+    at.button(key="logreg_step").click().run()
+    at.button(key="logreg_step").click().run()
+    at.select_slider(key="logreg_lr").set_value(3.0).run()
+    assert metrics(at)["step"] == "2"  # no reset
+    assert at.session_state["logreg"].trainers["ours"].model.learning_rate == 3.0
+    at.button(key="logreg_step").click().run()
+    assert metrics(at)["step"] == "3"
+    at.slider(key="logreg_noise").set_value(0.5).run()
+    assert metrics(at)["step"] == "0"  # new data: training restarts, and says so
+    assert any("restarted" in i.value for i in at.info)
+
+
+def test_logistic_page_surface_and_sklearn_line_are_drawn():
+    at = app("pages/logistic_regression.py")
+    for _ in range(20):
+        at.button(key="logreg_step").click().run()
+    fig = live_figure(at, "logreg_surface")
+    names = [t.get("name") for t in fig["data"]]
+    assert "scikit-learn" in names and any("θᵀx = 0" in (n or "") for n in names)
+    assert fig["data"][0]["type"] == "heatmap" and fig["data"][0]["z"]["shape"] == "100, 100"
+    theta_table = at.dataframe[-1].value
+    assert list(theta_table.iloc[:, 0]) == ["ours (now)", "scikit-learn"]
+
+
+def test_logistic_page_separable_data_l2_and_modes():
+    at = app("pages/logistic_regression.py")
+    at.selectbox(key="logreg_dataset").set_value("separable").run()
+    at.select_slider(key="logreg_l2").set_value(0.1).run()
+    at.radio(key="logreg_mode").set_value("Minibatch").run()
+    at.slider(key="logreg_batch").set_value(8).run()
+    at.button(key="logreg_step").click().run()
+    model = at.session_state["logreg"].trainers["ours"].model
+    assert (model.l2, model.batch_size) == (0.1, 8)
+    assert not at.exception
+
+
+def test_xor_page_trains_both_models_and_mlp_wins():
+    at = app("pages/xor.py")
+    at.button(key="xor_play").click().run()
+    for _ in range(20):
+        at.run()
+    m = metrics(at)
+    assert float(m["MLP test accuracy"].rstrip("%")) > 90
+    assert float(m["logistic regression test accuracy"].rstrip("%")) < 70
+    assert not at.exception
+
+
+def test_xor_page_preset_builds_the_or_and_network():
+    at = app("pages/xor.py")
+    at.button[[b.label for b in at.button].index("🧩 Lectures' OR/AND weights")].click().run()
+    run = at.session_state["xor"]
+    W = run.trainers["MLP"].model.coefs_
+    assert [w.shape for w in W] == [(2, 2), (2, 1)]
+    assert float(metrics(at)["MLP test accuracy"].rstrip("%")) > 95  # before any training
+    assert any("hand-made" in s.value for s in at.success)
+
+
+def test_xor_page_architecture_change_resets():
+    at = app("pages/xor.py")
+    at.button(key="xor_step").click().run()
+    at.slider(key="xor_hidden").set_value(8).run()
+    assert metrics(at)["step"] == "0"
+    assert [w.shape for w in at.session_state["xor"].trainers["MLP"].model.coefs_] == [(2, 8), (8, 1)]

@@ -1,0 +1,72 @@
+"""The XOR page in a real browser: the MLP learns XOR, logistic regression cannot."""
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from browser import streamlit_server, wait_ready
+
+pytestmark = pytest.mark.browser
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with streamlit_server(APP) as url:
+        yield url
+
+
+def metric(page, label):
+    box = page.locator("[data-testid=stMetric]").filter(has_text=label).first
+    return box.locator("[data-testid=stMetricValue]").inner_text()
+
+
+def percent(page, label):
+    return float(re.sub(r"[^0-9.]", "", metric(page, label))) / 100
+
+
+def open_xor(page, app_url):
+    page.goto(app_url)
+    wait_ready(page)
+    page.get_by_role("link", name="XOR and hidden units").first.click()
+    wait_ready(page)
+    page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg').length >= 3",
+                           timeout=30000)
+
+
+def test_mlp_learns_xor_and_logistic_regression_does_not(page, app_url):
+    open_xor(page, app_url)
+    dataset = page.locator("[data-testid=stSelectbox]").filter(has_text="Dataset")
+    dataset.click()
+    page.get_by_role("option", name="XOR").click()
+    wait_ready(page)
+    assert dataset.locator("input").first.input_value() == "XOR" or "XOR" in dataset.inner_text()
+    page.get_by_role("button", name="▶ Play").click()
+    deadline = time.time() + 60
+    while time.time() < deadline and percent(page, "MLP test accuracy") <= 0.95:
+        page.wait_for_timeout(500)
+    page.get_by_role("button", name="⏸ Pause").click()
+    assert percent(page, "MLP test accuracy") > 0.95
+    assert percent(page, "logistic regression test accuracy") < 0.7
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_bad_csv_gets_a_message_and_the_data_is_kept(page, app_url, tmp_path):
+    open_xor(page, app_url)
+    page.get_by_text("Uploaded CSV").click()
+    wait_ready(page)
+    good = tmp_path / "good.csv"
+    good.write_text("x1,x2,label\n" + "\n".join(f"{i % 7},{i % 5},{'ab'[i % 2]}" for i in range(40)))
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.wait_for_function("document.body.innerText.includes('good.csv')", timeout=15000)
+    wait_ready(page)
+    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n1,2,a\n3,oops,b\n5,6,a\n7,8,b\n")
+    page.locator("input[type=file]").set_input_files(str(bad))
+    error = page.locator("[data-testid=stAlertContentError]")
+    error.wait_for(timeout=15000)
+    assert "Row 2, column 2 is 'oops', not a number" in error.inner_text()
+    assert "current data is kept" in error.inner_text()
+    assert page.locator("[data-testid=stException]").count() == 0
