@@ -116,9 +116,29 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         self._stopped_early = False
         return X, Y
 
+    def _gather(self, A, idx, name):
+        """A[idx] copied into a buffer kept between steps (a fresh array each step costs page
+        faults). The result is overwritten by the next step's batch."""
+        buffers = self.__dict__.setdefault("_buffers", {})
+        buf = buffers.get(name)
+        if buf is None or buf.shape[1:] != A.shape[1:] or buf.dtype != A.dtype or len(buf) < len(idx):
+            buf = buffers[name] = np.empty((len(idx),) + A.shape[1:], A.dtype)
+        out = buf[:len(idx)]
+        np.take(A, idx, axis=0, out=out)
+        return out
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        for name in ("_buffers", "_ws"):  # scratch space, rebuilt on demand
+            state.pop(name, None)
+        return state
+
     def _take_step(self, X, Y, idx):
         """One gradient step on the batch ``idx``; raises TrainingDiverged on a non-finite loss."""
-        Xb, Yb = (X, Y) if isinstance(idx, slice) else (X[idx], Y[idx])
+        if isinstance(idx, slice):
+            Xb, Yb = X, Y
+        else:
+            Xb, Yb = self._gather(X, idx, "X"), self._gather(Y, idx, "Y")
         loss = self._step(Xb, Yb)
         self.t_ += 1
         if not np.isfinite(loss):
@@ -245,6 +265,10 @@ def proba_from_logits(Z):
 
 
 def _check_finite(X):
+    # One sum is much cheaper than two element-wise scans of a large X; only when the sum is not
+    # finite (a NaN, an inf, or an overflow of huge values) do we look for the culprit.
+    if np.isfinite(X.sum()):
+        return
     bad_nan = np.isnan(X)
     if bad_nan.any():
         rows = np.flatnonzero(bad_nan.any(axis=1))

