@@ -1,4 +1,6 @@
 """XOR and other non-separable data: why one logistic regression fails and hidden units succeed."""
+import zlib
+
 import numpy as np
 import streamlit as st
 
@@ -7,11 +9,13 @@ from core import (DATASETS, LogisticRegression, MLPClassifier, Trainer, make_dat
 from core.baselines import sklearn_mlp
 from core.mlp import forward
 from ui import figures as F
+from ui.canvas_points import background, points_from_canvas
 from ui.layout import fmt, header
 from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
 
 KEY = "xor"
+CANVAS = (420, 420)
 DATA_KEYS = ["xor", "circles", "moons", "spiral", "overlapping"]
 LEARNING_RATES = [1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 L2_VALUES = [0.0, 1e-4, 1e-3, 0.01, 0.1]
@@ -93,9 +97,36 @@ if uploaded is not None:
 else:
     X, y = make_dataset(dataset, n_samples, noise, random_state=seed)
     class_labels = ["0", "1"]
-    data_id = (dataset, n_samples, noise)
+    data_id = (dataset, n_samples, noise, seed)
 X_train, X_test, y_train, y_test = split(X, y, test_share, random_state=seed)
 grid = make_grid(X, resolution=80)
+
+with st.expander("✏️ Add your own points by clicking on the plane"):
+    st.caption("Pick a class, then click on the plane: each point joins the training set and "
+               "training restarts on the new data. The toolbar under the pad undoes the last "
+               "point or clears them all.")
+    click_class = st.radio("Class of the next point", [0, 1], horizontal=True,
+                           key=f"{KEY}_click_class",
+                           format_func=lambda k: f"class {class_labels[k]}")
+    try:
+        from streamlit_drawable_canvas import st_canvas
+        pad = st_canvas(drawing_mode="point", fill_color=F.CLASS_COLORS[click_class],
+                        stroke_color=F.CLASS_COLORS[click_class], stroke_width=2,
+                        point_display_radius=5, width=CANVAS[0], height=CANVAS[1],
+                        background_image=background(X, y, grid.xs, grid.ys, CANVAS),
+                        key=f"{KEY}_pad_{zlib.crc32(repr(data_id).encode())}")
+        objects = (pad.json_data or {}).get("objects", [])
+    except Exception as err:  # the pad is optional: the page works without it
+        st.warning(f"The drawing pad is unavailable here ({type(err).__name__}).")
+        objects = st.session_state.get(f"{KEY}_pad_objects", [])
+    X_added, y_added = points_from_canvas(objects, grid.xs, grid.ys, CANVAS)
+    if len(X_added):
+        st.caption(f"{len(X_added)} point(s) added: {int((y_added == 0).sum())} of class "
+                   f"{class_labels[0]}, {int((y_added == 1).sum())} of class {class_labels[1]}.")
+if len(X_added):
+    X_train = np.vstack([X_train, X_added])
+    y_train = np.concatenate([y_train, y_added])
+    data_id = data_id + (tuple(np.round(X_added, 3).ravel()), tuple(y_added))
 sizes = (hidden,) * n_layers
 preset = st.session_state.get(f"{KEY}_preset", False) and sizes == (2,) and activation == "sigmoid"
 

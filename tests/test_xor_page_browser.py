@@ -70,3 +70,19 @@ def test_a_bad_csv_gets_a_message_and_the_data_is_kept(page, app_url, tmp_path):
     assert "Row 2, column 2 is 'oops', not a number" in error.inner_text()
     assert "current data is kept" in error.inner_text()
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_clicking_the_plane_adds_points_of_the_chosen_class(page, app_url):
+    open_xor(page, app_url)
+    page.get_by_text("Add your own points by clicking on the plane").click()
+    pad = page.locator("canvas.upper-canvas").first
+    pad.wait_for(timeout=15000)
+    box = pad.bounding_box()
+    pad.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.5})  # class 0
+    page.wait_for_timeout(800)
+    page.get_by_text("class 1", exact=True).click()
+    page.wait_for_timeout(500)
+    pad.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
+    page.wait_for_function("document.body.innerText.includes('2 point(s) added: 1 of class 0, 1 of class 1')",
+                           timeout=15000)
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -1,0 +1,54 @@
+"""Points clicked on a drawable canvas (``drawing_mode="point"``) <-> data coordinates.
+
+Each click is a Fabric.js circle; its fill colour says its class. The canvas shows the current
+data as a background image, so the user sees where to click.
+"""
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ui.figures import CLASS_COLORS
+
+ORIGIN = {"left": 0.0, "top": 0.0, "center": 0.5, "right": 1.0, "bottom": 1.0}
+
+
+def _centre(obj, axis):
+    """A Fabric object's centre along "x" or "y" in canvas pixels, whatever its origin."""
+    pos, origin, size, scale = ("left", "originX", "width", "scaleX") if axis == "x" else \
+                               ("top", "originY", "height", "scaleY")
+    extent = obj.get(size, 0) * obj.get(scale, 1) + obj.get("strokeWidth", 0)
+    return obj[pos] + (0.5 - ORIGIN.get(obj.get(origin, "left"), 0.0)) * extent
+
+
+def points_from_canvas(objects, xs, ys, size):
+    """Canvas circles -> (X (n, 2), y (n,)) in data coordinates of the box xs x ys.
+
+    ``size`` is the canvas's (width, height) in pixels; canvas y grows downwards, data y upwards.
+    Objects of another colour or type are ignored.
+    """
+    w, h = size
+    X, y = [], []
+    for obj in objects or []:
+        colour = str(obj.get("fill", "")).lower()
+        if obj.get("type", "").lower() != "circle" or colour not in CLASS_COLORS:
+            continue
+        px, py = _centre(obj, "x"), _centre(obj, "y")
+        X.append([xs[0] + px / w * (xs[-1] - xs[0]), ys[-1] - py / h * (ys[-1] - ys[0])])
+        y.append(CLASS_COLORS.index(colour))
+    return np.array(X, dtype=float).reshape(-1, 2), np.array(y, dtype=int)
+
+
+def background(X, y, xs, ys, size, radius=3):
+    """An RGB image of the points over the box xs x ys, in the classes' colours."""
+    w, h = size
+    img = Image.new("RGB", (w, h), "#fbfbfb")
+    draw = ImageDraw.Draw(img)
+    for gx in np.linspace(0, w, 9)[1:-1]:
+        draw.line([(gx, 0), (gx, h)], fill="#eef1f5")
+    for gy in np.linspace(0, h, 9)[1:-1]:
+        draw.line([(0, gy), (w, gy)], fill="#eef1f5")
+    px = (np.asarray(X)[:, 0] - xs[0]) / (xs[-1] - xs[0]) * w
+    py = (ys[-1] - np.asarray(X)[:, 1]) / (ys[-1] - ys[0]) * h
+    for x0, y0, k in zip(px, py, y):
+        draw.ellipse([x0 - radius, y0 - radius, x0 + radius, y0 + radius],
+                     fill=CLASS_COLORS[int(k)])
+    return img
