@@ -41,7 +41,12 @@ SAMPLER = """
 
 
 def step_of(page):
-    text = page.locator("[data-testid=stMetricValue]").first.inner_text()
+    """The step counter: the first metric, or the text after "step" in the status line."""
+    metric = page.locator("[data-testid=stMetricValue]")
+    if metric.count():
+        text = metric.first.inner_text()
+    else:
+        text = page.evaluate("(document.body.innerText.match(/step\\s+([0-9,]+)/) || [0, '0'])[1]")
     return int("".join(ch for ch in text if ch.isdigit()) or 0)
 
 

@@ -6,7 +6,7 @@ from core import DATASETS, LogisticRegression, Trainer, make_dataset, make_grid,
 from core.baselines import sklearn_logistic
 from core.logistic import add_intercept, gradient_contributions, log_likelihood_grid
 from ui import figures as F
-from ui.layout import fmt, header
+from ui.layout import fmt, header, status
 from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
 
@@ -98,14 +98,10 @@ def render(run):
     thetas = hist.get("theta")
     steps = hist.get("step")
 
-    c = st.columns(6)
-    c[0].metric("step", f"{snap.step:,}")
-    c[1].metric("epoch", f"{snap.epoch:,.1f}")
-    c[2].metric("train loss −LL/n", fmt(snap.train_loss))
-    c[3].metric("test loss", fmt(snap.test_loss))
-    c[4].metric("test accuracy", f"{snap.test_accuracy:.1%}")
-    c[5].metric("‖θ₁..ₘ‖", fmt(np.linalg.norm(theta[1:]), 3))
-
+    status([("step", f"{snap.step:,}"), ("epoch", f"{snap.epoch:,.1f}"),
+            ("train loss −LL/n", fmt(snap.train_loss)), ("test loss", fmt(snap.test_loss)),
+            ("test accuracy", f"{snap.test_accuracy:.1%}"),
+            ("‖θ₁..ₘ‖", fmt(np.linalg.norm(theta[1:]), 3))])
     left, right = st.columns([1.15, 1])
     with left:
         ours_x, ours_y = F.line_in_box(theta[1:], theta[0], grid.xs, grid.ys)
@@ -120,6 +116,7 @@ def render(run):
         curves = F.curves_figure(hist.arrays("step", "train_loss", "test_loss", "train_accuracy",
                                              "test_accuracy"), title="Loss and accuracy")
         live_chart(curves, key=f"{KEY}_curves", height=470)
+
 
 def render_details(run):
     """The slower views, refreshed once a second while training."""
@@ -160,7 +157,7 @@ def render_details(run):
     render_baseline(snap, theta)
 
 
-def _axis(values, n=60):
+def _axis(values, n=45):
     lo, hi = float(min(values)), float(max(values))
     pad = max(1.0, 0.35 * (hi - lo))
     return np.linspace(lo - pad, hi + pad, n)
@@ -204,10 +201,17 @@ def render_math(snap, theta):
     residual = np.abs(contrib[:, 0])
     pull_col, table_col = st.columns([1.15, 1])
     with pull_col:
-        fig = F.surface_figure(grid.xs, grid.ys, snap.grid_proba, X_train, y_train, contour=False,
-                               title="Pull of each training point", show_scale=False)
-        for trace, k in zip(fig["data"][1:], (0, 1)):  # one points trace per class
+        # points only, with the boundary as a line: a second heatmap would cost the live
+        # charts above a frame each time this view refreshes
+        lx, ly = F.line_in_box(theta[1:], theta[0], grid.xs, grid.ys)
+        traces = F.points_traces(X_train, y_train, "train")
+        for trace, k in zip(traces, (0, 1)):  # one points trace per class
             trace["marker"]["size"] = 4 + 22 * residual[y_train == k]
+        traces.append(dict(type="scatter", x=lx, y=ly, mode="lines", name="θᵀx = 0",
+                           line=dict(color="#111827", width=2)))
+        fig = F.figure(traces, "Pull of each training point", 380,
+                       xaxis=F.axis("x1", range=[float(grid.xs[0]), float(grid.xs[-1])]),
+                       yaxis=F.axis("x2", range=[float(grid.ys[0]), float(grid.ys[-1])]))
         live_chart(fig, key=f"{KEY}_pull", height=380)
     with table_col:
         top = np.argsort(-residual)[:8]
@@ -236,7 +240,7 @@ def render_baseline(snap, theta):
 
 
 live_fragment(run, render, speed)
-follow_fragment(run, render_details)
+follow_fragment(run, render_details, every=2.0)
 
 st.divider()
 with st.expander("🔍 Pick the point for the live math, and the hill's axes", expanded=False):

@@ -10,7 +10,7 @@ from core.baselines import sklearn_mlp
 from core.mlp import forward
 from ui import figures as F
 from ui.canvas_points import background, points_from_canvas
-from ui.layout import fmt, header
+from ui.layout import fmt, header, status
 from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
 
@@ -170,12 +170,10 @@ if preset:
 
 def render(run):
     lr_snap, mlp_snap = run.latest["logistic regression"], run.latest["MLP"]
-    c = st.columns(5)
-    c[0].metric("step", f"{mlp_snap.step:,}")
-    c[1].metric("MLP test accuracy", f"{mlp_snap.test_accuracy:.1%}")
-    c[2].metric("logistic regression test accuracy", f"{lr_snap.test_accuracy:.1%}")
-    c[3].metric("MLP test loss", fmt(mlp_snap.test_loss))
-    c[4].metric("logistic test loss", fmt(lr_snap.test_loss))
+    status([("step", f"{mlp_snap.step:,}"), ("MLP test accuracy", f"{mlp_snap.test_accuracy:.1%}"),
+            ("logistic regression test accuracy", f"{lr_snap.test_accuracy:.1%}"),
+            ("MLP test loss", fmt(mlp_snap.test_loss)),
+            ("logistic test loss", fmt(lr_snap.test_loss))])
     left, right = st.columns(2)
     with left:
         theta = lr_snap.params[0][:, 0]

@@ -18,8 +18,11 @@ def app_url():
 
 
 def metric(page, label):
-    box = page.locator("[data-testid=stMetric]").filter(has_text=label).first
-    return box.locator("[data-testid=stMetricValue]").inner_text()
+    """A value from the page's status line: "label value · label value ..."."""
+    return page.evaluate("""(label) => { const line = [...document.querySelectorAll('p')]
+        .find(p => p.innerText.startsWith('step ')); if (!line) return '';
+        const m = line.innerText.match(new RegExp(label + '[ ]+([0-9.,%]+)')); return m ? m[1] : ''; }""",
+                         label)
 
 
 def percent(page, label):

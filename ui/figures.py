@@ -88,6 +88,9 @@ def line_in_box(w, b, xs, ys):
 
 def heatmap_trace(xs, ys, z, colorscale=PROBA_SCALE, zmin=0.0, zmax=1.0, show_scale=True,
                   name="P(y=1|x)", **kw):
+    # zsmooth="fast": plotly.js paints the image at the data's resolution and lets the browser
+    # scale it, instead of painting and PNG-encoding every screen pixel on every update.
+    kw.setdefault("zsmooth", "fast")
     return dict(type="heatmap", x=_f32(xs), y=_f32(ys), z=_f32(z), zmin=zmin, zmax=zmax,
                 colorscale=colorscale, showscale=show_scale, name=name,
                 colorbar=dict(title=dict(text=name, side="right"), thickness=12, len=0.8),
@@ -310,3 +313,4 @@ def hidden_space_figure(H, y, w, b, names=("h1", "h2"), title=None, height=380, 
                      line=dict(color="#111827", width=2.5)))
     return figure(data, title, height,
                   xaxis=axis(names[0], range=[lo, hi]), yaxis=axis(names[1], range=[lo, hi]))
+

@@ -221,6 +221,8 @@ def follow_fragment(run, render, every=1.0):
 
     @st.fragment(run_every=every if run.running else None)
     def _follow():
+        start = time.perf_counter()
         render(run)
+        run.follow_seconds = time.perf_counter() - start
 
     _follow()

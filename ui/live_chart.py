@@ -170,6 +170,9 @@ async function drawLatest(chart, plot, state) {
     while (state.next) {
       const next = state.next;
       state.next = null;
+      // A rerun that sends the very same figure (a paused chart, a rerun of the page) costs
+      // nothing: the plot already shows it.
+      if (next.figure === state.drawn && next.height === state.drawnHeight) continue;
       const Plotly = await loadPlotly(next.src);
       const fig = parseFigure(next.figure, chart);
       const layout = fig.layout ?? {};
@@ -181,6 +184,8 @@ async function drawLatest(chart, plot, state) {
       if (layout.uirevision === undefined) layout.uirevision = next.key;
       const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
       await Plotly.react(plot, fig.data ?? [], layout, config);
+      state.drawn = next.figure;
+      state.drawnHeight = next.height;
       state.reacts += 1;
       LIVE.reacts += 1;
       plot.dataset.reacts = String(state.reacts);
