@@ -17,6 +17,16 @@ PAGES = [
      "OR/AND network set by hand.",
      "XOR as the limit of a linear model; OR and AND perceptrons combined; stacked logistic "
      "regressions"),
+    ("pages/digits.py", "Draw a digit", "✍️",
+     "Train a network on handwritten digits while you watch, then draw a digit and see what it "
+     "thinks, step by step from your pen stroke to the 10 probabilities, beside logistic "
+     "regression and scikit-learn.",
+     "digits as feature vectors; logistic regression is not so good; stacked neurons; softmax"),
+    ("pages/backprop.py", "Backpropagation", "🔗",
+     "The chain rule with real numbers: a computation graph stepped backwards, every derivative "
+     "of a small network for one example, and the gradient check that proves backprop right.",
+     "backpropagation as reverse differentiation; dLL/dθ for output and hidden weights; "
+     "the numerical approach is correct but inefficient"),
 ]
 
 
