@@ -63,8 +63,8 @@ def points_traces(X, y, split="train", class_names=CLASS_NAMES, size=8):
         traces.append(dict(
             type="scatter", x=_f32(X[mask, 0]), y=_f32(X[mask, 1]), mode="markers",
             name=f"{name} ({split})", legendgroup=f"{name}{split}",
-            marker=dict(size=size, color=color if filled else "rgba(255,255,255,0.85)",
-                        symbol="circle" if filled else "circle-open",
+            # open symbols are drawn in marker.color; a white halo would hide them in the legend
+            marker=dict(size=size, color=color, symbol="circle" if filled else "circle-open",
                         line=dict(width=0.8 if filled else 2, color="white" if filled else color)),
             hovertemplate=f"{name} ({split})<br>x1=%{{x:.2f}}<br>x2=%{{y:.2f}}<extra></extra>"))
     return traces
@@ -179,11 +179,11 @@ def contour_path_figure(a_values, b_values, Z, path_a, path_b, a_name, b_name, t
                  hovertemplate=f"{a_name}=%{{x:.2f}}<br>{b_name}=%{{y:.2f}}<br>"
                                f"{z_name}=%{{z:.4f}}<extra></extra>"),
             dict(type="scatter", x=_f32(path_a), y=_f32(path_b), mode="lines",
-                 name="gradient ascent path", line=dict(color="white", width=2.5))]
+                 name="gradient ascent path", line=dict(color="#e4572e", width=3))]
     if len(path_a):
         data.append(dict(type="scatter", x=_f32(path_a[-1:]), y=_f32(path_b[-1:]),
                          mode="markers", name="θ now",
-                         marker=dict(color="#e4572e", size=12, line=dict(color="white", width=2))))
+                         marker=dict(color="white", size=12, line=dict(color="#e4572e", width=3))))
     return figure(data, title, height,
                   xaxis=axis(a_name, range=[float(a_values[0]), float(a_values[-1])]),
                   yaxis=axis(b_name, range=[float(b_values[0]), float(b_values[-1])]))
