@@ -91,12 +91,14 @@ controls(run, KEY)
 point = st.session_state.get(f"{KEY}_point", 0)
 
 
+def current(run):
+    """The latest snapshot, the history, theta now, and theta and the step over time."""
+    snap, hist = run.latest["ours"], run.histories["ours"]
+    return snap, hist, snap.params[0][:, 0], hist.get("theta"), hist.get("step")
+
+
 def render(run):
-    snap = run.latest["ours"]
-    hist = run.histories["ours"]
-    theta = snap.params[0][:, 0]
-    thetas = hist.get("theta")
-    steps = hist.get("step")
+    snap, hist, theta, _, _ = current(run)
 
     status([("step", f"{snap.step:,}"), ("epoch", f"{snap.epoch:,.1f}"),
             ("train loss −LL/n", fmt(snap.train_loss)), ("test loss", fmt(snap.test_loss)),
@@ -119,12 +121,8 @@ def render(run):
 
 
 def render_details(run):
-    """The slower views, refreshed once a second while training."""
-    snap = run.latest["ours"]
-    hist = run.histories["ours"]
-    theta = snap.params[0][:, 0]
-    thetas = hist.get("theta")
-    steps = hist.get("step")
+    """The slower views, refreshed every two seconds while training."""
+    snap, hist, theta, thetas, steps = current(run)
     live_chart(F.trajectories_figure(steps, thetas, THETA_NAMES, title="Each θ over time",
                                      y_title="θ"), key=f"{KEY}_thetas", height=260)
     st.subheader("⛰️ The likelihood hill")

@@ -11,7 +11,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from browser import CHROMIUM_ARGS, chromium_path, wait_ready  # noqa: E402
+from browser import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_ready  # noqa: E402
 
 __all__ = ["wait_ready"]
 
@@ -44,3 +44,10 @@ def page(browser):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(browser):
+    """The whole app (app.py) served once for every browser test of the session."""
+    with streamlit_server(REPO_ROOT / "app.py") as url:
+        yield url

@@ -1,19 +1,11 @@
 """The logistic-regression page in a real browser: Play advances, Pause stops, no errors."""
 import re
-from pathlib import Path
 
 import pytest
 
-from browser import streamlit_server, wait_ready
+from browser import wait_ready
 
 pytestmark = pytest.mark.browser
-APP = Path(__file__).resolve().parents[1] / "app.py"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with streamlit_server(APP) as url:
-        yield url
 
 
 def step_of(page):

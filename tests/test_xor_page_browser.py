@@ -1,20 +1,12 @@
 """The XOR page in a real browser: the MLP learns XOR, logistic regression cannot."""
 import re
 import time
-from pathlib import Path
 
 import pytest
 
-from browser import streamlit_server, wait_ready
+from browser import wait_ready
 
 pytestmark = pytest.mark.browser
-APP = Path(__file__).resolve().parents[1] / "app.py"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with streamlit_server(APP) as url:
-        yield url
 
 
 def metric(page, label):
