@@ -1,0 +1,175 @@
+"""Save a trained model as JSON or .npz (never pickle) and load it back, checking everything.
+
+A file holds the format name and version, the page it belongs to, the estimator's class and
+parameters, its classes, its weights, and the settings of the data it was trained on. Loading
+refuses, with a message a user can act on, anything that is not exactly that: another format,
+a truncated or malformed file, an oversized one, weights whose shapes do not fit, non-finite
+numbers, or a model for another page.
+"""
+import io
+import json
+import zipfile
+
+import numpy as np
+
+from .logistic import LogisticRegression
+from .mlp import MLPClassifier
+
+FORMAT = "neural-playground-model"
+VERSION = 1
+MAX_BYTES = 20 * 1024 * 1024
+MODELS = {"LogisticRegression": LogisticRegression, "MLPClassifier": MLPClassifier}
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be loaded; the message says why."""
+
+
+def _jsonable(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, type):  # a dtype given as np.float32
+        return np.dtype(value).name
+    if isinstance(value, np.dtype):
+        return value.name
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _weights(model):
+    if isinstance(model, LogisticRegression):
+        return {"theta": model.theta_}
+    coefs, intercepts = model._weights()
+    return {**{f"coef_{l}": W for l, W in enumerate(coefs)},
+            **{f"intercept_{l}": b for l, b in enumerate(intercepts)}}
+
+
+def _meta(model, page, data):
+    if not hasattr(model, "classes_"):
+        raise ValueError("Only a trained model can be saved.")
+    params = {k: _jsonable(v) for k, v in model.get_params().items() if k != "random_state"}
+    return {"format": FORMAT, "version": VERSION, "page": page, "model": type(model).__name__,
+            "params": params, "classes": [_jsonable(c) for c in model.classes_],
+            "n_features": int(model.n_features_in_), "steps": int(getattr(model, "t_", 0)),
+            "data": data or {}}
+
+
+def to_json(model, page=None, data=None):
+    """The model as UTF-8 JSON bytes (weights as nested lists)."""
+    meta = _meta(model, page, data)
+    meta["weights"] = {k: np.asarray(v).tolist() for k, v in _weights(model).items()}
+    return json.dumps(meta).encode("utf-8")
+
+
+def to_npz(model, page=None, data=None):
+    """The model as .npz bytes: one array per weight, the rest as a JSON string."""
+    buf = io.BytesIO()
+    arrays = {k: np.asarray(v) for k, v in _weights(model).items()}
+    np.savez_compressed(buf, meta=np.array(json.dumps(_meta(model, page, data))), **arrays)
+    return buf.getvalue()
+
+
+def _read(data):
+    if len(data) > MAX_BYTES:
+        raise ModelFileError(f"The file is {len(data) / 2**20:.1f} MB; model files are limited "
+                             f"to {MAX_BYTES // 2**20} MB.")
+    if data[:2] == b"PK":
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as f:
+                if "meta" not in f.files:
+                    raise ModelFileError("This .npz file has no 'meta' entry: it was not saved "
+                                         "by Neural Playground.")
+                meta = json.loads(str(f["meta"]))
+                weights = {k: f[k] for k in f.files if k != "meta"}
+        except ModelFileError:
+            raise
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as err:
+            raise ModelFileError(f"The .npz file is damaged or truncated ({err}).") from None
+        return meta, weights
+    text = data.lstrip()[:1]
+    if text in (b"{",):
+        try:
+            meta = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise ModelFileError(f"The JSON file is malformed or truncated ({err}).") from None
+        if not isinstance(meta, dict) or not isinstance(meta.get("weights"), dict):
+            raise ModelFileError("The JSON file has no weights: it was not saved by Neural "
+                                 "Playground.")
+        try:
+            weights = {k: np.asarray(v, dtype=np.float64) for k, v in meta.pop("weights").items()}
+        except (ValueError, TypeError):
+            raise ModelFileError("The weights in the JSON file are not arrays of numbers.") from None
+        return meta, weights
+    raise ModelFileError("Unknown file format: upload a .json or .npz model saved by Neural "
+                         "Playground.")
+
+
+def load(data, page=None):
+    """Rebuild a model from ``to_json``/``to_npz`` bytes.
+
+    Parameters
+    ----------
+    data : bytes
+    page : if given, the file must have been saved on this page.
+
+    Returns
+    -------
+    model : a fitted LogisticRegression or MLPClassifier (ready to predict or train on)
+    meta : dict with "page", "params", "classes", "data" (the data settings) and "steps".
+
+    Raises
+    ------
+    ModelFileError (a ValueError) naming the problem.
+    """
+    meta, weights = _read(bytes(data))
+    if meta.get("format") != FORMAT:
+        raise ModelFileError("This file was not saved by Neural Playground (no format tag).")
+    if meta.get("version") != VERSION:
+        raise ModelFileError(f"Model file version {meta.get('version')!r} is not supported "
+                             f"(this app reads version {VERSION}).")
+    if page is not None and meta.get("page") not in (None, page):
+        raise ModelFileError(f"This model belongs to the {meta.get('page')!r} page, not "
+                             f"{page!r}: load it there.")
+    Model = MODELS.get(meta.get("model"))
+    if Model is None:
+        raise ModelFileError(f"Unknown model type {meta.get('model')!r}.")
+    try:
+        model = Model(**meta.get("params", {}))
+        model._check_hyperparameters()
+    except (TypeError, ValueError) as err:
+        raise ModelFileError(f"The model's settings are invalid ({err}).") from None
+    classes = np.asarray(meta.get("classes", []))
+    n_features = meta.get("n_features")
+    if len(classes) < 2 or not isinstance(n_features, int) or n_features < 1:
+        raise ModelFileError("The file's classes or number of features are missing or invalid.")
+    if not all(np.all(np.isfinite(w)) for w in weights.values()):
+        raise ModelFileError("The file's weights contain NaN or infinity.")
+    model.classes_ = classes
+    model.n_features_in_ = n_features
+    n_out = 1 if len(classes) == 2 else len(classes)
+    if Model is LogisticRegression:
+        theta = weights.get("theta")
+        if theta is None or theta.shape != (n_features + 1, n_out):
+            raise ModelFileError(f"theta should have shape {(n_features + 1, n_out)}, the file "
+                                 f"has {None if theta is None else theta.shape}.")
+        model.theta_ = theta.astype(np.float64)
+    else:
+        n_layers = len(model._hidden_sizes()) + 1
+        try:
+            model.coefs_ = [weights[f"coef_{l}"] for l in range(n_layers)]
+            model.intercepts_ = [weights[f"intercept_{l}"] for l in range(n_layers)]
+        except KeyError as err:
+            raise ModelFileError(f"The file lacks the weights {err.args[0]!r} for "
+                                 f"{n_layers} layers.") from None
+        sizes = [n_features, *model._hidden_sizes(), n_out]
+        for l, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
+            if W.shape != (sizes[l], sizes[l + 1]) or b.shape != (sizes[l + 1],):
+                raise ModelFileError(f"Layer {l} weights have shape {W.shape} and {b.shape}; "
+                                     f"the architecture needs {(sizes[l], sizes[l + 1])} and "
+                                     f"{(sizes[l + 1],)}.")
+        model._sync_params()
+    model.n_iter_, model.t_, model.loss_curve_ = 0, int(meta.get("steps", 0)), []
+    model._rng = np.random.default_rng(None)
+    model._stopped_early = False
+    return model, {k: meta.get(k) for k in ("page", "model", "params", "classes", "data", "steps")}
