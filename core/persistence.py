@@ -38,7 +38,8 @@ def _jsonable(value):
 
 
 def _weights(model):
-    if isinstance(model, LogisticRegression):
+    # by attribute, not isinstance: a reloaded module (a development server) makes new classes
+    if hasattr(model, "theta_"):
         return {"theta": model.theta_}
     coefs, intercepts = model._weights()
     return {**{f"coef_{l}": W for l, W in enumerate(coefs)},

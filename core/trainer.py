@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .mlp import MLPClassifier, forward
+from .mlp import forward
 from .surface import grid_images
 from ._estimator import proba_from_logits
 from .losses import cross_entropy
@@ -129,7 +129,7 @@ class Trainer:
             test_loss, test_acc = self._evaluate(self._eval_test)
         grid_proba = grid_hidden = None
         if self.grid is not None:
-            if isinstance(m, MLPClassifier):
+            if hasattr(m, "coefs_"):  # an MLP: its hidden layers are drawn too
                 coefs, intercepts = m._weights()
                 acts = forward(self._grid_points, coefs, intercepts, m.activation, output="logits")
                 grid_hidden = tuple(_frozen(grid_images(self.grid, h)) for h in acts[:-1])

@@ -9,6 +9,7 @@ from ui import figures as F
 from ui.layout import fmt, header, status
 from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
+from ui.model_io import model_io
 
 KEY = "logreg"
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -26,6 +27,13 @@ header("📈 Logistic regression: walking up the likelihood hill",
 
 def new_seed():
     st.session_state[f"{KEY}_seed"] = int(np.random.default_rng().integers(0, 10_000))
+
+
+pending = st.session_state.pop(f"{KEY}_pending", None)
+if pending is not None:  # a model file was loaded: its settings become the widgets' values
+    st.session_state.update(pending["widgets"])
+    st.session_state[f"{KEY}_start_theta"] = pending["theta"]
+    st.session_state[f"{KEY}_loads"] = st.session_state.get(f"{KEY}_loads", 0) + 1
 
 
 with st.sidebar:
@@ -60,18 +68,27 @@ X_train, X_test, y_train, y_test = split(X, y, test_share, random_state=seed)
 grid = make_grid(X, resolution=100)
 
 
+start_theta = st.session_state.get(f"{KEY}_start_theta")
+
+
 def build():
     model = LogisticRegression(learning_rate=learning_rate, batch_size=batch_size, l2=l2,
                                max_iter=10**9, tol=0, random_state=seed)
-    return {"ours": Trainer(model, X_train, y_train, X_test, y_test, grid=grid)}
+
+    def loaded_theta(m):
+        m.theta_ = np.array(start_theta, dtype=float)
+    return {"ours": Trainer(model, X_train, y_train, X_test, y_test, grid=grid,
+                            init=loaded_theta if start_theta is not None else None)}
 
 
 def record(name, trainer, snap):
     return {"theta": snap.params[0][:, 0]}
 
 
-run = get_run(KEY, dict(dataset=dataset, n_samples=n_samples, noise=noise, test_share=test_share,
-                        seed=seed), build, record)
+DATA_SETTINGS = dict(dataset=dataset, n_samples=n_samples, noise=noise, test_share=test_share,
+                     seed=seed)
+run = get_run(KEY, dict(DATA_SETTINGS, loaded_model=st.session_state.get(f"{KEY}_loads", 0)),
+              build, record)
 run.set_params(learning_rate=learning_rate, batch_size=batch_size, l2=l2)
 
 
@@ -251,6 +268,30 @@ st.divider()
 with st.expander("🔍 Pick the point for the live math, and the hill's axes", expanded=False):
     st.number_input("Training point #", 0, len(X_train) - 1, 0, key=f"{KEY}_point")
     st.radio("Hill over", list(HILL_AXES), key=f"{KEY}_hill_axes", horizontal=True)
+
+# open while the uploader holds a file, so its result (or its error) is in sight
+with st.expander("💾 Save or load the model",
+                 expanded=st.session_state.get(f"{KEY}_io_upload") is not None):
+    st.caption("A model file holds θ, the settings and the data's settings (dataset, size, noise, "
+               "split and seed), so loading it here rebuilds the same data and starts from that θ.")
+    loaded = model_io(run, "ours", "logistic_regression", DATA_SETTINGS, f"{KEY}_io")
+    if loaded is not None:
+        model, meta = loaded
+        data, params = meta.get("data") or {}, meta["params"]
+        if model.n_features_in_ != 2 or len(model.classes_) != 2:
+            st.error("This page trains two-class models of two features; the file's model has "
+                     f"{model.n_features_in_} features and {len(model.classes_)} classes.")
+        else:
+            widgets = {f"{KEY}_{k}": data[name] for k, name in (
+                ("dataset", "dataset"), ("n", "n_samples"), ("noise", "noise"),
+                ("test", "test_share"), ("seed", "seed")) if name in data}
+            if params.get("learning_rate") in LEARNING_RATES:
+                widgets[f"{KEY}_lr"] = params["learning_rate"]
+            if params.get("l2") in L2_VALUES:
+                widgets[f"{KEY}_l2"] = params["l2"]
+            st.session_state[f"{KEY}_pending"] = {"widgets": widgets,
+                                                  "theta": model.theta_.tolist()}
+            st.rerun()
 
 with st.expander("📚 Separable data: why θ keeps growing, and how L2 stops it",
                  expanded=dataset == "separable"):

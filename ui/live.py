@@ -56,6 +56,16 @@ class History:
     def arrays(self, *keys):
         return {k: self.get(k) for k in keys}
 
+    def to_csv(self):
+        """The recorded scalars as CSV text (one row per kept point, vector values skipped)."""
+        rows = self.rows if not self.rows or self.rows[-1] is self.last else self.rows + [self.last]
+        keys = [k for k in (rows[0] if rows else {}) if np.ndim(rows[0][k]) == 0]
+        lines = [",".join(keys)]
+        for r in rows:
+            lines.append(",".join("" if r.get(k) is None else repr(float(r[k])) if isinstance(
+                r.get(k), (float, np.floating)) else str(r[k]) for k in keys))
+        return "\n".join(lines) + "\n"
+
 
 def snapshot_record(snap):
     """The scalars of a Snapshot that curves_figure draws."""
