@@ -10,6 +10,7 @@ from ui.layout import fmt, header, status
 from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
 from ui.model_io import model_io
+from ui.urlstate import choice, number, sync_url, write_url
 
 KEY = "logreg"
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -28,6 +29,14 @@ header("📈 Logistic regression: walking up the likelihood hill",
 def new_seed():
     st.session_state[f"{KEY}_seed"] = int(np.random.default_rng().integers(0, 10_000))
 
+
+URL = {"dataset": (f"{KEY}_dataset", choice(list(DATASETS))),
+       "n": (f"{KEY}_n", number(int, 20, 1000)), "noise": (f"{KEY}_noise", number(float, 0, 1)),
+       "test": (f"{KEY}_test", number(float, 0.1, 0.5)), "seed": (f"{KEY}_seed", number(int, 0, 9999)),
+       "lr": (f"{KEY}_lr", choice(LEARNING_RATES)), "mode": (f"{KEY}_mode", choice(list(MODES))),
+       "batch": (f"{KEY}_batch", number(int, 2, 128)), "l2": (f"{KEY}_l2", choice(L2_VALUES)),
+       "speed": (f"{KEY}_speed", number(int, 1, 50))}
+sync_url(KEY, URL)
 
 pending = st.session_state.pop(f"{KEY}_pending", None)
 if pending is not None:  # a model file was loaded: its settings become the widgets' values
@@ -61,6 +70,8 @@ with st.sidebar:
                           help="Ascends LL/n − (l2/2)‖θ₁..ₘ‖²; the intercept is not penalised.")
     speed = st.slider("Speed (steps per tick)", 1, 50, 3, key=f"{KEY}_speed",
                       help="Gradient steps between two chart updates (about 10 updates a second).")
+
+write_url(URL)
 
 # ---- data and the run ------------------------------------------------------------------------
 X, y = make_dataset(dataset, n_samples, noise, random_state=seed)

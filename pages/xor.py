@@ -13,6 +13,8 @@ from ui.canvas_points import background, points_from_canvas
 from ui.layout import fmt, header, status
 from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
+from ui.model_io import model_io
+from ui.urlstate import choice, number, sync_url, write_url
 
 KEY = "xor"
 CANVAS = (420, 420)
@@ -30,6 +32,23 @@ header("✖️ XOR: why one logistic regression is not enough",
 
 def new_seed():
     st.session_state[f"{KEY}_seed"] = int(np.random.default_rng().integers(0, 10_000))
+
+
+URL = {"dataset": (f"{KEY}_dataset", choice(DATA_KEYS)), "n": (f"{KEY}_n", number(int, 20, 1000)),
+       "noise": (f"{KEY}_noise", number(float, 0, 1)),
+       "test": (f"{KEY}_test", number(float, 0.1, 0.5)), "seed": (f"{KEY}_seed", number(int, 0, 9999)),
+       "layers": (f"{KEY}_layers", number(int, 1, 3)), "hidden": (f"{KEY}_hidden", number(int, 1, 32)),
+       "activation": (f"{KEY}_activation", choice(["tanh", "sigmoid", "relu"])),
+       "lr": (f"{KEY}_lr", choice(LEARNING_RATES)),
+       "batch": (f"{KEY}_batch", choice([1, 4, 8, 16, 32, 64, 128])),
+       "l2": (f"{KEY}_l2", choice(L2_VALUES)), "speed": (f"{KEY}_speed", number(int, 1, 50))}
+sync_url(KEY, URL)
+
+pending = st.session_state.pop(f"{KEY}_pending", None)
+if pending is not None:  # a model file was loaded: its settings become the widgets' values
+    st.session_state.update(pending["widgets"])
+    st.session_state[f"{KEY}_start_weights"] = pending["weights"]
+    st.session_state[f"{KEY}_loads"] = st.session_state.get(f"{KEY}_loads", 0) + 1
 
 
 def use_preset():
@@ -70,6 +89,8 @@ with st.sidebar:
     l2 = st.select_slider("L2 strength", L2_VALUES, value=0.0, key=f"{KEY}_l2",
                           format_func=lambda v: f"{v:g}")
     speed = st.slider("Speed (steps per tick)", 1, 50, 5, key=f"{KEY}_speed")
+
+write_url(URL)
 
 # ---- data ------------------------------------------------------------------------------------
 if source == "Uploaded CSV":
@@ -139,13 +160,22 @@ def build():
 
     def hand_made(model):
         model.coefs_, model.intercepts_ = xor_by_hand()
+
+    def from_file(model):
+        coefs, intercepts = start_weights
+        model.coefs_ = [np.array(W) for W in coefs]
+        model.intercepts_ = [np.array(b) for b in intercepts]
+    init = hand_made if preset else from_file if start_weights is not None else None
     return {"logistic regression": Trainer(logreg, X_train, y_train, X_test, y_test, grid=grid),
-            "MLP": Trainer(mlp, X_train, y_train, X_test, y_test, grid=grid,
-                           init=hand_made if preset else None)}
+            "MLP": Trainer(mlp, X_train, y_train, X_test, y_test, grid=grid, init=init)}
 
 
+start_weights = st.session_state.get(f"{KEY}_start_weights")
+if start_weights is not None and [len(b) for b in start_weights[1][:-1]] != list(sizes):
+    start_weights = None  # the network was changed since the file was loaded
 run = get_run(KEY, dict(data=data_id, test_share=test_share, seed=seed, hidden_layers=sizes,
-                        activation=activation, preset=preset), build)
+                        activation=activation, preset=preset,
+                        loaded_model=st.session_state.get(f"{KEY}_loads", 0)), build)
 run.set_params(learning_rate=learning_rate, batch_size=batch_size, l2=l2)
 
 controls(run, KEY)
@@ -265,6 +295,35 @@ with st.expander("🔍 Choose the point and the hidden units to look at"):
     c2.number_input("Hidden unit on the y axis", 0, hidden - 1, min(1, hidden - 1), key=f"{KEY}_hj")
     if st.session_state.get(f"{KEY}_kept") and st.button("Forget kept runs"):
         st.session_state[f"{KEY}_kept"] = {}
+
+with st.expander("💾 Save or load the MLP",
+                 expanded=st.session_state.get(f"{KEY}_io_upload") is not None):
+    settings = dict(dataset=dataset, n_samples=n_samples, noise=noise, test_share=test_share,
+                    seed=seed) if uploaded is None else dict(source="csv", test_share=test_share,
+                                                           seed=seed)
+    loaded = model_io(run, "MLP", "xor", settings, f"{KEY}_io")
+    if loaded is not None:
+        model, meta = loaded
+        hidden_sizes = list(meta["params"]["hidden_layer_sizes"])
+        data = meta.get("data") or {}
+        if model.n_features_in_ != 2 or len(model.classes_) != 2:
+            st.error("This page trains two-class networks on two features; the file's has "
+                     f"{model.n_features_in_} features and {len(model.classes_)} classes.")
+        elif len(set(hidden_sizes)) != 1 or not 1 <= len(hidden_sizes) <= 3 \
+                or not 1 <= hidden_sizes[0] <= 32:
+            st.error(f"This page builds 1-3 equal hidden layers of 1-32 units; the file's "
+                     f"network has hidden layers {hidden_sizes}.")
+        else:
+            widgets = {f"{KEY}_layers": len(hidden_sizes), f"{KEY}_hidden": hidden_sizes[0],
+                       f"{KEY}_activation": meta["params"]["activation"], f"{KEY}_preset": False}
+            widgets.update({f"{KEY}_{k}": data[name] for k, name in (
+                ("dataset", "dataset"), ("n", "n_samples"), ("noise", "noise"),
+                ("test", "test_share"), ("seed", "seed")) if name in data})
+            coefs, intercepts = model._weights()
+            st.session_state[f"{KEY}_pending"] = {
+                "widgets": widgets,
+                "weights": ([W.tolist() for W in coefs], [b.tolist() for b in intercepts])}
+            st.rerun()
 
 st.subheader("🆚 scikit-learn's MLPClassifier on the same split")
 epochs = st.slider("Epochs for scikit-learn", 10, 2000, 300, 10, key=f"{KEY}_sk_epochs")

@@ -127,3 +127,48 @@ def test_xor_page_architecture_change_resets():
     at.slider(key="xor_hidden").set_value(8).run()
     assert metrics(at)["step"] == "0"
     assert [w.shape for w in at.session_state["xor"].trainers["MLP"].model.coefs_] == [(2, 8), (8, 1)]
+
+
+def test_logistic_settings_round_trip_through_the_url():
+    at = AppTest.from_file(str(ROOT / "pages/logistic_regression.py"), default_timeout=60)
+    at.query_params.update({"dataset": "moons", "n": "300", "noise": "0.35", "seed": "7",
+                            "lr": "0.03", "l2": "0.01", "mode": "Minibatch", "batch": "8"})
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="logreg_dataset").value == "moons"
+    assert (at.slider(key="logreg_n").value, at.number_input(key="logreg_seed").value) == (300, 7)
+    model = at.session_state["logreg"].trainers["ours"].model
+    assert (model.learning_rate, model.l2, model.batch_size) == (0.03, 0.01, 8)
+    # the same link gives the same data: compare with a second session
+    at2 = AppTest.from_file(str(ROOT / "pages/logistic_regression.py"), default_timeout=60)
+    at2.query_params.update(dict(at.query_params))
+    at2.run()
+    np.testing.assert_array_equal(at2.session_state["logreg"].trainers["ours"].X,
+                                  at.session_state["logreg"].trainers["ours"].X)
+    at.slider(key="logreg_noise").set_value(0.5).run()
+    assert at.query_params["noise"] == ["0.5"] or at.query_params["noise"] == "0.5"
+
+
+def test_invalid_url_settings_are_ignored_not_fatal():
+    at = AppTest.from_file(str(ROOT / "pages/logistic_regression.py"), default_timeout=60)
+    at.query_params.update({"dataset": "nope", "n": "-5", "lr": "banana", "seed": "3"})
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="logreg_dataset").value == "separable"  # the default
+    assert at.number_input(key="logreg_seed").value == 3
+
+
+def test_xor_link_reproduces_data_and_initial_weights():
+    params = {"dataset": "moons", "seed": "11", "hidden": "6", "layers": "2", "activation": "relu"}
+    runs = []
+    for _ in range(2):
+        at = AppTest.from_file(str(ROOT / "pages/xor.py"), default_timeout=60)
+        at.query_params.update(params)
+        at.run()
+        assert not at.exception
+        runs.append(at.session_state["xor"].trainers["MLP"])
+    a, b = runs
+    assert [W.shape for W in a.model.coefs_] == [(2, 6), (6, 6), (6, 1)]
+    np.testing.assert_array_equal(a.X, b.X)
+    for Wa, Wb in zip(a.model.coefs_, b.model.coefs_):
+        np.testing.assert_array_equal(Wa, Wb)
