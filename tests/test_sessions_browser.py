@@ -1,0 +1,53 @@
+"""Two browser sessions on one server train different models without touching each other."""
+import re
+
+import pytest
+
+from browser import wait_ready
+
+pytestmark = pytest.mark.browser
+
+
+def step_of(page):
+    text = page.evaluate("([...document.querySelectorAll('p')].map(p => p.innerText)"
+                         ".find(t => t.startsWith('step ')) || 'step 0').match(/step\\s+([0-9,]+)/)[1]")
+    return int(re.sub(r"[^0-9]", "", text))
+
+
+def open_page(browser, app_url, query):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(app_url)
+    wait_ready(page)
+    page.goto(f"{app_url}/logistic_regression?{query}")
+    wait_ready(page)
+    page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg').length >= 2",
+                           timeout=30000)
+    return context, page
+
+
+def test_two_sessions_are_isolated(browser, app_url):
+    ctx_a, a = open_page(browser, app_url, "dataset=overlapping&seed=1&lr=1.0")
+    ctx_b, b = open_page(browser, app_url, "dataset=moons&seed=2&lr=0.01")
+    try:
+        a.get_by_role("button", name="▶ Play").click()
+        a.wait_for_timeout(3000)
+        assert step_of(a) > 5
+        assert step_of(b) == 0  # b never pressed Play
+        b.get_by_role("button", name="⏭ Step").click()
+        wait_ready(b)
+        assert step_of(b) == 1
+        a_steps = step_of(a)
+        a.wait_for_timeout(1500)
+        assert step_of(a) > a_steps  # a kept training while b stepped
+        assert "lr=1.0" in a.url and "lr=0.01" in b.url
+        # each session has its own data: the dataset selectors differ
+        values = [p.locator("[data-testid=stSelectbox]").first.locator("input").first.input_value()
+                  for p in (a, b)]
+        assert values[0] != values[1]
+        for p in (a, b):
+            assert p.locator("[data-testid=stException]").count() == 0
+    finally:
+        a.get_by_role("button", name="⏸ Pause").click()
+        ctx_a.close()
+        ctx_b.close()
