@@ -42,8 +42,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--page", default="logistic_regression")
     parser.add_argument("--stall", type=float, default=5.0, help="seconds without an update")
-    parser.add_argument("--settle", type=float, default=20.0,
-                        help="seconds to wait after closing the sessions before reading memory")
+    parser.add_argument("--settle", type=float, default=130.0,
+                        help="seconds to wait after closing the sessions (Streamlit keeps closed "
+                             "sessions 120 s for a reconnect)")
     args = parser.parse_args()
     if chromium_path() is None:
         sys.exit("Chromium not found at /usr/bin/chromium (apt-get install -y chromium)")
@@ -53,9 +54,13 @@ def main():
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            # warm up: the first run of a page imports scikit-learn, scipy, plotly... once per
+            # process; the baseline is the server with those loaded and no session open
             warm = browser.new_page()
             warm.goto(url)
             wait_ready(warm)
+            warm.goto(f"{url}/{args.page}")
+            wait_ready(warm, timeout=60)
             warm.close()
             time.sleep(2)
             base = rss_mb(proc.pid)
@@ -80,7 +85,7 @@ def main():
             peak = base
             while time.time() - start < args.seconds:
                 time.sleep(1)
-                now = time.time()
+                now = time.time()  # sampling 8 busy pages can itself take seconds
                 for i, (_, page) in enumerate(sessions):
                     value = reacts(page)
                     if value != last_value[i]:
@@ -94,8 +99,15 @@ def main():
             for ctx, page in sessions:
                 page.get_by_role("button", name="⏸ Pause").click()
                 ctx.close()
+            # Streamlit keeps a closed tab's session for 2 minutes (for a reconnect) and evicts it
+            # on the next access of its session store: wait, then touch the server once
+            time.sleep(args.settle)
+            probe = browser.new_page()
+            probe.goto(url)
+            wait_ready(probe)
+            probe.close()
+            time.sleep(5)
             browser.close()
-        time.sleep(args.settle)
         after = rss_mb(proc.pid)
     finally:
         stop_streamlit(proc)
