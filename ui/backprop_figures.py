@@ -1,0 +1,131 @@
+"""Figures for the backpropagation page: a computation graph, activations, gradient-check cost.
+
+Plain dict figures in the shared style of ``ui.figures``; they take names, numbers and text,
+and know nothing of the graph engine or the network.
+"""
+import numpy as np
+
+from ui.figures import PALETTE, axis, figure
+
+INK = "#1f2937"
+MUTED = "#9ca3af"
+GRAD = "#c0392b"      # derivatives flow backwards in red
+CURRENT = "#f1a208"   # the node the backward pass has just reached
+
+
+def layered_positions(names, edges, row_gap=1.0):
+    """(x, y) per node for a left-to-right drawing: a node's column is one more than its
+    furthest input's; inputs of the graph are stacked top to bottom in the given order,
+    ``row_gap`` apart, and every other node sits at the mean height of its inputs."""
+    inputs = {n: [u for u, v in edges if v == n] for n in names}
+    leaves = [n for n in names if not inputs[n]]
+    pos = {n: (0.0, row_gap * (len(leaves) - 1 - k)) for k, n in enumerate(leaves)}
+    for n in names:  # names come in forward order, so a node's inputs are placed already
+        if n not in pos:
+            xs, ys = zip(*(pos[u] for u in inputs[n]))
+            pos[n] = (max(xs) + 1.0, float(np.mean(ys)))
+    return pos
+
+
+def graph_figure(nodes, edges, title=None, height=400):
+    """A computation graph with each node's value above it and its derivative below.
+
+    Parameters
+    ----------
+    nodes : list of dicts in forward order, each with ``name``, ``value_text`` (shown above the
+        node), ``grad_text`` (below it, or None before the backward pass reaches it) and
+        ``state``: "todo", "done" or "current".
+    edges : list of dicts with ``src``, ``dst`` and ``label`` (the local derivative d dst / d src
+        as text, or None while it is not used yet), drawn as arrows src -> dst.
+    """
+    names = [n["name"] for n in nodes]
+    pos = layered_positions(names, [(e["src"], e["dst"]) for e in edges], row_gap=0.75)
+    annotations = []
+    for e in edges:
+        (x0, y0), (x1, y1) = pos[e["src"]], pos[e["dst"]]
+        used = e.get("label") is not None
+        # from circle edge to circle edge: standoffs are in pixels, the circles' radius
+        annotations.append(dict(
+            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+            showarrow=True, arrowhead=3, arrowsize=1.1, standoff=23, startstandoff=23,
+            arrowwidth=2.2 if used else 1.6, arrowcolor=GRAD if used else MUTED))
+        if used:
+            annotations.append(dict(
+                x=(x0 + x1) / 2, y=(y0 + y1) / 2, xref="x", yref="y", text=e["label"],
+                showarrow=False, font=dict(size=12.5, color=GRAD), bgcolor="rgba(255,255,255,0.92)",
+                borderpad=2))
+    colors = {"todo": MUTED, "done": GRAD, "current": CURRENT}
+    xs = [pos[n][0] for n in names]
+    ys = [pos[n][1] for n in names]
+    data = [dict(type="scatter", x=xs, y=ys, mode="markers+text",
+                 text=[f"<b>{n}</b>" for n in names],
+                 textfont=dict(size=17, color=INK), hoverinfo="skip", showlegend=False,
+                 marker=dict(size=44, color=["#fff7e0" if n["state"] == "current" else "white"
+                                             for n in nodes],
+                             line=dict(width=[4 if n["state"] == "current" else 2.5 for n in nodes],
+                                       color=[colors[n["state"]] for n in nodes])))]
+    # labels a fixed number of pixels above and below each circle, whatever the scale
+    for n, x, y in zip(nodes, xs, ys):
+        annotations.append(dict(x=x, y=y, xref="x", yref="y", text=n["value_text"],
+                                showarrow=False, yanchor="bottom", yshift=25,
+                                font=dict(size=13.5, color=INK)))
+        if n["grad_text"]:
+            annotations.append(dict(x=x, y=y, xref="x", yref="y", text=n["grad_text"],
+                                    showarrow=False, yanchor="top", yshift=-25,
+                                    font=dict(size=13.5, color=GRAD)))
+    x_max = max(xs)
+    fig = figure(data, title, height, legend=False,
+                 margin=dict(l=10, r=10, t=45 if title else 10, b=10),
+                 xaxis=dict(visible=False, range=[-0.45, x_max + 0.45], fixedrange=True),
+                 yaxis=dict(visible=False, range=[min(ys) - 0.45, max(ys) + 0.45],
+                            fixedrange=True))
+    fig["layout"]["annotations"] = annotations
+    return fig
+
+
+def activation_figure(z, g, dg, name, z0=None, g0=None, dg0=None, height=340):
+    """An activation g(z) and its derivative g'(z), with the point z0 marked on both."""
+    data = [dict(type="scatter", x=z.tolist(), y=g.tolist(), mode="lines", name=f"{name}(z)",
+                 line=dict(color=PALETTE[0], width=3)),
+            dict(type="scatter", x=z.tolist(), y=dg.tolist(), mode="lines", name=f"{name}′(z)",
+                 line=dict(color=PALETTE[1], width=3, dash="dash"))]
+    if z0 is not None:
+        data.append(dict(type="scatter", x=[z0, z0], y=[g0, dg0], mode="markers",
+                         name=f"z = {z0:g}",
+                         marker=dict(size=11, color=[PALETTE[0], PALETTE[1]],
+                                     line=dict(color="white", width=2))))
+    y_axis = axis(None)
+    y_axis.update(zeroline=True, zerolinecolor="#9ca3af")
+    return figure(data, None, height, xaxis=axis("z"), yaxis=y_axis)
+
+
+def timing_figure(n_params, backprop_seconds, numerical_seconds, labels, height=380):
+    """Seconds per gradient against the number of parameters, both ways, on log-log axes,
+    each numerical point labelled with how many times slower it is."""
+    n_params = np.asarray(n_params, float)
+    b = np.asarray(backprop_seconds, float) * 1000
+    n = np.asarray(numerical_seconds, float) * 1000
+    ratio = n / b
+    data = [dict(type="scatter", x=n_params.tolist(), y=n.tolist(), mode="lines+markers+text",
+                 name="numerical: 2 forward passes per parameter",
+                 text=[f"×{r:,.0f}" for r in ratio], textposition="top center", cliponaxis=False,
+                 textfont=dict(color=PALETTE[1]), line=dict(color=PALETTE[1], width=3),
+                 marker=dict(size=9), customdata=list(labels),
+                 hovertemplate="%{customdata}<br>%{x:,} parameters<br>%{y:.3g} ms<extra></extra>"),
+            dict(type="scatter", x=n_params.tolist(), y=b.tolist(), mode="lines+markers",
+                 name="backpropagation: 1 forward + 1 backward pass",
+                 line=dict(color=PALETTE[0], width=3), marker=dict(size=9),
+                 customdata=list(labels),
+                 hovertemplate="%{customdata}<br>%{x:,} parameters<br>%{y:.3g} ms<extra></extra>")]
+    return figure(data, None, height,
+                  margin=dict(l=60, r=20, t=60, b=50),
+                  xaxis=axis("parameters P (log scale)", type="log", tickvals=n_params.tolist(),
+                             ticktext=[f"{int(p):,}" for p in n_params]),
+                  yaxis=axis("ms per gradient (log scale)", type="log", dtick=1))
+
+
+def highlight_point(x, y, name="chosen point"):
+    """A ring around one point, to lay over a scatter of the data."""
+    return dict(type="scatter", x=[float(x)], y=[float(y)], mode="markers", name=name,
+                hoverinfo="skip",
+                marker=dict(size=22, color="rgba(0,0,0,0)", line=dict(color="#111827", width=3)))

@@ -1,0 +1,81 @@
+"""Numbers and chain-rule products as text: LaTeX for st.latex, plain text for figures and tables.
+
+Takes ``core.graph`` steps and plain numbers; no Streamlit here, so it is testable on its own.
+"""
+import numpy as np
+
+
+def num(x, digits=4):
+    """A number for reading: integers as integers, others to ``digits`` significant figures,
+    with a true minus sign (−) for text and figures."""
+    x = float(x)
+    if x == int(x) and abs(x) < 1e6:
+        s = str(int(x))
+    else:
+        s = f"{x:.{digits}g}"
+        if "e" in s:
+            mantissa, exp = s.split("e")
+            s = f"{mantissa}×10^{int(exp)}"
+    return s.replace("-", "−")
+
+
+def tex(x, digits=4):
+    """The same number as LaTeX (exponents raised)."""
+    x = float(x)
+    if x == int(x) and abs(x) < 1e6:
+        return str(int(x))
+    s = f"{x:.{digits}g}"
+    if "e" in s:
+        mantissa, exp = s.split("e")
+        return rf"{mantissa} \times 10^{{{int(exp)}}}"
+    return s
+
+
+def ptex(x, digits=4):
+    """A LaTeX factor: negative numbers in parentheses, so products read unambiguously."""
+    s = tex(x, digits)
+    return f"({s})" if float(x) < 0 else s
+
+
+def partial(top, bottom):
+    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+
+def chain_latex(step, values):
+    """One backward step as the lectures write it:
+
+    dL/db = dL/dL dL/de de/dd dd/db = 1 · c · 1 · 2 = 1 · (−2) · 1 · 2 = −4
+
+    ``values`` maps node names to their values (to show formulas like "c" with numbers).
+    """
+    out = step.chains[0][0].top
+    lhs = partial(out, step.node)
+    if step.node == out:
+        return rf"{lhs} = 1"
+    symbols = " + ".join(" ".join(partial(f.top, f.bottom) for f in chain) for chain in step.chains)
+    formulas = " + ".join(r" \cdot ".join(f.text for f in chain) for chain in step.chains)
+    numbers = " + ".join(r" \cdot ".join(ptex(f.value) for f in chain) for chain in step.chains)
+    parts = [lhs, symbols, formulas]
+    if numbers != formulas:
+        parts.append(numbers)
+    parts.append(tex(step.grad))
+    return " = ".join(parts)
+
+
+def reuse_text(step):
+    """The one multiplication backpropagation does at this step, reusing an earlier result."""
+    if not step.upstream:
+        return "The start: the output's derivative with respect to itself is 1."
+    terms = [f"∂L/∂{consumer} × ∂{consumer}/∂{step.node} = {paren(g)} × {paren(local)}"
+             for consumer, g, local in step.upstream]
+    return ("Backpropagation's only work at this step: " + " + ".join(terms) +
+            f" = {num(step.grad)}, reusing ∂L/∂{step.upstream[0][0]} from an earlier step.")
+
+
+def paren(x):
+    s = num(x)
+    return f"({s})" if float(x) < 0 else s
+
+
+def vector_tex(v, digits=3):
+    return r"\left(" + ", ".join(tex(x, digits) for x in np.ravel(v)) + r"\right)"
