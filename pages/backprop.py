@@ -61,7 +61,7 @@ with tab_graph:
         "feeds times that node's *local* derivative (the chain rule).")
     st.caption("(The lecture notes list the third operation as L = e · e; it is L = c · e, "
                "which is what c(a + 2b) needs.)")
-    cols = st.columns([1, 1, 1, 1.3, 1, 1.2])
+    cols = st.columns([0.85, 0.85, 0.85, 1.6, 0.8, 0.95])
     inputs = {}
     for col, name, default in zip(cols[:3], LECTURE_INPUTS, (3.0, 1.0, -2.0)):
         inputs[name] = col.number_input(name, value=default, step=1.0, key=f"{KEY}_{name}")
