@@ -53,13 +53,13 @@ def test_a_bad_csv_gets_a_message_and_the_data_is_kept(page, app_url, tmp_path):
     wait_ready(page)
     good = tmp_path / "good.csv"
     good.write_text("x1,x2,label\n" + "\n".join(f"{i % 7},{i % 5},{'ab'[i % 2]}" for i in range(40)))
-    page.locator("input[type=file]").set_input_files(str(good))
+    page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(good))
     page.wait_for_function("document.body.innerText.includes('good.csv')", timeout=15000)
     wait_ready(page)
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n1,2,a\n3,oops,b\n5,6,a\n7,8,b\n")
-    page.locator("input[type=file]").set_input_files(str(bad))
+    page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(bad))
     error = page.locator("[data-testid=stAlertContentError]")
     error.wait_for(timeout=15000)
     assert "Row 2, column 2 is 'oops', not a number" in error.inner_text()
