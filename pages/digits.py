@@ -295,22 +295,16 @@ def answer(start):
     live_chart(D.guess_figure(P, CLASSES, title="P(digit | your drawing), softmax output"),
                key=f"{KEY}_chart_proba", height=230)
     elapsed_ms = (time.perf_counter() - start) * 1000
-    st.session_state.setdefault(f"{KEY}_timings", []).append(elapsed_ms)
     st.caption(f"⏱️ classified in {elapsed_ms:.0f} ms on the server (from receiving the drawing "
                f"to this answer)")
-    return digit, P, k1, k2
+    return digit, k1, k2
 
 
-def inside_drawing(digit, P, k1, k2):
+def inside_drawing(digit, k1, k2):
     """The preprocessing step by step, the hidden units and the saliency for this drawing."""
     st.markdown("**From your drawing to the model's input**, the way the data set's own digits "
                 "were made:")
-    # inline images: no media files to fetch (or lose) when the fragment reruns
-    st.markdown("<div style='display:flex;gap:1.2rem;flex-wrap:wrap'>" + "".join(
-        f"<figure style='margin:0;text-align:center'>{D.image_tag(image, 112)}"
-        f"<figcaption style='font-size:0.8rem;color:#4b5563;max-width:120px'>{title}"
-        f"</figcaption></figure>" for title, image in digit.steps) + "</div>",
-        unsafe_allow_html=True)
+    st.markdown(D.steps_html(digit.steps), unsafe_allow_html=True)
     model = run.trainers["MLP"].model
     left, right = st.columns([1.3, 1])
     with left:
@@ -320,9 +314,9 @@ def inside_drawing(digit, P, k1, k2):
                                               "drawing"),
                    key=f"{KEY}_chart_hidden", height=90 + 120 * len(hidden))
     with right:
-        h, w = data["shape"]
-        grads = model.input_gradient(digit.features, k=[k1]), model.input_gradient(digit.features, k=[k2])
-        live_chart(F.image_grid_figure([g.reshape(h, w) for g in grads],
+        grads = [model.input_gradient(digit.features, k=[k]).reshape(data["shape"])
+                 for k in (k1, k2)]
+        live_chart(F.image_grid_figure(grads,
                                        titles=[f"{k1}: first guess", f"{k2}: second guess"],
                                        cols=2, signed=True, title="Saliency ∂ log P(k | x) / ∂x"),
                    key=f"{KEY}_chart_saliency", height=260)
@@ -334,10 +328,13 @@ def inside_drawing(digit, P, k1, k2):
 st.subheader("✏️ Draw, and the network guesses")
 
 
-@st.fragment(run_every=2.0 if run.running else None)
+# While training, the answer follows the network every 2 s; without a drawing there is nothing
+# to follow, and the browser is spared the redraw.
+@st.fragment(run_every=2.0 if run.running and DRAWING in st.session_state else None)
 def draw_and_classify():
-    """A stroke reruns only this fragment; while training it also refreshes every 2 s."""
+    """A stroke reruns only this fragment."""
     start = st.session_state.pop(f"{KEY}_received", None) or time.perf_counter()
+    had_drawing = DRAWING in st.session_state
     with st.container(horizontal=True, gap="large"):
         with st.container(width=PAD[0] + 16):  # the pad keeps its size; the answer takes the rest
             draw_pad()
@@ -348,25 +345,29 @@ def draw_and_classify():
             other_models(result[0].features)
     if result is not None:
         inside_drawing(*result)
+    if run.running and not had_drawing and DRAWING in st.session_state:
+        st.rerun(scope="app")  # the first drawing during training: start following it
 
 
 draw_and_classify()
 
 
 # ---- looking inside: weights, confusion matrix, mistakes ----------------------------------------
+st.subheader("🔬 Looking inside the network")
+weight_images = min(hidden, MAX_WEIGHT_IMAGES)
+h, w = data["shape"]
+st.markdown(f"**The first hidden layer's weights, one image per unit** ({weight_images} of "
+            f"{hidden} units): unit j computes g(Σᵢ Wᵢⱼ xᵢ + bⱼ), so its weights form a {h}x{w} "
+            f"picture of the pattern it looks for. Blue pixels excite it, red ones inhibit it.")
+
+
 def render_inside(run):
+    """Refreshed every 2 s while training: the figures only (the text above stays put)."""
     model = run.trainers["MLP"].model
-    h, w = data["shape"]
-    st.subheader("🔬 Looking inside the network")
     W = np.asarray(model.coefs_[0])
-    shown = min(W.shape[1], MAX_WEIGHT_IMAGES)
-    cols = 16 if shown > 16 else shown
-    st.markdown(f"**The first hidden layer's weights, one image per unit** ({shown} of "
-                f"{W.shape[1]} units): unit j computes g(Σᵢ Wᵢⱼ xᵢ + bⱼ), so its weights form a "
-                f"{h}x{w} picture of the pattern it looks for. Blue pixels excite it, red ones "
-                f"inhibit it.")
-    fig = D.mosaic_figure([W[:, j].reshape(h, w) for j in range(shown)], cols=cols, signed=True,
-                          width=1000 if cols == 16 else 70 * cols)
+    cols = min(weight_images, 16)
+    fig = D.mosaic_figure([W[:, j].reshape(h, w) for j in range(weight_images)], cols=cols,
+                          signed=True, width=1000 if cols == 16 else 70 * cols)
     live_chart(fig, key=f"{KEY}_chart_weights", height=fig["layout"]["height"])
 
     guesses = model.predict(data["X_test"])

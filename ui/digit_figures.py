@@ -140,6 +140,18 @@ def image_tag(image, size=112):
             f"image-rendering:pixelated;border:1px solid #cbd2dc;background:#000'>")
 
 
+def steps_html(steps, size=112):
+    """A row of captioned images, e.g. ``DigitInput.steps``: (title, image in [0, 1]) pairs.
+
+    Inline images, so a fragment that reruns has no media files to fetch again (or to lose).
+    """
+    figures = "".join(
+        f"<figure style='margin:0;text-align:center'>{image_tag(image, size)}"
+        f"<figcaption style='font-size:0.8rem;color:#4b5563;max-width:{size + 8}px'>{title}"
+        f"</figcaption></figure>" for title, image in steps)
+    return f"<div style='display:flex;gap:1.2rem;flex-wrap:wrap'>{figures}</div>"
+
+
 def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=None, width=1000,
                   gap=1):
     """Equal-sized small images tiled into one heatmap, row 0 of each image on top.
