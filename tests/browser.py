@@ -125,3 +125,35 @@ def wait_ready(page, timeout: float = 30.0) -> None:
     ms = timeout * 1000
     page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=ms)
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=ms)
+
+
+# Every training page shows one status line of live numbers: "step 1,200 · epoch 3.1 · ...".
+_STATUS_LINE = ("[...document.querySelectorAll('p')].map(p => p.innerText)"
+                ".find(t => t.startsWith('step ')) || ''")
+
+
+def status_value(page, label: str) -> str:
+    """The text after ``label`` in the page's status line ("" if it is not shown)."""
+    return page.evaluate("""([line, label]) => {
+        const esc = label.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&');
+        const m = line.match(new RegExp(esc + '[ ]+([0-9.,%e+-]+)'));
+        return m ? m[1] : ''; }""", [page.evaluate(_STATUS_LINE), label])
+
+
+def step_of(page) -> int:
+    """The step counter of the status line (0 before the line is drawn)."""
+    return int(status_value(page, "step").replace(",", "") or 0)
+
+
+def wait_for_step(page, condition: str, timeout: float = 20.0) -> int:
+    """Wait until the status line's step satisfies ``condition`` (a JS expression in ``step``,
+    e.g. ``"step === 5"``), then wait for the script run to finish; returns the step.
+
+    A click's rerun reaches the page some time after the click returns, so ``wait_ready`` right
+    after a click can see the page before the rerun began: wait for what the click should show.
+    """
+    page.wait_for_function(f"""() => {{ const m = ({_STATUS_LINE}).match(/^step\\s+([0-9,]+)/);
+        if (!m) return false; const step = +m[1].replace(/,/g, ''); return {condition}; }}""",
+                           timeout=timeout * 1000)
+    wait_ready(page, timeout)
+    return step_of(page)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from browser import wait_ready
+from browser import status_value, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -15,14 +15,6 @@ pytestmark = pytest.mark.browser
 ONE = [(140, 40 + 10 * i) for i in range(21)]
 ZERO = [(140 + 60 * math.sin(t), 140 - 100 * math.cos(t))
         for t in (2 * math.pi * i / 48 for i in range(51))]
-
-
-def status_value(page, label):
-    """A value from the status line ("step 1,200 · epoch 3.1 of 30 · MLP test accuracy 97.0% ...")."""
-    return page.evaluate("""(label) => { const line = [...document.querySelectorAll('p')]
-        .find(p => p.innerText.startsWith('step ')); if (!line) return '';
-        const m = line.innerText.match(new RegExp(label + '[ ]+([0-9.,%]+)')); return m ? m[1] : ''; }""",
-                         label)
 
 
 def open_digits(page, app_url):

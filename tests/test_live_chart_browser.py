@@ -59,9 +59,11 @@ def test_play_updates_in_place_and_pause_stops_within_a_second(page, demo_url):
     page.get_by_role("button", name="Play").click()
     page.wait_for_function(f"({READ_STATE})().tick >= 10", timeout=15_000)
     playing = page.evaluate(READ_STATE)
-    # The line grows with the tick (one point per tick, the page may be one tick ahead).
+    # The line grows with the tick (one point per tick). While playing, the chart may trail the
+    # tick counter by a frame or two (a busy browser skips frames) or lead it by one (the two
+    # are read at different moments); after Pause they agree exactly (checked below).
     assert playing["lineLength"] >= 10
-    assert abs(playing["lineLength"] - (playing["tick"] + 1)) <= 1
+    assert -1 <= playing["tick"] + 1 - playing["lineLength"] <= 3
     assert all(r >= 6 for r in playing["reacts"]), playing  # a slow frame may be skipped
     # Updated in place: still the two plot divs mounted at the start.
     assert playing["mounts"] == 2 and playing["plots"] == 2

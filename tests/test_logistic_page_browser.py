@@ -1,16 +1,10 @@
 """The logistic-regression page in a real browser: Play advances, Pause stops, no errors."""
-import re
 
 import pytest
 
-from browser import wait_ready
+from browser import step_of, wait_ready
 
 pytestmark = pytest.mark.browser
-
-
-def step_of(page):
-    text = page.evaluate("(document.body.innerText.match(/step\\s+([0-9,]+)/) || [0, ''])[1]")
-    return int(re.sub(r"[^0-9]", "", text))
 
 
 def reacts_of(page):

@@ -1,17 +1,11 @@
 """Download a model from a page, load it back, and see a bad file refused, in a real browser."""
-import re
-
 import pytest
+from playwright.sync_api import expect
 
-from browser import wait_ready
+from browser import status_value as status
+from browser import wait_for_step, wait_ready
 
 pytestmark = pytest.mark.browser
-
-
-def status(page, label):
-    line = page.evaluate("[...document.querySelectorAll('p')].map(p => p.innerText)"
-                         ".find(t => t.startsWith('step ')) || ''")
-    return re.search(re.escape(label) + r"\s+([0-9.,%e+-]+)", line).group(1)
 
 
 def test_save_reset_load_restores_theta_and_bad_files_change_nothing(page, app_url, tmp_path):
@@ -19,9 +13,9 @@ def test_save_reset_load_restores_theta_and_bad_files_change_nothing(page, app_u
     wait_ready(page)
     page.get_by_role("link", name="Logistic regression").first.click()
     wait_ready(page)
-    for _ in range(5):
+    for k in range(1, 6):
         page.get_by_role("button", name="⏭ Step").click()
-        wait_ready(page)
+        wait_for_step(page, f"step === {k}")
     norm = status(page, "‖θ₁..ₘ‖")
     assert float(norm) > 0
     page.get_by_text("Save or load the model").click()
@@ -32,14 +26,15 @@ def test_save_reset_load_restores_theta_and_bad_files_change_nothing(page, app_u
     assert b'"neural-playground-model"' in saved.read_bytes()
 
     page.get_by_role("button", name="↺ Reset").click()
-    wait_ready(page)
+    wait_for_step(page, "step === 0")
     assert status(page, "step") == "0" and float(status(page, "‖θ₁..ₘ‖")) == 0
 
     page.locator("input[type=file]").last.set_input_files(str(saved))
     page.wait_for_function("[...document.querySelectorAll('p')].some(p => p.innerText.startsWith('step ')"
                            f" && p.innerText.includes('{norm}'))", timeout=20000)
+    wait_ready(page)  # the load reruns the page: let that run finish before looking at the rest
 
-    assert page.locator("[data-testid=stFileUploader]").last.is_visible()  # still open
+    expect(page.locator("[data-testid=stFileUploader]").last).to_be_visible()  # still open
     bad = tmp_path / "broken.json"
     bad.write_bytes(saved.read_bytes()[:-30])
     page.locator("input[type=file]").last.set_input_files(str(bad))

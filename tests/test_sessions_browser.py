@@ -1,17 +1,9 @@
 """Two browser sessions on one server train different models without touching each other."""
-import re
-
 import pytest
 
-from browser import wait_ready
+from browser import step_of, wait_for_step, wait_ready
 
 pytestmark = pytest.mark.browser
-
-
-def step_of(page):
-    text = page.evaluate("([...document.querySelectorAll('p')].map(p => p.innerText)"
-                         ".find(t => t.startsWith('step ')) || 'step 0').match(/step\\s+([0-9,]+)/)[1]")
-    return int(re.sub(r"[^0-9]", "", text))
 
 
 def open_page(browser, app_url, query):
@@ -35,8 +27,7 @@ def test_two_sessions_are_isolated(browser, app_url):
         assert step_of(a) > 5
         assert step_of(b) == 0  # b never pressed Play
         b.get_by_role("button", name="⏭ Step").click()
-        wait_ready(b)
-        assert step_of(b) == 1
+        assert wait_for_step(b, "step >= 1") == 1
         a_steps = step_of(a)
         a.wait_for_timeout(1500)
         assert step_of(a) > a_steps  # a kept training while b stepped

@@ -4,17 +4,10 @@ import time
 
 import pytest
 
+from browser import status_value as metric
 from browser import wait_ready
 
 pytestmark = pytest.mark.browser
-
-
-def metric(page, label):
-    """A value from the page's status line: "label value · label value ..."."""
-    return page.evaluate("""(label) => { const line = [...document.querySelectorAll('p')]
-        .find(p => p.innerText.startsWith('step ')); if (!line) return '';
-        const m = line.innerText.match(new RegExp(label + '[ ]+([0-9.,%]+)')); return m ? m[1] : ''; }""",
-                         label)
 
 
 def percent(page, label):
