@@ -395,7 +395,6 @@ def main(argv=None):
               + "".join(f"{probe[(L, c.name, c.dtype.name)]:12.3f}" for L in limits))
     totals = {L: sum(probe[(L, c.name, c.dtype.name)] for c in numpy_contestants) for L in limits}
     print("  " + f"{'sum':25s}" + "".join(f"{totals[L]:12.3f}" for L in limits))
-    fastest = min(totals, key=totals.get)
     spread = max(totals.values()) / min(totals.values())
     if spread > 1.2:
         print(f"  -> thread limits differ notably: slowest / fastest = {spread:.1f}x")

@@ -22,7 +22,6 @@ The goal is "well under 5 ms" per tick: we call it met when the median is under 
 """
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path

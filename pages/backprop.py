@@ -328,7 +328,7 @@ with tab_ledger:
                         key=f"{KEY}_i_in",
                         format_func=lambda i: f"{i} (bias, on x₀ = 1)" if i == 0 else str(i))
     j_hid = c3.selectbox(r"… and $j$ =", list(range(1, hidden + 1)), key=f"{KEY}_j_hid")
-    dyhat = rf"\left[\frac{{y}}{{\hat y}} - \frac{{1-y}}{{1-\hat y}}\right]"
+    dyhat = r"\left[\frac{y}{\hat y} - \frac{1-y}{1-\hat y}\right]"
     theta_out = rf"\theta_{j_out}^{{(y)}}"
     theta_hid = rf"\theta_{{{i_in},{j_hid}}}^{{(h)}}"
     d_ll_yhat, d_yhat_z = partial("LL", r"\hat y"), partial(r"\hat y", "z")
