@@ -123,7 +123,28 @@ def load(data, page=None):
     ------
     ModelFileError (a ValueError) naming the problem.
     """
-    meta, weights = _read(bytes(data))
+    try:
+        return _load(bytes(data), page)
+    except ModelFileError:
+        raise
+    except Exception as err:  # untrusted input: whatever else is wrong, say so, never crash
+        raise ModelFileError(f"The file's contents are malformed ({type(err).__name__}: "
+                             f"{err}).") from None
+
+
+def _numeric(name, w):
+    w = np.asarray(w)
+    if w.dtype.kind not in "biuf":
+        raise ModelFileError(f"The weights {name!r} are not numbers (dtype {w.dtype}).")
+    return w if w.dtype.kind == "f" else w.astype(np.float64)
+
+
+def _load(data, page):
+    meta, weights = _read(data)
+    if not isinstance(meta, dict):
+        raise ModelFileError("The file's settings are not a JSON object: it was not saved by "
+                             "Neural Playground.")
+    weights = {k: _numeric(k, w) for k, w in weights.items()}
     if meta.get("format") != FORMAT:
         raise ModelFileError("This file was not saved by Neural Playground (no format tag).")
     if meta.get("version") != VERSION:
@@ -135,15 +156,24 @@ def load(data, page=None):
     Model = MODELS.get(meta.get("model"))
     if Model is None:
         raise ModelFileError(f"Unknown model type {meta.get('model')!r}.")
+    if not isinstance(meta.get("params", {}), dict):
+        raise ModelFileError("The file's model settings are not a JSON object.")
     try:
         model = Model(**meta.get("params", {}))
         model._check_hyperparameters()
     except (TypeError, ValueError) as err:
         raise ModelFileError(f"The model's settings are invalid ({err}).") from None
-    classes = np.asarray(meta.get("classes", []))
+    classes = meta.get("classes")
     n_features = meta.get("n_features")
-    if len(classes) < 2 or not isinstance(n_features, int) or n_features < 1:
-        raise ModelFileError("The file's classes or number of features are missing or invalid.")
+    steps = meta.get("steps", 0)
+    if (not isinstance(classes, list) or len(classes) < 2
+            or not all(isinstance(c, (str, int, float)) and not isinstance(c, bool) for c in classes)
+            or len(set(classes)) != len(classes)
+            or type(n_features) is not int or n_features < 1
+            or type(steps) is not int or steps < 0):
+        raise ModelFileError("The file's classes, number of features or step count are missing "
+                             "or invalid.")
+    classes = np.asarray(classes)
     if not all(np.all(np.isfinite(w)) for w in weights.values()):
         raise ModelFileError("The file's weights contain NaN or infinity.")
     model.classes_ = classes
@@ -170,7 +200,7 @@ def load(data, page=None):
                                      f"the architecture needs {(sizes[l], sizes[l + 1])} and "
                                      f"{(sizes[l + 1],)}.")
         model._sync_params()
-    model.n_iter_, model.t_, model.loss_curve_ = 0, int(meta.get("steps", 0)), []
+    model.n_iter_, model.t_, model.loss_curve_ = 0, steps, []
     model._rng = np.random.default_rng(None)
     model._stopped_early = False
     return model, {k: meta.get(k) for k in ("page", "model", "params", "classes", "data", "steps")}

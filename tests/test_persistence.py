@@ -90,3 +90,53 @@ def test_npz_is_never_unpickled(mlp):
 def test_an_untrained_model_cannot_be_saved():
     with pytest.raises(ValueError, match="Only a trained model"):
         to_json(MLPClassifier())
+
+
+def _npz(meta, **arrays):
+    buf = io.BytesIO()
+    np.savez(buf, meta=np.array(json.dumps(meta) if not isinstance(meta, str) else meta), **arrays)
+    return buf.getvalue()
+
+
+def test_files_of_the_right_shape_but_wrong_contents_are_refused(mlp):
+    """Well-formed containers holding the wrong kinds of values: a ModelFileError, never another
+    exception (a page shows the message; anything else would be a traceback)."""
+    model, _ = mlp
+    good = json.loads(to_json(model, page="xor"))
+    weights = {k: np.asarray(v) for k, v in good.pop("weights").items()}
+    bad_files = [
+        _npz([1, 2, 3], **weights),                                   # meta is a list
+        _npz("not json at all", **weights),                           # meta is not JSON
+        _npz(good, **{**weights, "coef_0": np.array([["a", "b"]])}),  # weights as text
+        _npz({**good, "steps": "x"}, **weights),
+        _npz({**good, "classes": [[0, 1], [2]]}, **weights),          # ragged classes
+        _npz({**good, "classes": [0, 0]}, **weights),                 # repeated classes
+        _npz({**good, "n_features": 2.5}, **weights),
+        _npz({**good, "params": [1]}, **weights),
+        _npz({**good, "params": {**good["params"], "hidden_layer_sizes": "many"}}, **weights),
+        json.dumps({**good, "weights": {"coef_0": [[1, 2], [3]]}}).encode(),  # ragged
+        json.dumps({**good, "weights": {"coef_0": {"a": 1}}}).encode(),
+        json.dumps([good]).encode(),
+    ]
+    for data in bad_files:
+        with pytest.raises(ModelFileError):
+            load(data, page="xor")
+
+
+def test_every_truncation_and_random_corruption_gives_a_model_file_error(mlp):
+    model, _ = mlp
+    rng = np.random.default_rng(0)
+    for save in (to_json, to_npz):
+        data = save(model, page="xor")
+        cuts = sorted(set(np.linspace(0, len(data) - 1, 60).astype(int)))
+        corrupted = [data[:k] for k in cuts]
+        for _ in range(60):
+            b = bytearray(data)
+            for i in rng.integers(0, len(b), size=rng.integers(1, 4)):
+                b[i] = int(rng.integers(0, 256))
+            corrupted.append(bytes(b))
+        for bad in corrupted:
+            try:
+                load(bad, page="xor")  # a flip inside a number can leave a valid file
+            except ModelFileError:
+                pass
