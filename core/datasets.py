@@ -126,18 +126,25 @@ def make_dataset(key, n_samples=200, noise=None, random_state=None):
 
 
 def split(X, y, test_size=0.3, random_state=None):
-    """A stratified train/test split: (X_train, X_test, y_train, y_test).
+    """A stratified, shuffled train/test split: (X_train, X_test, y_train, y_test).
 
-    Every class keeps examples on both sides when it has at least two.
+    Each class puts round(test_size x its count) examples in the test set, but at least one on
+    each side when it has two or more (a class with one example trains), so even tiny data
+    keeps every class in both sets.
     """
-    from sklearn.model_selection import train_test_split
     X, y = np.asarray(X), np.asarray(y)
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be between 0 and 1, got {test_size!r}.")
-    _, counts = np.unique(y, return_counts=True)
-    stratify = y if counts.min() >= 2 else None
-    return train_test_split(X, y, test_size=test_size, random_state=random_state,
-                            stratify=stratify)
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
+    rng = np.random.default_rng(random_state)
+    is_test = np.zeros(len(y), dtype=bool)
+    for c in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == c))
+        n_test = min(max(int(round(test_size * len(members))), 1), len(members) - 1)
+        is_test[members[:n_test]] = True
+    train, test = rng.permutation(np.flatnonzero(~is_test)), rng.permutation(np.flatnonzero(is_test))
+    return X[train], X[test], y[train], y[test]
 
 
 # ---- digits -------------------------------------------------------------------------------
@@ -327,4 +334,8 @@ def points_from_csv(data, max_rows=MAX_CSV_ROWS, max_abs=MAX_ABS_VALUE):
     if len(classes) != 2:
         raise ValueError(f"The labels must be exactly two classes; found {len(classes)}: "
                          f"{', '.join(map(str, classes[:5]))}{'...' if len(classes) > 5 else ''}.")
+    counts = np.bincount(y)
+    if counts.min() < 2:
+        raise ValueError(f"Class {str(classes[counts.argmin()])!r} has only one row; each class needs "
+                         f"at least 2, so that the training and the test set both hold it.")
     return X, y.astype(int), classes

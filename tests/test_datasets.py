@@ -147,6 +147,7 @@ def test_points_from_csv_reads_header_words_and_numbers():
     ("1,2,0\n3,4,1\n5,6,2\n7,8,0", r"exactly two classes; found 3"),
     ("1,2,0\n3,4,1", r"at least 4"),
     ("1,2,0\n3,4,1\n5,6,0\n1e300,8,1", r"too large"),
+    ("1,2,a\n3,4,a\n5,6,a\n7,8,b", r"Class 'b' has only one row"),
 ])
 def test_points_from_csv_rejects_bad_files_with_the_reason(text, message):
     from core import points_from_csv
@@ -160,3 +161,29 @@ def test_points_from_csv_row_limit_and_binary_junk():
         points_from_csv("\n".join(f"{i},{i},{i % 2}" for i in range(6)), max_rows=5)
     with pytest.raises(ValueError, match="not UTF-8"):
         points_from_csv(b"\xff\xfe\x00\x81garbage")
+
+
+@pytest.mark.parametrize("labels", [[0, 0, 1, 1], [0, 0, 0, 1, 1], [0] * 9 + [1, 1]])
+@pytest.mark.parametrize("test_size", [0.1, 0.3, 0.5])
+def test_split_keeps_every_class_on_both_sides_of_tiny_data(labels, test_size):
+    """The smallest data a CSV may hold still trains: both classes in train and in test."""
+    y = np.array(labels)
+    X = np.arange(2 * len(y), dtype=float).reshape(-1, 2)
+    for seed in range(5):
+        X_tr, X_te, y_tr, y_te = split(X, y, test_size, random_state=seed)
+        assert set(y_tr) == {0, 1} and set(y_te) == {0, 1}
+        assert len(X_tr) + len(X_te) == len(X)
+
+
+def test_split_is_stratified_shuffled_and_seeded():
+    X, y = make_dataset("xor", 200, random_state=3)
+    X_tr, X_te, y_tr, y_te = split(X, y, 0.3, random_state=3)
+    assert len(X_te) == 60 and (y_te == 1).sum() == round(0.3 * (y == 1).sum())
+    # the same rows, each once; shuffled (not in the data's order); the same seed, the same split
+    np.testing.assert_array_equal(np.sort(np.r_[X_tr, X_te], axis=0), np.sort(X, axis=0))
+    rows = {tuple(r): i for i, r in enumerate(X)}
+    order = [rows[tuple(r)] for r in X_tr]
+    assert order != sorted(order)
+    for a, b in zip(split(X, y, 0.3, random_state=3), (X_tr, X_te, y_tr, y_te)):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(split(X, y, 0.3, random_state=4)[1], X_te)
