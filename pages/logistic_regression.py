@@ -116,7 +116,9 @@ sk = baseline(X_train, y_train, X_test, y_test, l2)
 X1_train = add_intercept(X_train)
 
 controls(run, KEY)
-point = st.session_state.get(f"{KEY}_point", 0)
+# the picked point's number outlives a smaller data set: keep it in range (it is a widget's key)
+point = min(st.session_state.get(f"{KEY}_point", 0), len(X_train) - 1)
+st.session_state[f"{KEY}_point"] = point
 
 
 def current(run):

@@ -171,3 +171,77 @@ def test_xor_link_reproduces_data_and_initial_weights():
     np.testing.assert_array_equal(a.X, b.X)
     for Wa, Wb in zip(a.model.coefs_, b.model.coefs_):
         np.testing.assert_array_equal(Wa, Wb)
+
+
+def arr(value):
+    """An array from a figure's JSON: a list, or plotly's base64 typed array."""
+    if isinstance(value, dict) and "bdata" in value:
+        import base64
+        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return a.reshape([int(n) for n in str(shape).split(",")]) if shape else a
+    return np.asarray(value, dtype=float)
+
+
+def test_logistic_page_picked_point_survives_a_smaller_data_set():
+    at = app("pages/logistic_regression.py")
+    at.session_state["logreg_point"] = 130
+    at.run()
+    assert "#130" in " ".join(m.value for m in at.markdown)
+    at.slider(key="logreg_n").set_value(20).run()  # 14 training points now
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["logreg_point"] == 13
+
+
+def test_logistic_page_hill_math_and_baseline_show_the_current_numbers():
+    from core.logistic import add_intercept, log_likelihood, log_likelihood_gradient
+    at = app("pages/logistic_regression.py")
+    at.selectbox(key="logreg_dataset").set_value("overlapping").run()
+    for _ in range(15):
+        at.button(key="logreg_step").click().run()
+    run = at.session_state["logreg"]
+    trainer = run.trainers["ours"]
+    theta = trainer.model.theta_
+    X1, Y = add_intercept(trainer.X), trainer.Y
+
+    # the hill: the path is theta's history, and full-batch ascent climbs it at every step
+    hill = live_figure(at, "logreg_hill")
+    path = next(t for t in hill["data"] if t.get("name") == "gradient ascent path")
+    thetas = run.histories["ours"].get("theta")
+    np.testing.assert_allclose(arr(path["x"]), thetas[:, 1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(arr(path["y"]), thetas[:, 2], rtol=1e-5, atol=1e-6)
+    lls = [log_likelihood(t.reshape(-1, 1), X1, Y) for t in thetas]
+    assert np.all(np.diff(lls) > 0)
+
+    # the equations carry the current gradient, d(LL/n)/d theta_j
+    grad = log_likelihood_gradient(theta, X1, Y)[:, 0]
+    latex = " ".join(el.value for el in at.latex)
+    for j in range(3):
+        assert f"\\partial \\theta_{j}}} = {grad[j]:.4f}" in latex
+
+    # scikit-learn's boundary is the dashed line; its theta is in the table beside ours
+    surface = live_figure(at, "logreg_surface")
+    sk_line = next(t for t in surface["data"] if t.get("name") == "scikit-learn")
+    assert sk_line["line"]["dash"] == "dash"
+    table = next(d.value for d in at.dataframe if "θ₀" in d.value.columns)
+    assert table["θ₁"].iloc[0] == f"{theta[1, 0]:.4f}"
+
+
+def test_separable_data_theta_grows_without_l2_and_settles_with_it():
+    at = app("pages/logistic_regression.py")
+    at.selectbox(key="logreg_dataset").set_value("separable").run()
+    at.select_slider(key="logreg_lr").set_value(3.0).run()
+    at.slider(key="logreg_speed").set_value(50).run()
+
+    def norm_after_ticks(ticks):
+        for _ in range(ticks):
+            at.run()
+        return np.linalg.norm(at.session_state["logreg"].trainers["ours"].model.theta_[1:])
+
+    at.button(key="logreg_play").click().run()
+    norms = [norm_after_ticks(5) for _ in range(3)]
+    assert norms[0] < norms[1] < norms[2]  # no maximum: theta keeps growing
+    assert any("linearly separable" in w.value for w in at.warning)
+    at.select_slider(key="logreg_l2").set_value(0.1).run()  # continues, now penalised
+    settled = [norm_after_ticks(10) for _ in range(3)]
+    assert settled[-1] < norms[-1] and abs(settled[-1] - settled[-2]) < 1e-3 * settled[-1]
