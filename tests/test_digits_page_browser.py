@@ -62,10 +62,12 @@ def test_draw_a_one_and_a_zero_after_training(page, app_url):
     page.get_by_text("Draw a digit on the black pad").wait_for(timeout=15000)
 
     page.get_by_role("button", name="▶ Play").click()
-    deadline = time.time() + 90
-    while time.time() < deadline and float(status_value(page, "MLP test accuracy").rstrip("%") or 0) <= 90:
+    # test accuracy still wobbles by a point or two from tick to tick: judge one reading
+    deadline, accuracy = time.time() + 90, 0.0
+    while time.time() < deadline and accuracy <= 95:
         page.wait_for_timeout(300)
-    assert float(status_value(page, "MLP test accuracy").rstrip("%")) > 90
+        accuracy = float(status_value(page, "MLP test accuracy").rstrip("%") or 0)
+    assert accuracy > 95
 
     # the 1 is drawn while the network keeps training: the pad works during training
     draw(page, ONE, steps=2)
