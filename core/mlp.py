@@ -320,8 +320,15 @@ class MLPClassifier(GradientClassifier):
         ws = getattr(self, "_ws", None)
         if ws is None or not ws.fits(self.coefs_, n):
             ws = self._ws = _Workspace(self.coefs_, max(n, self.batch_size or n))
-        acts = forward(X, self.coefs_, self.intercepts_, self.activation, out=ws.acts)
-        loss = batch_cross_entropy(Y, acts[-1])
+        acts = forward(X, self.coefs_, self.intercepts_, self.activation, output="logits",
+                       out=ws.acts)
+        z = acts[-1]
+        if not np.isfinite(z.sum()):
+            # logits that overflowed: sigma(+-inf) is a clean 0 or 1 and the clipped loss below
+            # would stay finite, hiding the divergence
+            return float("nan")
+        sigmoid_inplace(z) if z.shape[1] == 1 else softmax_inplace(z)
+        loss = batch_cross_entropy(Y, z)
         # gradients come back already times eta: the update is then one subtraction per array
         coef_grads, intercept_grads = backward(X, Y, acts, self.coefs_, self.activation, self.l2,
                                                grads=ws.grads, deltas=ws.deltas,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import TrainingDiverged
 from .mlp import forward
 from .surface import grid_images
 from ._estimator import proba_from_logits
@@ -94,12 +95,20 @@ class Trainer:
         return self.model.t_ * (1.0 if bs is None else min(bs, len(self.X)) / len(self.X))
 
     def run(self, n_steps=1):
-        """Take up to n_steps gradient steps and return a snapshot. Raises TrainingDiverged."""
+        """Take up to n_steps gradient steps and return a snapshot. Raises TrainingDiverged.
+
+        A step checks its batch loss, computed from clipped probabilities; weights so large that
+        the logits overflow keep that finite, so the snapshot's own loss is checked too.
+        """
         for _ in range(int(n_steps)):
             if next(self._steps, StopIteration) is StopIteration:
                 self.done = True
                 break
-        return self.snapshot()
+        snap = self.snapshot()
+        if not (np.isfinite(snap.train_loss) and np.isfinite(snap.test_loss or 0.0)):
+            raise TrainingDiverged(snap.step, snap.learning_rate,
+                                   what="the loss (the outputs overflowed)")
+        return snap
 
     def snapshots(self, steps_per_snapshot=1):
         """Yield a snapshot every ``steps_per_snapshot`` steps until training ends.

@@ -74,7 +74,7 @@ def test_mlp_solves_xor_where_logistic_regression_cannot():
 def test_digits_test_accuracy(dtype):
     d = load_digits8()
     Xtr, Xte, ytr, yte = split(d.X, d.y, 0.3, random_state=0)
-    model = MLPClassifier((64,), learning_rate=0.1, batch_size=32, max_iter=60, tol=0,
+    model = MLPClassifier((64,), learning_rate=0.1, batch_size=32, max_iter=100, tol=0,
                           random_state=0, dtype=dtype).fit(Xtr, ytr)
     assert model.coefs_[0].dtype == dtype
     assert model.score(Xte, yte) >= 0.96

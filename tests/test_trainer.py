@@ -101,3 +101,18 @@ def test_init_hook_sets_hand_made_weights(xor_split):
         model.intercepts_ = [np.zeros(2), np.zeros(1)]
     trainer = Trainer(MLPClassifier((2,), random_state=0), Xtr, ytr, init=hand_made)
     np.testing.assert_array_equal(trainer.snapshot().params[0], np.ones((2, 2)))
+
+
+def test_overflowing_outputs_count_as_divergence(xor_split):
+    """Weights huge but finite: the logits overflow to inf, the clipped batch loss stays finite,
+    and the shown loss would be NaN. The trainer says the run diverged instead."""
+    from core import TrainingDiverged
+    Xtr, Xte, ytr, yte = xor_split
+
+    def huge(model):
+        model.coefs_ = [np.full_like(W, 1e200) for W in model.coefs_]
+
+    trainer = Trainer(MLPClassifier((4,), activation="relu", learning_rate=1e-300, tol=0,
+                                    random_state=0), Xtr, ytr, Xte, yte, init=huge)
+    with pytest.raises(TrainingDiverged, match="step 1: the loss .* infinite or NaN"):
+        trainer.run(1)
