@@ -115,6 +115,17 @@ class GradCheck:
     def max_relative_error(self):
         return float(self.relative_error.max())
 
+    def passed(self, rtol=1e-6, atol=1e-8):
+        """Every |analytic - numeric| <= atol + rtol (|analytic| + |numeric|).
+
+        The absolute floor is for tiny gradients: central differences carry a rounding error of
+        about machine-eps |J| / eps (~1e-10 here) whatever the gradient, so a gradient of 1e-7
+        can show a relative error of 1e-4 although backprop is exact. A real bug (a missing
+        g'(z), a flipped sign) is off by a good part of the gradient itself.
+        """
+        a, n = np.abs(self.analytic), np.abs(self.numeric)
+        return bool(np.all(self.absolute_error <= atol + rtol * (a + n)))
+
 
 def check_gradients(X, Y, coefs, intercepts, activation="sigmoid", l2=0.0, eps=EPS,
                     backprop=backward):
