@@ -37,37 +37,53 @@ def _jsonable(value):
     return value
 
 
-def _weights(model):
+def _weights(model, snapshot=None):
+    """The weights by name: the model's own, or those a Snapshot of its training holds."""
     # by attribute, not isinstance: a reloaded module (a development server) makes new classes
+    params = None if snapshot is None else snapshot.params
     if hasattr(model, "theta_"):
-        return {"theta": model.theta_}
-    coefs, intercepts = model._weights()
-    return {**{f"coef_{l}": W for l, W in enumerate(coefs)},
-            **{f"intercept_{l}": b for l, b in enumerate(intercepts)}}
+        return {"theta": model.theta_ if params is None else params[0]}
+    if params is None:
+        coefs, intercepts = model._weights()
+    else:
+        coefs, intercepts = params[:len(params) // 2], params[len(params) // 2:]
+    weights = {**{f"coef_{l}": W for l, W in enumerate(coefs)},
+               **{f"intercept_{l}": b for l, b in enumerate(intercepts)}}
+    if not all(np.isfinite(w).all() for w in weights.values()):
+        raise ValueError("The model's weights are not finite (training diverged): reset it "
+                         "before saving.")
+    return weights
 
 
-def _meta(model, page, data):
+def _meta(model, page, data, snapshot=None):
     if not hasattr(model, "classes_"):
         raise ValueError("Only a trained model can be saved.")
     params = {k: _jsonable(v) for k, v in model.get_params().items() if k != "random_state"}
+    steps = getattr(model, "t_", 0) if snapshot is None else snapshot.step
     return {"format": FORMAT, "version": VERSION, "page": page, "model": type(model).__name__,
             "params": params, "classes": [_jsonable(c) for c in model.classes_],
-            "n_features": int(model.n_features_in_), "steps": int(getattr(model, "t_", 0)),
-            "data": data or {}}
+            "n_features": int(model.n_features_in_), "steps": int(steps), "data": data or {}}
 
 
-def to_json(model, page=None, data=None):
-    """The model as UTF-8 JSON bytes (weights as nested lists)."""
-    meta = _meta(model, page, data)
-    meta["weights"] = {k: np.asarray(v).tolist() for k, v in _weights(model).items()}
+def to_json(model, page=None, data=None, snapshot=None):
+    """The model as UTF-8 JSON bytes (weights as nested lists).
+
+    With ``snapshot`` (a ``core.trainer.Snapshot`` of this model's training), the weights and
+    step are the snapshot's: one consistent state, even while training goes on in another
+    thread. Raises ValueError for weights that are not finite.
+    """
+    meta = _meta(model, page, data, snapshot)
+    weights = _weights(model, snapshot)
+    meta["weights"] = {k: np.asarray(v).tolist() for k, v in weights.items()}
     return json.dumps(meta).encode("utf-8")
 
 
-def to_npz(model, page=None, data=None):
-    """The model as .npz bytes: one array per weight, the rest as a JSON string."""
+def to_npz(model, page=None, data=None, snapshot=None):
+    """The model as .npz bytes: one array per weight, the rest as a JSON string (see to_json)."""
     buf = io.BytesIO()
-    arrays = {k: np.asarray(v) for k, v in _weights(model).items()}
-    np.savez_compressed(buf, meta=np.array(json.dumps(_meta(model, page, data))), **arrays)
+    meta = _meta(model, page, data, snapshot)
+    arrays = {k: np.asarray(v) for k, v in _weights(model, snapshot).items()}
+    np.savez_compressed(buf, meta=np.array(json.dumps(meta)), **arrays)
     return buf.getvalue()
 
 

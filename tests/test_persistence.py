@@ -140,3 +140,27 @@ def test_every_truncation_and_random_corruption_gives_a_model_file_error(mlp):
                 load(bad, page="xor")  # a flip inside a number can leave a valid file
             except ModelFileError:
                 pass
+
+
+def test_saving_a_snapshot_keeps_that_step_while_training_goes_on():
+    from core import Trainer
+    X, y = make_dataset("xor", 100, random_state=0)
+    trainer = Trainer(MLPClassifier((4,), random_state=0, tol=0, max_iter=10**6), X, y)
+    snap = trainer.run(5)
+    trainer.run(20)  # the live model moves on
+    loaded, meta = load(to_json(trainer.model, snapshot=snap))
+    assert meta["steps"] == 5
+    for W, saved in zip(loaded.coefs_, snap.params[:1]):
+        np.testing.assert_array_equal(W, saved)
+    assert not np.allclose(loaded.coefs_[0], trainer.model.coefs_[0])
+    lr = Trainer(LogisticRegression(tol=0), X, y)
+    snap = lr.run(3)
+    lr.run(3)
+    np.testing.assert_array_equal(load(to_npz(lr.model, snapshot=snap))[0].theta_, snap.params[0])
+
+
+def test_diverged_weights_are_not_saved(mlp):
+    model, _ = mlp
+    model.coefs_[0][0, 0] = np.nan
+    with pytest.raises(ValueError, match="not finite"):
+        to_json(model)

@@ -9,6 +9,8 @@ def num(x, digits=4):
     """A number for reading: integers as integers, others to ``digits`` significant figures,
     with a true minus sign (−) for text and figures."""
     x = float(x)
+    if not np.isfinite(x):
+        return "NaN" if np.isnan(x) else ("∞" if x > 0 else "−∞")
     if x == int(x) and abs(x) < 1e6:
         s = str(int(x))
     else:
@@ -22,6 +24,8 @@ def num(x, digits=4):
 def tex(x, digits=4):
     """The same number as LaTeX (exponents raised)."""
     x = float(x)
+    if not np.isfinite(x):
+        return r"\text{NaN}" if np.isnan(x) else (r"\infty" if x > 0 else r"-\infty")
     if x == int(x) and abs(x) < 1e6:
         return str(int(x))
     s = f"{x:.{digits}g}"

@@ -253,6 +253,9 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
     for l, n in enumerate(sizes):
         ys = np.linspace(-1, 1, n) if n > 1 else np.zeros(1)
         pos.append(np.column_stack([np.full(n, float(l)), ys * min(1.0, n / 6)]))
+    # weights that overflowed are drawn as the largest finite ones, never a crash
+    coefs = [np.nan_to_num(np.asarray(W, float), nan=0.0, posinf=1e300, neginf=-1e300)
+             for W in coefs]
     w_max = max(float(np.abs(W).max()) for W in coefs) or 1.0
     bins = {}
     for l, W in enumerate(coefs):

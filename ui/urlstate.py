@@ -8,11 +8,18 @@ import streamlit as st
 
 
 def choice(options):
-    """A parser accepting one of ``options`` (compared as text)."""
+    """A parser accepting one of ``options``: as text, or numbers by value ("10" is 10.0)."""
     def parse(text):
         for option in options:
             if str(option) == text:
                 return option
+        for option in options:
+            if isinstance(option, (int, float)) and not isinstance(option, bool):
+                try:
+                    if float(text) == option:
+                        return option
+                except ValueError:
+                    break
         raise ValueError(f"not one of {', '.join(map(str, options))}")
     return parse
 
