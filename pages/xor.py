@@ -96,7 +96,10 @@ write_url(URL)
 if source == "Uploaded CSV":
     upload = st.sidebar.file_uploader("CSV: x1, x2, label (two classes)", type=["csv", "txt"],
                                       key=f"{KEY}_csv")
-    if upload is not None and st.session_state.get(f"{KEY}_csv_name") != (upload.name, upload.size):
+    # csv_seen: the last file read; csv_name: the file whose data trains (a bad file keeps it,
+    # and so keeps the run and the points clicked on it)
+    if upload is not None and st.session_state.get(f"{KEY}_csv_seen") != (upload.name, upload.size):
+        st.session_state[f"{KEY}_csv_seen"] = (upload.name, upload.size)
         try:
             X_up, y_up, classes_up = points_from_csv(upload.getvalue())
             st.session_state[f"{KEY}_csv_data"] = (X_up, y_up, [str(c) for c in classes_up])
@@ -104,7 +107,6 @@ if source == "Uploaded CSV":
             st.session_state.pop(f"{KEY}_csv_error", None)
         except ValueError as err:
             st.session_state[f"{KEY}_csv_error"] = f"{upload.name}: {err}"
-            st.session_state[f"{KEY}_csv_name"] = (upload.name, upload.size)
     if st.session_state.get(f"{KEY}_csv_error"):
         st.sidebar.error(st.session_state[f"{KEY}_csv_error"] + "  \nThe current data is kept.")
 uploaded = st.session_state.get(f"{KEY}_csv_data") if source == "Uploaded CSV" else None
@@ -226,7 +228,9 @@ def render(run):
 
 def render_inside(run):
     snap = run.latest["MLP"]
-    mlp = run.trainers["MLP"].model
+    # the snapshot's weights, not the live model's: they match the maps above, and they stay
+    # finite when a step diverges (the model's own weights are then NaN)
+    coefs, intercepts = snap.params[:len(snap.params) // 2], snap.params[len(snap.params) // 2:]
     st.subheader("🔬 Every hidden unit is a logistic regression")
     st.markdown("Each small map is one hidden unit's output h = g(wᵀx + b) over the plane: a "
                 "soft step along its own line. The output unit then takes a weighted vote of "
@@ -241,7 +245,6 @@ def render_inside(run):
 
     net_col, space_col = st.columns(2)
     idx = min(st.session_state.get(f"{KEY}_point", 0), len(X_train) - 1)
-    coefs, intercepts = mlp._weights()
     acts = forward(X_train[idx:idx + 1], coefs, intercepts, activation, output="logits")
     zs, hs, a = [], [], X_train[idx:idx + 1]
     for W, b, out in zip(coefs, intercepts, acts):
@@ -255,7 +258,7 @@ def render_inside(run):
                    key=f"{KEY}_network", height=380)
         st.caption("Edge width ∝ |weight|; blue positive, red negative.")
     with space_col:
-        last = mlp.hidden_activations(X_train)[-1]
+        last = forward(X_train, coefs, intercepts, activation)[-2]
         units = last.shape[1]
         i, j = (0, 1) if units >= 2 else (0, 0)
         i = min(st.session_state.get(f"{KEY}_hi", i), units - 1)
@@ -336,7 +339,7 @@ def sklearn_baseline(X_train, y_train, X_test, y_test, sizes, activation, learni
                     batch_size, l2, max_iter=epochs, random_state=seed)
     P = b.model.predict_proba(grid.points)[:, 1].reshape(grid.shape).astype(np.float32)
     return dict(train=b.train_accuracy, test=b.test_accuracy, log_loss=b.test_log_loss,
-                seconds=b.fit_seconds, converged=b.converged, P=P)
+                seconds=b.fit_seconds, converged=b.converged, epochs=b.model.n_iter_, P=P)
 
 
 if st.button("Fit scikit-learn's MLP", key=f"{KEY}_sk_fit") or st.session_state.get(f"{KEY}_sk_shown"):
@@ -350,7 +353,7 @@ if st.button("Fit scikit-learn's MLP", key=f"{KEY}_sk_fit") or st.session_state.
                       "train accuracy": [ours.train_accuracy, sk["train"]],
                       "test accuracy": [ours.test_accuracy, sk["test"]],
                       "test log-loss": [ours.test_loss, sk["log_loss"]],
-                      "training": [f"{ours.epoch:.0f} epochs so far", f"{epochs} epochs in "
+                      "training": [f"{ours.epoch:.0f} epochs so far", f"{sk['epochs']} epochs in "
                                    f"{sk['seconds'] * 1000:.0f} ms"]}, hide_index=True)
         st.caption(f"`MLPClassifier(hidden_layer_sizes={sizes}, activation="
                    f"'{'logistic' if activation == 'sigmoid' else activation}', solver='sgd', "

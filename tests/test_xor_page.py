@@ -1,0 +1,443 @@
+"""The XOR page headless (AppTest): kept runs, hidden-unit maps, the network diagram, hidden
+space, the scikit-learn baseline, uploaded CSV data, the controls and divergence."""
+import base64
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import (MLPClassifier, Trainer, TrainingDiverged, make_dataset, points_from_csv, split,
+                  xor_by_hand)
+from core.baselines import sklearn_mlp
+from test_pages import live_figure, metrics
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages/xor.py")
+
+
+def xor_page():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def array(values):
+    """A figure's array as numpy: plotly's base64 typed arrays are decoded, None becomes NaN."""
+    if isinstance(values, dict):
+        a = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+        if "shape" in values:
+            a = a.reshape([int(s) for s in str(values["shape"]).split(",")])
+        return a.astype(float)
+    return np.array(values, dtype=float)
+
+
+def button(at, label):
+    return at.button[[b.label for b in at.button].index(label)]
+
+
+def step(at, n=1):
+    for _ in range(n):
+        at.button(key="xor_step").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def mlp_trainer(at):
+    return at.session_state["xor"].trainers["MLP"]
+
+
+def copies(arrays):
+    return [np.array(a, copy=True) for a in arrays]
+
+
+def assert_all_equal(a, b):
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+# ---- 1. kept runs --------------------------------------------------------------------------
+def test_kept_run_and_a_rerun_from_the_same_initial_weights_are_overlaid():
+    at = xor_page()
+    initial = copies(mlp_trainer(at).model.coefs_)
+    step(at, 5)
+    with pytest.raises(KeyError):
+        live_figure(at, "xor_kept_chart")  # nothing kept yet: no chart
+    button(at, "📌 Keep this run's curves").click().run()
+    label = "η=0.3, 4 tanh, batch 16"
+    assert list(at.session_state["xor_kept"]) == [label]
+
+    at.select_slider(key="xor_lr").set_value(0.03).run()
+    at.button(key="xor_reset").click().run()
+    assert metrics(at)["step"] == "0"
+    assert_all_equal(mlp_trainer(at).model.coefs_, initial)  # the re-run starts where run 1 did
+    assert mlp_trainer(at).model.learning_rate == 0.03
+    step(at, 3)
+
+    fig = live_figure(at, "xor_kept_chart")
+    loss = {t["name"]: t for t in fig["data"] if t["yaxis"] == "y"}
+    assert set(loss) == {f"{label} train", f"{label} test", "now train", "now test"}
+    kept, now = loss[f"{label} train"], loss["now train"]
+    np.testing.assert_array_equal(array(kept["x"]), [0, 1, 2, 3, 4, 5])
+    np.testing.assert_array_equal(array(now["x"]), [0, 1, 2, 3])
+    assert array(kept["y"])[0] == array(now["y"])[0]  # same data, same initial weights
+    assert array(kept["y"])[3] != array(now["y"])[3]  # another learning rate: another path
+    np.testing.assert_allclose(array(kept["y"]), at.session_state["xor_kept"][label]["train_loss"],
+                               rtol=1e-6)
+    assert not at.exception
+
+
+# ---- 2. every hidden unit's map ------------------------------------------------------------
+def unit_maps(at, layer):
+    fig = live_figure(at, f"xor_maps_{layer}")
+    return ([array(t["z"]) for t in fig["data"] if t["type"] == "heatmap"],
+            [a["text"] for a in fig["layout"]["annotations"]])
+
+
+def test_every_hidden_unit_has_its_map_in_every_hidden_layer():
+    at = xor_page()
+    maps, titles = unit_maps(at, 0)
+    assert len(maps) == 4 and titles == ["h1.1", "h1.2", "h1.3", "h1.4"]
+    with pytest.raises(KeyError):
+        live_figure(at, "xor_maps_1")
+
+    at.slider(key="xor_hidden").set_value(7).run()
+    assert len(unit_maps(at, 0)[0]) == 7
+    at.slider(key="xor_layers").set_value(2).run()
+    step(at, 2)
+    trainer = mlp_trainer(at)
+    grid = trainer.grid
+    expected = trainer.model.hidden_activations(grid.points)
+    for layer in (0, 1):
+        maps, titles = unit_maps(at, layer)
+        assert len(maps) == 7 and titles == [f"h{layer + 1}.{u}" for u in range(1, 8)]
+        for u, image in enumerate(maps):
+            # the unit's output over the plane, top row at the largest x2
+            want = expected[layer][:, u].reshape(grid.shape)[::-1]
+            np.testing.assert_allclose(image, want, atol=1e-6)
+    with pytest.raises(KeyError):
+        live_figure(at, "xor_maps_2")
+
+
+# ---- 3. the network diagram ----------------------------------------------------------------
+def test_network_diagram_draws_every_weight_and_hover_shows_z_and_h_of_the_point():
+    at = xor_page()
+    at.slider(key="xor_layers").set_value(2).run()
+    at.slider(key="xor_hidden").set_value(3).run()
+    step(at, 4)
+    at.number_input(key="xor_point").set_value(5).run()
+    model = mlp_trainer(at).model
+    coefs, intercepts = model.coefs_, model.intercepts_
+    fig = live_figure(at, "xor_network")
+    assert "point #5" in fig["layout"]["title"]["text"]
+
+    nodes = fig["data"][-1]
+    assert nodes["mode"] == "markers"
+    sizes = [2, 3, 3, 1]
+    where = {}  # node position -> (layer, unit)
+    xs, ys = array(nodes["x"]), array(nodes["y"])
+    layer_unit = [(l, j) for l, n in enumerate(sizes) for j in range(n)]
+    for (l, j), x, y in zip(layer_unit, xs, ys, strict=True):
+        where[(round(x, 6), round(y, 6))] = (l, j)
+
+    edges = []  # (|w|, width, drawn blue, w)
+    seen = set()
+    for trace in fig["data"][:-1]:
+        ex, ey = array(trace["x"]), array(trace["y"])
+        assert len(ex) % 3 == 0 and np.isnan(ex[2::3]).all()
+        for k in range(0, len(ex), 3):
+            la, i = where[(round(ex[k], 6), round(ey[k], 6))]
+            lb, j = where[(round(ex[k + 1], 6), round(ey[k + 1], 6))]
+            assert lb == la + 1
+            w = float(coefs[la][i, j])
+            seen.add((la, i, j))
+            edges.append((abs(w), trace["line"]["width"], "31,95,191" in trace["line"]["color"], w))
+    assert len(edges) == sum(W.size for W in coefs) == len(seen)  # one edge per weight
+    assert all(blue == (w >= 0) for _, _, blue, w in edges)
+    edges.sort()
+    widths = [width for _, width, _, _ in edges]
+    assert widths == sorted(widths) and widths[-1] > widths[0]  # wider as |w| grows
+
+    # the hover values, computed here by numpy from the model's weights
+    a = mlp_trainer(at).X[5]
+    expected = []
+    for l, (W, b) in enumerate(zip(coefs, intercepts)):
+        z = a @ W + b
+        a = np.tanh(z) if l < len(coefs) - 1 else sigmoid(z)
+        expected += list(zip(z, a))
+    texts = nodes["text"][2:]
+    assert texts[0].startswith("hidden layer 1, unit 1") and texts[-1].startswith("output")
+    for text, (z, h) in zip(texts, expected, strict=True):
+        shown = re.search(r"weighted input z = (-?[\d.]+)<br>output h = g\(z\) = (-?[\d.]+)", text)
+        assert shown, text
+        assert abs(float(shown[1]) - z) < 6e-4 and abs(float(shown[2]) - h) < 6e-4, (text, z, h)
+
+
+# ---- 4. hidden space -----------------------------------------------------------------------
+def hidden_space(at):
+    fig = live_figure(at, "xor_hidden_space")
+    traces = {t["name"]: t for t in fig["data"]}
+    points = {k: np.column_stack([array(traces[f"class {k} (train)"]["x"]),
+                                  array(traces[f"class {k} (train)"]["y"])]) for k in (0, 1)}
+    line = traces["output unit: P = 0.5"]
+    return fig, points, np.column_stack([array(line["x"]), array(line["y"])])
+
+
+def test_hidden_space_holds_the_training_points_seen_by_the_output_unit():
+    at = xor_page()
+    step(at, 3)
+    at.number_input(key="xor_hi").set_value(2).run()
+    at.number_input(key="xor_hj").set_value(0).run()
+    trainer = mlp_trainer(at)
+    y_train = trainer.Y[:, 0]
+    H = trainer.model.hidden_activations(trainer.X)[-1]
+    fig, points, line = hidden_space(at)
+    assert (fig["layout"]["xaxis"]["title"]["text"], fig["layout"]["yaxis"]["title"]["text"]) \
+        == ("h1.3", "h1.1")
+    for k in (0, 1):
+        np.testing.assert_allclose(points[k], H[y_train == k][:, [2, 0]], atol=1e-6)
+    # the line is where the output unit's z is 0, the two other units at their mean
+    w, b = trainer.model.coefs_[-1][:, 0], trainer.model.intercepts_[-1][0]
+    rest = b + w[1] * H[:, 1].mean() + w[3] * H[:, 3].mean()
+    np.testing.assert_allclose(line @ w[[2, 0]] + rest, 0, atol=1e-9)
+
+
+def test_or_and_preset_makes_xor_linearly_separable_in_hidden_space():
+    at = xor_page()
+    at.slider(key="xor_noise").set_value(0.0).run()  # tight clouds: every point is unambiguous
+    button(at, "🧩 Lectures' OR/AND weights").click().run()
+    assert at.session_state["xor_preset"]
+    _, points, line = hidden_space(at)
+    coefs, intercepts = xor_by_hand()
+    trainer = mlp_trainer(at)
+    H = trainer.model.hidden_activations(trainer.X)[-1]
+    for k in (0, 1):
+        np.testing.assert_allclose(points[k], H[trainer.Y[:, 0] == k], atol=1e-6)
+    w, b = coefs[1][:, 0], intercepts[1][0]
+    np.testing.assert_allclose(line @ w + b, 0, atol=1e-9)  # the output unit's own line
+    (x0, y0), (x1, y1) = line
+
+    def side(P):
+        return np.sign((x1 - x0) * (P[:, 1] - y0) - (y1 - y0) * (P[:, 0] - x0))
+    s0, s1 = side(points[0]), side(points[1])
+    assert len(points[0]) > 10 and len(points[1]) > 10
+    assert len(set(s0)) == 1 and len(set(s1)) == 1 and s0[0] == -s1[0] != 0
+
+
+# ---- 5. scikit-learn baseline --------------------------------------------------------------
+def test_sklearn_baseline_table_caption_and_the_epochs_it_really_ran():
+    at = xor_page()
+    assert not at.dataframe
+    at.button(key="xor_sk_fit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[-1].value
+    assert list(table.iloc[:, 0]) == ["ours (now)", "scikit-learn"]
+    for column in ("train accuracy", "test accuracy"):
+        assert table[column].between(0, 1).all()
+    ours = at.session_state["xor"].latest["MLP"]
+    assert table["test accuracy"][0] == ours.test_accuracy
+    assert table["test accuracy"][1] > 0.9  # scikit-learn's MLP learns XOR
+    caption = at.caption[-1].value
+    assert "solver='sgd'" in caption and "hidden_layer_sizes=(4,)" in caption
+    assert "activation='tanh'" in caption and "learning_rate_init=0.3" in caption
+
+    # the same split the page made (its defaults), fitted here
+    X, y = make_dataset("xor", 200, 0.1, random_state=0)
+    X_train, X_test, y_train, y_test = split(X, y, 0.3, random_state=0)
+    np.testing.assert_array_equal(mlp_trainer(at).X, X_train)
+    ran = sklearn_mlp(X_train, y_train, X_test, y_test, (4,), "tanh", 0.3, 16, 0.0,
+                      max_iter=300, random_state=0).model.n_iter_
+    assert ran < 300  # it stopped early: the table must not say 300
+    assert table["training"][1].startswith(f"{ran} epochs in ")
+    assert "stopped at max_iter" not in caption
+
+    at.slider(key="xor_sk_epochs").set_value(10).run()
+    table = at.dataframe[-1].value
+    assert table["training"][1].startswith("10 epochs in ")
+    assert "stopped at max_iter" in at.caption[-1].value
+
+
+# ---- 6. uploaded CSV data ------------------------------------------------------------------
+TINY_CSV = "x1,x2,label\n-1,-1,no\n1,1,no\n-1,1,yes\n1,-1,yes\n"
+
+
+def load_csv(at, text=TINY_CSV, name="tiny.csv"):
+    """What the page stores after parsing an upload (AppTest cannot upload files)."""
+    X, y, classes = points_from_csv(text)
+    at.session_state["xor_csv_data"] = (X, y, [str(c) for c in classes])
+    at.session_state["xor_csv_name"] = (name, len(text))
+    return X, y
+
+
+@pytest.mark.parametrize("share", [0.1, 0.5])
+def test_uploaded_csv_trains_at_every_test_share(share):
+    at = xor_page()
+    X, y = load_csv(at)
+    at.slider(key="xor_test").set_value(share)
+    at.radio(key="xor_source").set_value("Uploaded CSV").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [i for i in at.info if "Upload a CSV" in i.value]
+    X_train, X_test, y_train, _ = split(X, y, share, random_state=0)
+    trainer = mlp_trainer(at)
+    np.testing.assert_array_equal(trainer.X, X_train)
+    assert len(X_train) == 2 and len(X_test) == 2 and set(y_train) == {0, 1}  # a class each side
+    assert at.radio(key="xor_click_class").format_func(1) == "class yes"
+    step(at, 3)
+    at.button(key="xor_play").click().run()
+    at.run()
+    at.button(key="xor_pause").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert int(metrics(at)["step"]) > 3
+    assert len(unit_maps(at, 0)[0]) == 4 and live_figure(at, "xor_hidden_space")
+
+
+def test_after_a_csv_error_the_loaded_data_still_trains():
+    at = xor_page()
+    X, y = load_csv(at)
+    at.radio(key="xor_source").set_value("Uploaded CSV").run()
+    step(at, 2)
+    before = mlp_trainer(at)
+    at.session_state["xor_csv_error"] = "bad.csv: Row 2, column 2 is 'oops', not a number."
+    at.run()
+    assert not at.exception
+    assert any("The current data is kept" in e.value for e in at.sidebar.error)
+    assert mlp_trainer(at) is before and metrics(at)["step"] == "2"
+    np.testing.assert_array_equal(mlp_trainer(at).X, split(X, y, 0.3, random_state=0)[0])
+    step(at)
+    assert metrics(at)["step"] == "3"
+
+
+def test_a_bad_upload_keeps_the_data_and_the_progress():
+    at = xor_page()
+    at.radio(key="xor_source").set_value("Uploaded CSV").run()
+    good = "x1,x2,label\n" + "\n".join(f"{i % 7},{i % 5},{'ab'[i % 2]}" for i in range(40))
+    at.file_uploader(key="xor_csv").set_value(("good.csv", good.encode(), "text/csv")).run()
+    X, y, _ = points_from_csv(good)
+    np.testing.assert_array_equal(mlp_trainer(at).X, split(X, y, 0.3, random_state=0)[0])
+    step(at, 2)
+    bad = b"x1,x2,label\n1,2,a\n3,oops,b\n5,6,a\n7,8,b\n"
+    at.file_uploader(key="xor_csv").set_value(("bad.csv", bad, "text/csv")).run()
+    assert not at.exception
+    errors = [e.value for e in at.sidebar.error]
+    assert len(errors) == 1 and "Row 2, column 2 is 'oops'" in errors[0]
+    assert metrics(at)["step"] == "2" and not at.info  # the run goes on: nothing restarted
+    np.testing.assert_array_equal(mlp_trainer(at).X, split(X, y, 0.3, random_state=0)[0])
+    # the same good file again clears the error and still does not restart
+    at.file_uploader(key="xor_csv").set_value(("good.csv", good.encode(), "text/csv")).run()
+    assert not at.sidebar.error and metrics(at)["step"] == "2"
+
+
+# ---- 7. controls ---------------------------------------------------------------------------
+def test_play_pause_and_reset():
+    at = xor_page()
+    initial = copies(mlp_trainer(at).model.coefs_)
+    at.button(key="xor_play").click().run()
+    assert at.session_state["xor"].running and at.button(key="xor_play").disabled
+    for _ in range(3):
+        at.run()
+    at.button(key="xor_pause").click().run()
+    assert not at.session_state["xor"].running and not at.button(key="xor_play").disabled
+    paused = metrics(at)["step"]
+    assert int(paused.replace(",", "")) > 0
+    at.run()
+    at.run()
+    assert metrics(at)["step"] == paused  # paused stays paused
+    at.button(key="xor_reset").click().run()
+    assert metrics(at)["step"] == "0"
+    assert_all_equal(mlp_trainer(at).model.coefs_, initial)
+
+
+@pytest.mark.parametrize("key, value, param", [("xor_lr", 3.0, "learning_rate"),
+                                               ("xor_batch", 4, "batch_size"),
+                                               ("xor_l2", 0.01, "l2")])
+def test_learning_settings_apply_without_a_reset(key, value, param):
+    at = xor_page()
+    step(at, 2)
+    trainer = mlp_trainer(at)
+    weights = copies(trainer.model.coefs_)
+    at.select_slider(key=key).set_value(value).run()
+    assert metrics(at)["step"] == "2" and mlp_trainer(at) is trainer  # no reset
+    for name in ("MLP", "logistic regression"):
+        assert getattr(at.session_state["xor"].trainers[name].model, param) == value
+    assert_all_equal(trainer.model.coefs_, weights)  # the change itself leaves the weights
+    step(at)
+    assert metrics(at)["step"] == "3"
+    assert any(not np.array_equal(a, b) for a, b in zip(trainer.model.coefs_, weights))
+
+
+def test_a_new_dataset_restarts_and_says_so():
+    at = xor_page()
+    step(at, 3)
+    at.selectbox(key="xor_dataset").set_value("moons").run()
+    assert metrics(at)["step"] == "0"
+    assert any("restarted" in i.value for i in at.info)
+    assert not at.exception
+
+
+# ---- 8. divergence -------------------------------------------------------------------------
+DIVERGING = {"dataset": "overlapping", "layers": 3, "hidden": 32, "activation": "relu",
+             "lr": 10.0, "batch": 128, "l2": 0.0}
+
+
+def diverging_step():
+    """The step at which the page's MLP diverges with DIVERGING, found by stepping it here."""
+    X, y = make_dataset(DIVERGING["dataset"], 200, 0.1, random_state=0)
+    X_train, X_test, y_train, y_test = split(X, y, 0.3, random_state=0)
+    model = MLPClassifier((DIVERGING["hidden"],) * DIVERGING["layers"],
+                          activation=DIVERGING["activation"], learning_rate=DIVERGING["lr"],
+                          batch_size=DIVERGING["batch"], l2=DIVERGING["l2"], max_iter=10**9,
+                          tol=0, random_state=0)
+    trainer = Trainer(model, X_train, y_train, X_test, y_test)
+    with np.errstate(all="ignore"):
+        for _ in range(200):
+            try:
+                trainer.run(1)
+            except TrainingDiverged as err:
+                return err.step
+    return None
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
+def test_divergence_shows_an_error_disables_play_and_reset_clears_it():
+    diverged_at = diverging_step()
+    assert diverged_at is not None and diverged_at < 200
+    at = xor_page()
+    at.selectbox(key="xor_dataset").set_value(DIVERGING["dataset"])
+    at.slider(key="xor_layers").set_value(DIVERGING["layers"])
+    at.slider(key="xor_hidden").set_value(DIVERGING["hidden"])
+    at.radio(key="xor_activation").set_value(DIVERGING["activation"])
+    at.select_slider(key="xor_lr").set_value(DIVERGING["lr"])
+    at.select_slider(key="xor_batch").set_value(DIVERGING["batch"])
+    at.select_slider(key="xor_l2").set_value(DIVERGING["l2"])
+    at.slider(key="xor_speed").set_value(50)
+    at.run()
+    at.button(key="xor_play").click().run()
+    for _ in range(60):
+        if at.session_state["xor"].error or at.exception:
+            break
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    # the page checks each batch's outputs and, once a tick, the whole data's loss: it may
+    # notice a step or two after the whole-data check of every single step does
+    reported = int(re.search(r"diverged at step (\d+)", errors[0]).group(1))
+    assert diverged_at <= reported <= diverged_at + 3, (reported, diverged_at)
+    assert "smaller learning rate" in errors[0]
+    assert not at.session_state["xor"].running
+    assert at.button(key="xor_play").disabled and at.button(key="xor_step").disabled
+    # the diagram and hidden space still draw, from the last snapshot's finite weights
+    assert all(np.isfinite(t["line"]["width"]) for t in live_figure(at, "xor_network")["data"][:-1])
+    _, points, line = hidden_space(at)
+    assert np.isfinite(points[0]).all() and np.isfinite(points[1]).all() and np.isfinite(line).all()
+
+    at.button(key="xor_reset").click().run()
+    assert not at.error and at.session_state["xor"].error is None
+    assert metrics(at)["step"] == "0" and not at.button(key="xor_play").disabled
+    assert not at.exception
