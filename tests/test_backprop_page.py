@@ -2,9 +2,11 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import make_dataset
 from core.graph import backward, lecture_graph
 from ui.backprop_text import chain_latex, num, reuse_text
 
@@ -162,3 +164,153 @@ def test_chain_text_helpers():
     assert chain_latex(steps["L"], {}) == r"\frac{\partial L}{\partial L} = 1"
     assert "∂L/∂d × ∂d/∂b = (−2) × 2 = −4" in reuse_text(steps["b"])
     assert num(-4.0) == "−4" and num(0.123456) == "0.1235" and num(2.5e-7) == "2.5×10^−7"
+
+
+# ---- settings in the URL -----------------------------------------------------------------------
+LINK = {"a": "1.5", "b": "-2.0", "c": "4.0", "start": "Random weights (seed)", "hidden": "5",
+        "activation": "tanh", "dataset": "moons", "n": "60", "noise": "0.3", "seed": "11",
+        "lr": "10.0", "point": "42", "eta": "3.0"}
+
+
+def page_from_link(params):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def point_line(at):
+    return next(m.value for m in at.markdown if m.value.startswith("**Point #"))
+
+
+def test_a_link_sets_the_widgets_and_reproduces_the_initial_weights():
+    at = page_from_link(LINK)
+    assert [at.number_input(key=f"bp_{n}").value for n in "abc"] == [1.5, -2.0, 4.0]
+    assert "d = −4, e = −2.5, L = −10" in status(at)  # d = 2b, e = a + d, L = c e
+    assert at.selectbox(key="bp_dataset").value == "moons"
+    assert (at.slider(key="bp_n").value, at.slider(key="bp_noise").value) == (60, 0.3)
+    assert (at.number_input(key="bp_seed").value, at.slider(key="bp_hidden").value) == (11, 5)
+    assert at.radio(key="bp_act").value == "tanh"
+    assert at.select_slider(key="bp_train_lr").value == 10.0
+    assert at.select_slider(key="bp_eta").value == 3.0
+    # point 42 exists only because the link's n = 60 is read before its point
+    assert at.number_input(key="bp_point").value == 42
+    assert point_line(at).startswith("**Point #42:**")
+    model = at.session_state["bp_model"]
+    assert [W.shape for W in model["coefs"]] == [(2, 5), (5, 1)]
+    assert {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()} == LINK
+    # a second session from the same link: the same data point and the same initial weights
+    again = page_from_link(LINK)
+    assert point_line(again) == point_line(at)
+    for a, b in zip(model["coefs"] + model["intercepts"],
+                    again.session_state["bp_model"]["coefs"]
+                    + again.session_state["bp_model"]["intercepts"]):
+        np.testing.assert_array_equal(a, b)
+    # and the URL follows the widgets
+    at.slider(key="bp_hidden").set_value(3).run()
+    assert at.query_params["hidden"] in ("3", ["3"])
+
+
+def test_invalid_link_values_are_ignored_without_an_exception():
+    at = page_from_link({"a": "nan", "b": "banana", "c": "1e9", "hidden": "9",
+                         "activation": "softplus", "dataset": "nope", "n": "41", "lr": "100",
+                         "point": "45", "eta": "-1", "seed": "5"})
+    assert [at.number_input(key=f"bp_{n}").value for n in "abc"] == [3.0, 1.0, -2.0]
+    assert at.slider(key="bp_hidden").value == 2 and at.radio(key="bp_act").value == "sigmoid"
+    assert at.selectbox(key="bp_dataset").value == "xor" and at.slider(key="bp_n").value == 40
+    assert at.select_slider(key="bp_train_lr").value == 1.0
+    assert at.select_slider(key="bp_eta").value == 0.3
+    assert at.number_input(key="bp_point").value == 0  # 45 is not a point of 40
+    assert at.number_input(key="bp_seed").value == 5  # the valid value is kept
+    assert any("Ignored invalid link settings" in t.value and "point" in t.value
+               for t in at.toast)
+
+
+# ---- learning rates up to 10, and divergence ---------------------------------------------------
+def weights(at):
+    m = at.session_state["bp_model"]
+    return [np.array(p) for p in m["coefs"] + m["intercepts"]]
+
+
+@pytest.mark.parametrize("link", [{}, {"activation": "relu", "hidden": "6", "n": "200",
+                                       "dataset": "spiral", "noise": "1.0"}])
+def test_learning_rate_10_trains_and_updates_without_an_exception(link):
+    at = page_from_link(link)
+    assert at.select_slider(key="bp_train_lr").options[-1] == "10"
+    at.select_slider(key="bp_train_lr").set_value(10.0).run()
+    for _ in range(3):
+        at.button(key="bp_train").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["bp_model"]["steps"] == 900
+    assert all(np.isfinite(p).all() for p in weights(at))
+    for eta in (10.0, 30.0):
+        at.select_slider(key="bp_eta").set_value(eta).run()
+        at.button(key="bp_update").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.session_state["bp_last_update"]["eta"] == eta
+    assert at.session_state["bp_model"]["updates"] == 2
+
+
+def test_a_diverging_update_or_training_says_so_and_keeps_the_weights():
+    at = page_from_link({"activation": "relu"})
+    start = weights(at)
+    m = at.session_state["bp_model"]
+    # huge hidden weights: z = (x1 + x2) 1e160, so every loss is finite (at most about 1e160),
+    # but one more step on a misclassified point makes theta_y about 1e161 and z overflows
+    huge = dict(m, coefs=[np.array([[1e160, -1e160], [1e160, -1e160]]), np.array([[1.0], [-1.0]])],
+                intercepts=[np.zeros(2), np.zeros(1)])
+    at.session_state["bp_model"] = huge
+    X, y = make_dataset("xor", 40, 0.1, random_state=2)
+    wrong = int(np.flatnonzero((X.sum(axis=1) > 0) != (y == 1))[0])
+    at.number_input(key="bp_point").set_value(wrong).run()
+    assert not at.exception, [e.value for e in at.exception]
+    kept = weights(at)
+    np.testing.assert_array_equal(kept[0], huge["coefs"][0])
+
+    at.select_slider(key="bp_eta").set_value(30.0).run()
+    at.button(key="bp_update").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("The update with η = 30 diverged" in e.value and "kept" in e.value
+               for e in at.error)
+    assert at.button(key="bp_reset_after_update").label == "↺ Reset weights"  # offered with it
+    assert "bp_last_update" not in at.session_state
+    for a, b in zip(weights(at), kept):
+        np.testing.assert_array_equal(a, b)
+
+    at.select_slider(key="bp_train_lr").set_value(10.0).run()
+    at.button(key="bp_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Training diverged at step" in e.value and "Reset" in e.value for e in at.error)
+    assert at.session_state["bp_model"]["steps"] == 0
+    for a, b in zip(weights(at), kept):
+        np.testing.assert_array_equal(a, b)
+    assert at.select_slider(key="bp_train_lr").value == 10.0  # the settings are kept too
+
+    at.button(key="bp_reset_weights").click().run()
+    for a, b in zip(weights(at), start):  # Reset: the seed's initial weights again
+        np.testing.assert_array_equal(a, b)
+
+
+# ---- a click on the chart picks a point --------------------------------------------------------
+def test_clicking_the_surface_picks_the_nearest_point(at):
+    """AppTest cannot click a Plotly chart, and a selection written to session state does not run
+    the chart's on_select callback. So send the click the way the browser does: as the chart's
+    widget state (a JSON selection event) with the next run. This uses AppTest's private
+    ``_tree`` and ``_run``; if a Streamlit upgrade breaks them, this test needs updating, not
+    the page."""
+    X, _ = make_dataset("xor", 40, 0.1, random_state=2)  # the page's default data
+    k = 17
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("-bp_surface"))
+    states = at._tree.get_widget_states()
+    click = states.widgets.add()
+    click.id = chart.proto.id
+    near = {"x": float(X[k, 0]) + 0.01, "y": float(X[k, 1]) - 0.01}
+    click.string_value = json.dumps({"selection": {"points": [near], "point_indices": [],
+                                                   "box": [], "lasso": []}})
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.number_input(key="bp_point").value == k
+    assert point_line(at).startswith(f"**Point #{k}:**")
+    at.run()  # the next ordinary run keeps the choice
+    assert at.number_input(key="bp_point").value == k
