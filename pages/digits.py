@@ -13,6 +13,8 @@ from ui import figures as F
 from ui.layout import fmt, header, status
 from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
+from ui.model_io import model_io
+from ui.urlstate import choice, number, sync_url, write_url
 
 KEY = "digits"
 DRAWING = f"{KEY}_drawing"      # the pad's latest RGBA image; classification reads it from here
@@ -20,12 +22,17 @@ PAD = (280, 280)
 CLASSES = list(range(10))
 SOURCES = {"digits8": "8x8 digits (bundled)", "mnist": "MNIST 28x28"}
 SUBSETS = {"digits8": [200, 400, 800, 1347], "mnist": [1000, 2000, 5000, 10000, 20000, 60000]}
+INPUTS = {"digits8": 8 * 8, "mnist": 28 * 28}  # one feature per pixel
 TEST_SHARE = 0.25               # the 8x8 digits have no test set of their own
 # A fixed random part of MNIST's 10,000 test images. Every tick evaluates both models on all of
 # them (and on as many training images): at 1,000 that costs a few ms; at 2,000 and more, on a
 # busy 2-core machine, the evaluation outweighs the steps and the tick's step budget collapses.
 MNIST_TEST = 1000
-LEARNING_RATES = [0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
+LEARNING_RATES = [0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+HIDDEN_UNITS = [8, 16, 32, 64, 128, 256]
+ACTIVATIONS = ["tanh", "sigmoid", "relu"]
+BATCH_SIZES = [1, 4, 8, 16, 32, 64, 128, 256]
+MAX_EPOCHS = 100
 MAX_WEIGHT_IMAGES = 64
 
 header("✍️ Draw a digit",
@@ -89,6 +96,68 @@ def try_download():
         st.session_state[f"{KEY}_mnist_error"] = str(err)
 
 
+# ---- settings: from a link, from a model file, from the widgets ------------------------------
+def link_source():
+    """The source whose subset slider the link's ``n`` sets: the chosen one, else the link's."""
+    source = st.session_state.get(f"{KEY}_source", st.query_params.get("source"))
+    return source if source in SOURCES else "digits8"
+
+
+# everything that fixes the data and the initial weights, so a copied link reproduces them
+n_source = link_source()
+URL = {"source": (f"{KEY}_source", choice(list(SOURCES))),
+       "n": (f"{KEY}_n_{n_source}", choice(SUBSETS[n_source])),
+       "seed": (f"{KEY}_seed", number(int, 0, 9999)),
+       "layers": (f"{KEY}_layers", number(int, 1, 3)),
+       "hidden": (f"{KEY}_hidden", choice(HIDDEN_UNITS)),
+       "activation": (f"{KEY}_activation", choice(ACTIVATIONS)),
+       "lr": (f"{KEY}_lr", choice(LEARNING_RATES)), "batch": (f"{KEY}_batch", choice(BATCH_SIZES)),
+       "epochs": (f"{KEY}_epochs", number(int, 1, MAX_EPOCHS)),
+       "speed": (f"{KEY}_speed", number(int, 1, 200))}
+sync_url(KEY, URL)
+
+
+def take_model_file(model, meta, source):
+    """Start from a loaded model file: its settings become the widgets' values, its weights the
+    MLP's initial weights. Runs before those widgets exist, on the data ``source`` in use.
+
+    Returns why the file does not fit the page (and then changes nothing), or None.
+    """
+    if not hasattr(model, "coefs_"):
+        return f"This page loads MLPs; the file holds a {meta.get('model')}."
+    if model.classes_.tolist() != CLASSES:
+        return (f"This page's networks tell apart the ten digits 0-9; the file's has classes "
+                f"{model.classes_.tolist()}.")
+    if model.n_features_in_ != INPUTS[source]:
+        other = [s for s in SOURCES if INPUTS[s] == model.n_features_in_]
+        return (f"The file's network takes {model.n_features_in_} inputs, but the page is on the "
+                f"{SOURCES[source]}: {INPUTS[source]} pixels per image."
+                + (f" Choose **{SOURCES[other[0]]}** under Data, then load the file again."
+                   if other else ""))
+    hidden_sizes = [W.shape[1] for W in model.coefs_[:-1]]
+    if not (1 <= len(hidden_sizes) <= 3 and len(set(hidden_sizes)) == 1
+            and hidden_sizes[0] in HIDDEN_UNITS and model.activation in ACTIVATIONS):
+        return (f"This page builds 1-3 hidden layers of one size "
+                f"({', '.join(map(str, HIDDEN_UNITS))} units) with {', '.join(ACTIVATIONS)}; "
+                f"the file's network has hidden layers {hidden_sizes} with {model.activation}.")
+    params, settings = meta["params"], meta.get("data") or {}
+    widgets = {f"{KEY}_layers": len(hidden_sizes), f"{KEY}_hidden": hidden_sizes[0],
+               f"{KEY}_activation": model.activation}
+    for key, value, options in ((f"{KEY}_lr", params.get("learning_rate"), LEARNING_RATES),
+                                (f"{KEY}_batch", params.get("batch_size"), BATCH_SIZES),
+                                (f"{KEY}_epochs", params.get("max_iter"), range(1, MAX_EPOCHS + 1)),
+                                (f"{KEY}_n_{source}", settings.get("n_train"), SUBSETS[source]),
+                                (f"{KEY}_seed", settings.get("seed"), range(10_000))):
+        if type(value) is type(options[0]) and value in options:  # else the widget keeps its own
+            widgets[key] = value
+    st.session_state.update(widgets)
+    st.session_state[f"{KEY}_start"] = dict(
+        coefs=[np.array(W) for W in model.coefs_],  # copies: training must not change them
+        intercepts=[np.array(b) for b in model.intercepts_], activation=model.activation)
+    st.session_state[f"{KEY}_loads"] = st.session_state.get(f"{KEY}_loads", 0) + 1
+    return None
+
+
 with st.sidebar:
     st.header("Data")
     wanted = st.radio("Digits", list(SOURCES), format_func=SOURCES.get, key=f"{KEY}_source",
@@ -105,6 +174,11 @@ if wanted == "mnist":
     except DataUnavailable as err:
         mnist_problem = st.session_state.get(f"{KEY}_mnist_error") or str(err)
 
+# a model file loaded by the uploader further down (the model and its settings, as
+# core.persistence.load returns them): checked and applied before the widgets it sets exist
+model_file = st.session_state.pop(f"{KEY}_pending", None)
+refused = None if model_file is None else take_model_file(*model_file, name)
+
 with st.sidebar:
     n_train = st.select_slider("Training examples", SUBSETS[name], value=SUBSETS[name][-1 if name ==
                                "digits8" else 2], key=f"{KEY}_n_{name}",
@@ -115,21 +189,22 @@ with st.sidebar:
 
     st.header("Network")
     n_layers = st.slider("Hidden layers", 1, 3, 1, key=f"{KEY}_layers")
-    hidden = st.select_slider("Units per hidden layer", [8, 16, 32, 64, 128, 256], value=64,
+    hidden = st.select_slider("Units per hidden layer", HIDDEN_UNITS, value=64,
                               key=f"{KEY}_hidden")
-    activation = st.radio("Activation g", ["tanh", "sigmoid", "relu"], key=f"{KEY}_activation",
-                          horizontal=True)
+    activation = st.radio("Activation g", ACTIVATIONS, key=f"{KEY}_activation", horizontal=True)
     learning_rate = st.select_slider("Learning rate η", LEARNING_RATES, value=0.1,
                                      key=f"{KEY}_lr", format_func=lambda v: f"{v:g}",
                                      help="Applies from the next step, also while training.")
-    batch_size = st.select_slider("Batch size", [1, 4, 8, 16, 32, 64, 128, 256], value=16,
+    batch_size = st.select_slider("Batch size", BATCH_SIZES, value=16,
                                   key=f"{KEY}_batch",
                                   help="Applies from the next pass over the data.")
-    epochs = st.slider("Epochs", 1, 100, 30, key=f"{KEY}_epochs",
+    epochs = st.slider("Epochs", 1, MAX_EPOCHS, 30, key=f"{KEY}_epochs",
                        help="Passes over the training examples; training stops after the last.")
     speed = st.slider("Speed (steps per tick)", 1, 200, 20, key=f"{KEY}_speed",
                       help="Gradient steps between two chart updates (about ten a second), as "
                            "many as fit in 40 ms.")
+
+write_url(URL)
 
 data = prepare(name, download, n_train, seed)
 target = data["target"]
@@ -147,6 +222,15 @@ st.caption(f"**Data: {data['name']}**, {data['source']}. Training on {data['how'
 
 
 # ---- the two models, trained side by side ------------------------------------------------------
+# A loaded model file's weights are the MLP's start until the network is changed.
+start_weights = st.session_state.get(f"{KEY}_start")
+layer_shapes = list(zip([data["X_train"].shape[1], *sizes], [*sizes, len(CLASSES)]))
+if start_weights is not None and ([W.shape for W in start_weights["coefs"]] != layer_shapes
+                                  or start_weights["activation"] != activation):
+    del st.session_state[f"{KEY}_start"]
+    start_weights = None
+
+
 def build():
     mlp = MLPClassifier(sizes, activation=activation, learning_rate=learning_rate,
                         batch_size=batch_size, max_iter=epochs, tol=0, random_state=seed,
@@ -154,15 +238,22 @@ def build():
     logreg = LogisticRegression(learning_rate=learning_rate, batch_size=batch_size,
                                 max_iter=epochs, tol=0, random_state=seed)
     split_data = (data["X_train"], data["y_train"], data["X_test"], data["y_test"])
+
+    def from_file(model):  # copies again, so Reset starts from the file's weights once more
+        model.coefs_ = [W.copy() for W in start_weights["coefs"]]
+        model.intercepts_ = [b.copy() for b in start_weights["intercepts"]]
     # max_eval: every test image is evaluated at each tick (450 or 1,000), the training set on a
     # fixed sample of as many
-    return {"MLP": Trainer(mlp, *split_data, classes=CLASSES, max_eval=MNIST_TEST),
+    return {"MLP": Trainer(mlp, *split_data, classes=CLASSES, max_eval=MNIST_TEST,
+                           init=None if start_weights is None else from_file),
             "logistic regression": Trainer(logreg, *split_data, classes=CLASSES,
                                            max_eval=MNIST_TEST)}
 
 
+DATA_SETTINGS = dict(source=name, n_train=n_train, seed=seed)
 run = get_run(KEY, dict(data=name, training_examples=n_train, seed=seed, hidden_layers=sizes,
-                        activation=activation, epochs=epochs), build)
+                        activation=activation, epochs=epochs,
+                        loaded_model=st.session_state.get(f"{KEY}_loads", 0)), build)
 run.set_params(learning_rate=learning_rate, batch_size=batch_size)
 n_test = len(data["y_test"])
 architecture = f"{len(data['X_train'][0])}-{'-'.join(map(str, sizes))}-10 {activation}"
@@ -278,10 +369,14 @@ def answer(start):
         st.info("The pad is empty: **draw a digit** (0 to 9) with the mouse, and the guesses "
                 "appear here.", icon="👈")
         return None
+    if run.error:  # its weights are whatever the last step left: no answer to trust
+        st.warning("The network cannot answer: its training diverged. Press **Reset** and pick "
+                   "a smaller learning rate.", icon="⚠️")
+        return None
     model = run.trainers["MLP"].model
     try:
         P = model.predict_proba(digit.features)[0]
-    except ValueError as err:  # diverged weights
+    except ValueError as err:  # non-finite weights
         st.warning(f"The network cannot answer: {err}", icon="⚠️")
         return None
     k1, k2 = D.top_two(P)
@@ -396,6 +491,27 @@ def render_inside(run):
 
 
 follow_fragment(run, render_inside, every=2.0)
+
+
+# ---- save and load the MLP ----------------------------------------------------------------------
+# open while the uploader holds a file (or one was just refused), so the outcome is in sight
+with st.expander("💾 Save or load the model",
+                 expanded=st.session_state.get(f"{KEY}_io_upload") is not None or bool(refused)):
+    st.caption("A model file holds the MLP's weights and settings and the data's (source, "
+               "training examples, seed): loading it here sets the same widgets and starts the "
+               "MLP from the file's weights.")
+    if refused:
+        st.error(f"{refused}  \nNothing was changed.", icon="⚠️")
+    elif model_file is not None:
+        st.success(f"The MLP starts from the file's weights ({model_file[1].get('steps', 0):,} "
+                   f"steps of training). Press **▶ Play** to train on from there.", icon="💾")
+    elif start_weights is not None:
+        st.caption("The MLP starts from a loaded file's weights (Reset returns to them) until "
+                   "you change the network.")
+    uploaded = model_io(run, "MLP", "digits", DATA_SETTINGS, f"{KEY}_io")
+    if uploaded is not None:
+        st.session_state[f"{KEY}_pending"] = uploaded  # applied at the top of the next run
+        st.rerun()
 
 
 # ---- scikit-learn on the same split -------------------------------------------------------------

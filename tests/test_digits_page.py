@@ -252,3 +252,119 @@ def test_mnist_from_a_local_copy_with_a_training_subset(monkeypatch):
     at.run()
     steps = next(m.value for m in at.markdown if "data:image/png;base64" in m.value)
     assert "model input 28x28" in steps and guesses(at) is not None
+
+
+# ---- settings in the URL -------------------------------------------------------------------------
+LINK = {"n": "400", "seed": "7", "layers": "2", "hidden": "32", "activation": "sigmoid",
+        "lr": "0.3", "batch": "32", "epochs": "12", "speed": "5"}
+
+
+def opened(params):
+    """The page opened from a link with these query parameters."""
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def query(at, name):
+    value = at.query_params[name]
+    return value[0] if isinstance(value, list) else value
+
+
+def test_a_link_sets_the_widgets_and_reproduces_data_and_initial_weights():
+    a, b = opened(LINK), opened(LINK)
+    assert a.select_slider(key="digits_n_digits8").value == 400
+    assert a.number_input(key="digits_seed").value == 7
+    assert (a.slider(key="digits_layers").value, a.select_slider(key="digits_hidden").value,
+            a.radio(key="digits_activation").value) == (2, 32, "sigmoid")
+    assert (a.select_slider(key="digits_lr").value, a.select_slider(key="digits_batch").value,
+            a.slider(key="digits_epochs").value, a.slider(key="digits_speed").value) == \
+        (0.3, 32, 12, 5)
+    assert status(a)["epoch"] == "0.0 of 12"
+    mlp_a, mlp_b = (at.session_state["digits"].trainers["MLP"] for at in (a, b))
+    assert (mlp_a.model.learning_rate, mlp_a.model.batch_size) == (0.3, 32)
+    assert [W.shape for W in mlp_a.model.coefs_] == [(64, 32), (32, 32), (32, 10)]
+    assert mlp_a.X.shape == (400, 64)
+    np.testing.assert_array_equal(mlp_a.X, mlp_b.X)  # the same training subset
+    for Wa, Wb in zip(mlp_a.model.coefs_ + mlp_a.model.intercepts_,
+                      mlp_b.model.coefs_ + mlp_b.model.intercepts_):
+        np.testing.assert_array_equal(Wa, Wb)  # the same initial weights
+    # the seed in the link is what fixed them: another seed starts elsewhere
+    other = opened(dict(LINK, seed="8")).session_state["digits"].trainers["MLP"].model
+    assert not np.array_equal(other.coefs_[0], mlp_a.model.coefs_[0])
+    # and the page keeps the URL up to date
+    assert query(a, "seed") == "7" and query(a, "source") == "digits8"
+    a.number_input(key="digits_seed").set_value(9).run()
+    assert query(a, "seed") == "9"
+
+
+@pytest.mark.skipif(not (MNIST_DIR / "mnist.npz").is_file(), reason="no local MNIST copy")
+def test_a_link_to_mnist_sets_its_training_subset(monkeypatch):
+    monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(MNIST_DIR))
+    at = opened({"source": "mnist", "n": "2000", "seed": "4", "hidden": "16"})
+    assert at.radio(key="digits_source").value == "mnist"
+    assert at.select_slider(key="digits_n_mnist").value == 2000
+    mlp = at.session_state["digits"].trainers["MLP"]
+    assert mlp.X.shape == (2000, 784) and mlp.model.coefs_[0].shape == (784, 16)
+    assert (query(at, "source"), query(at, "n")) == ("mnist", "2000")
+
+
+def test_invalid_link_settings_are_ignored_with_a_notice():
+    at = opened({"hidden": "999", "lr": "banana", "source": "floppy", "n": "5", "layers": "2",
+                 "seed": "3"})
+    assert at.select_slider(key="digits_hidden").value == 64  # the defaults
+    assert at.select_slider(key="digits_lr").value == 0.1
+    assert at.radio(key="digits_source").value == "digits8"
+    assert at.select_slider(key="digits_n_digits8").value == 1347
+    assert at.slider(key="digits_layers").value == 2
+    assert at.number_input(key="digits_seed").value == 3
+    notice = " ".join(t.value for t in at.toast)
+    assert "Ignored invalid link settings" in notice
+    assert all(name in notice for name in ("hidden", "lr", "source", "n"))
+    at.button(key="digits_step").click().run()
+    assert not at.exception and status(at)["step"] == "10"
+
+
+# ---- a learning rate of 10 -----------------------------------------------------------------------
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
+def test_learning_rate_10_diverges_says_so_and_reset_starts_again():
+    at = app()
+    assert at.select_slider(key="digits_lr").options[-1] == "10"
+    # three relu layers at eta = 10 overflow within the first few steps on the 8x8 digits
+    at.select_slider(key="digits_lr").set_value(10.0)
+    at.radio(key="digits_activation").set_value("relu")
+    at.slider(key="digits_layers").set_value(3).run()
+    at.button(key="digits_play").click().run()
+    for _ in range(20):
+        if at.error:
+            break
+        at.run()  # one tick of the live fragment
+    assert not at.exception, [e.value for e in at.exception]
+    message = " ".join(e.value for e in at.error)
+    assert re.search(r"diverged at step \d+", message), message
+    assert "smaller learning rate" in message and "Reset" in message
+    run = at.session_state["digits"]
+    assert not run.running and run.error
+    assert at.button(key="digits_play").disabled and at.button(key="digits_step").disabled
+
+    at.session_state["digits_drawing"] = ONE  # the drawing gets an explanation, not a crash
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("cannot answer" in w.value for w in at.warning)
+
+    at.button(key="digits_reset").click().run()
+    assert not at.exception
+    assert not at.error and at.session_state["digits"].error is None
+    assert status(at)["step"] == "0" and not at.button(key="digits_play").disabled
+
+
+def test_learning_rate_10_with_sigmoid_runs_without_an_exception():
+    at = app()
+    at.select_slider(key="digits_lr").set_value(10.0)
+    at.radio(key="digits_activation").set_value("sigmoid").run()
+    for _ in range(3):
+        at.button(key="digits_step").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error and status(at)["step"] == "30"

@@ -245,3 +245,37 @@ def test_separable_data_theta_grows_without_l2_and_settles_with_it():
     at.select_slider(key="logreg_l2").set_value(0.1).run()  # continues, now penalised
     settled = [norm_after_ticks(10) for _ in range(3)]
     assert settled[-1] < norms[-1] and abs(settled[-1] - settled[-2]) < 1e-3 * settled[-1]
+
+
+def test_a_typed_link_number_matches_by_value():
+    """A hand-typed lr=10 is the slider's 10.0 (the app itself writes "10.0")."""
+    at = AppTest.from_file(str(ROOT / "pages/logistic_regression.py"), default_timeout=60)
+    at.query_params.update({"lr": "10", "l2": "0.1"})
+    at.run()
+    assert not at.exception and not at.toast
+    assert at.select_slider(key="logreg_lr").value == 10.0
+    assert at.session_state["logreg"].trainers["ours"].model.learning_rate == 10.0
+
+
+def test_model_file_loads_again_after_removal_and_a_diverged_run_offers_no_download():
+    from core.persistence import to_json
+    at = app("pages/logistic_regression.py")
+    for _ in range(4):
+        at.button(key="logreg_step").click().run()
+    run = at.session_state["logreg"]
+    data = to_json(run.trainers["ours"].model, "logistic_regression",
+                   {"dataset": "separable", "n_samples": 200, "noise": 0.2, "test_share": 0.3,
+                    "seed": 0})
+    upload = at.file_uploader(key="logreg_io_upload")
+    upload.set_value(("m.json", data, "application/json")).run()
+    assert at.session_state["logreg_loads"] == 1
+    at.file_uploader(key="logreg_io_upload").set_value(None).run()
+    at.file_uploader(key="logreg_io_upload").set_value(("m.json", data, "application/json")).run()
+    assert at.session_state["logreg_loads"] == 2  # the same file, read again
+    assert not at.exception
+    assert {b.label for b in at.get("download_button")} >= {"⬇ Model as JSON", "⬇ Model as .npz"}
+    run = at.session_state["logreg"]
+    run.error = "ours: Training diverged at step 3"  # as LiveRun.advance records it
+    at.run()
+    assert not at.get("download_button")
+    assert any("no model worth saving" in w.value for w in at.warning)
