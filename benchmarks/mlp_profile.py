@@ -12,12 +12,7 @@ steps it times, with perf_counter around each piece:
   softmax, mask) to see which lines cost;
 - per step, sklearn: ``_safe_indexing``, ``_backprop`` (forward + loss + gradients) and
   ``_optimizer.update_params``;
-- the floor both share: the five matmuls of a step alone, on the same shapes;
-- what-if: whole ``partial_fit`` epochs of ours as it is and with two candidate fixes patched in
-  *for this process only* (core's files are not touched), interleaved with scikit-learn:
-  (a) ``_check_finite`` with scikit-learn's fast path (``np.isfinite(X.sum())``, the full scan
-  only when that sum is not finite), (b) (a) plus the ReLU mask in ``backward`` as
-  ``np.multiply(delta, h > 0, out=delta)`` instead of ``np.copyto(delta, 0, where=h <= 0)``.
+- the floor both share: the five matmuls of a step alone, on the same shapes.
 
     python benchmarks/mlp_profile.py [--threads 1] [--dtype float32] [--repeats 3]
 
@@ -43,8 +38,6 @@ from sklearn.utils._indexing import _safe_indexing  # noqa: E402
 from sklearn.utils.validation import check_array  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-import core._estimator as core_estimator  # noqa: E402
-import core.mlp as core_mlp  # noqa: E402
 from core import MLPClassifier  # noqa: E402
 from core._estimator import _check_finite, minibatches  # noqa: E402
 from core.mlp import backward, batch_cross_entropy, forward  # noqa: E402
@@ -139,7 +132,7 @@ def ours_lines(m, X, Y, clock):
         np.matmul(h.T, o, out=gW2); ts.append(pc())                 # noqa: E702
         np.sum(o, axis=0, out=gb2); ts.append(pc())                 # noqa: E702
         np.matmul(o, W2.T, out=d1); ts.append(pc())                 # noqa: E702
-        np.copyto(d1, 0, where=h <= 0); ts.append(pc())             # noqa: E702
+        np.multiply(d1, h > 0, out=d1); ts.append(pc())             # noqa: E702
         np.matmul(Xb.T, d1, out=gW1); ts.append(pc())               # noqa: E702
         np.sum(d1, axis=0, out=gb1); ts.append(pc())                # noqa: E702
         for p, g in ((W1, gW1), (W2, gW2), (b1, gb1), (b2, gb2)):
@@ -149,7 +142,7 @@ def ours_lines(m, X, Y, clock):
         names = ["X[idx]", "Y[idx]", "X @ W1 (128x784 . 784x128)", "+ b1", "relu",
                  "h @ W2", "+ b2", "softmax (max, exp, sum, divide)", "batch_cross_entropy",
                  "delta = (P - Y) / n", "gW2 = h.T @ delta", "gb2 = sum", "delta @ W2.T",
-                 "copyto(d, 0, where=h <= 0)", "gW1 = X.T @ d (784x128 . 128x128)", "gb1 = sum",
+                 "d *= (h > 0)", "gW1 = X.T @ d (784x128 . 128x128)", "gb1 = sum",
                  "update 4 params"]
         for name, a, b in zip(names, ts[:-1], ts[1:]):
             clock.add(name, b - a)
@@ -206,77 +199,6 @@ def sklearn_epoch(s, X, y, clock):
         clock.add("step: optimizer.update_params", t3 - t2)
 
 
-# ---- what-if: candidate fixes, patched in for this process only -----------------------------
-_ORIG_CHECK, _ORIG_BACKWARD = core_estimator._check_finite, core_mlp.backward
-
-
-def fast_check_finite(X):
-    """scikit-learn's trick: one sum is finite iff every entry is (barring overflow), so the
-    full element-wise scan (and its two n x d boolean temporaries) runs only when it is not."""
-    if np.isfinite(X.sum()):
-        return
-    _ORIG_CHECK(X)
-
-
-def backward_relu_multiply(X, Y, acts, coefs, activation, l2=0.0, grads=None, deltas=None):
-    """core.mlp.backward with the ReLU mask as one multiply by the boolean (h > 0)."""
-    if activation != "relu":
-        return _ORIG_BACKWARD(X, Y, acts, coefs, activation, l2, grads, deltas)
-    n, L = len(X), len(coefs)
-    if grads is None:
-        grads = ([np.empty_like(W) for W in coefs], [np.empty(W.shape[1], W.dtype) for W in coefs])
-    coef_grads, intercept_grads = grads
-    delta = acts[-1]
-    delta -= Y
-    delta *= 1.0 / n
-    for l in range(L - 1, -1, -1):
-        a_prev = X if l == 0 else acts[l - 1]
-        np.matmul(a_prev.T, delta, out=coef_grads[l])
-        if l2:
-            coef_grads[l] += l2 * coefs[l]
-        np.sum(delta, axis=0, out=intercept_grads[l])
-        if l > 0:
-            buf = None if deltas is None else deltas[l - 1][:n]
-            delta = np.matmul(delta, coefs[l].T, out=buf)
-            np.multiply(delta, acts[l - 1] > 0, out=delta)
-    return coef_grads, intercept_grads
-
-
-VARIANTS = {
-    "ours as it is": (_ORIG_CHECK, _ORIG_BACKWARD),
-    "ours + (a) fast finite check": (fast_check_finite, _ORIG_BACKWARD),
-    "ours + (a) + (b) ReLU mask by multiply": (fast_check_finite, backward_relu_multiply),
-}
-
-
-def what_if(Xd, y, repeats, epochs=2):
-    times = {}
-    for _ in range(repeats):
-        for name in [*VARIANTS, "scikit-learn"]:
-            if name == "scikit-learn":
-                m = SkMLPClassifier(hidden_layer_sizes=(HIDDEN,), solver="sgd",
-                                    learning_rate_init=0.1, batch_size=BATCH, momentum=0.0,
-                                    nesterovs_momentum=False, alpha=0.0, random_state=0)
-            else:
-                core_estimator._check_finite, core_mlp.backward = VARIANTS[name]
-                m = MLPClassifier(hidden_layer_sizes=(HIDDEN,), learning_rate=0.1,
-                                  batch_size=BATCH, tol=0.0, random_state=0, dtype=Xd.dtype)
-            try:
-                m.partial_fit(Xd[:10 * BATCH], y[:10 * BATCH], classes=CLASSES)
-                for _ in range(epochs):
-                    t0 = pc()
-                    m.partial_fit(Xd, y)
-                    times.setdefault(name, []).append(pc() - t0)
-            finally:
-                core_estimator._check_finite, core_mlp.backward = _ORIG_CHECK, _ORIG_BACKWARD
-    sk = statistics.median(times["scikit-learn"])
-    print(f"\nwhat-if {Xd.dtype.name}: partial_fit epochs, {repeats} x {epochs} interleaved, "
-          f"median (min) s/epoch; patches live in this script only")
-    for name, ts in times.items():
-        med = statistics.median(ts)
-        print(f"  {name:42s}{med:8.3f} ({min(ts):.3f})   scikit-learn / this = {sk / med:4.2f}x")
-
-
 def report(title, clocks, n_steps):
     names = list(clocks[0].t)
     med = {k: statistics.median(c.t[k] for c in clocks) for k in names}
@@ -299,7 +221,6 @@ def main(argv=None):
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--n-train", type=int, default=60000)
     p.add_argument("--mnist-dir", default=None)
-    p.add_argument("--no-what-if", action="store_true", help="skip the patched what-if epochs")
     args = p.parse_args(argv)
     X, y, _, _, source = load_data(args.n_train, args.mnist_dir)
     n_steps = int(np.ceil(len(X) / BATCH))
@@ -331,8 +252,6 @@ def main(argv=None):
             report(f"ours {dt}, the step line by line (no validation)", c_lines, n_steps)
             report(f"scikit-learn {dt}", c_sk, n_steps)
             report(f"floor {dt}", c_floor, n_steps)
-            if not args.no_what_if:
-                what_if(Xd, y, args.repeats)
     return 0
 
 
