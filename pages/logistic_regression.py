@@ -145,8 +145,9 @@ def render(run):
             title="P(Y = 1 | x) over the plane")
         live_chart(fig, key=f"{KEY}_surface", height=470)
     with right:
-        curves = F.curves_figure(hist.arrays("step", "train_loss", "test_loss", "train_accuracy",
-                                             "test_accuracy"), title="Loss and accuracy")
+        curves = run.every("curves", lambda: F.curves_figure(hist.arrays(
+            "step", "train_loss", "test_loss", "train_accuracy", "test_accuracy"),
+            title="Loss and accuracy"))
         live_chart(curves, key=f"{KEY}_curves", height=470)
 
 

@@ -220,10 +220,13 @@ def render(run):
                                     X_test, y_test, title=f"MLP {'-'.join(map(str, sizes))} "
                                                           f"{activation}: a bent boundary"),
                    key=f"{KEY}_mlp_surface", height=420)
-    runs = {name: run.histories[name].arrays("step", "train_loss", "test_loss", "train_accuracy",
-                                             "test_accuracy") for name in run.trainers}
-    live_chart(F.curves_figure(runs=runs, title="Loss and accuracy, both models"),
-               key=f"{KEY}_curves", height=300)
+
+    def curves():
+        runs = {name: run.histories[name].arrays("step", "train_loss", "test_loss",
+                                                 "train_accuracy", "test_accuracy")
+                for name in run.trainers}
+        return F.curves_figure(runs=runs, title="Loss and accuracy, both models")
+    live_chart(run.every("curves", curves), key=f"{KEY}_curves", height=300)
 
 
 def render_inside(run):
@@ -288,7 +291,7 @@ def render_inside(run):
 
 
 live_fragment(run, render, speed)
-follow_fragment(run, render_inside)
+follow_fragment(run, render_inside, every=2.0)
 
 with st.expander("🔍 Choose the point and the hidden units to look at"):
     st.number_input("Training point # (for the network's hover values)", 0, len(X_train) - 1, 0,

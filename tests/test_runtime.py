@@ -35,3 +35,27 @@ def test_history_stays_bounded_and_keeps_the_whole_curve():
     assert np.diff(steps)[:-1].max() <= 2 * np.diff(steps)[:-1].min()  # evenly thinned
     csv = h.to_csv().splitlines()
     assert csv[0] == "step,loss" and csv[-1].startswith("99999,")
+
+
+def test_a_secondary_figure_is_rebuilt_every_other_tick_while_playing():
+    from core import LogisticRegression, Trainer, make_dataset
+    from ui.live import LiveRun
+    X, y = make_dataset("overlapping", 60, random_state=0)
+    run = LiveRun(lambda: {"m": Trainer(LogisticRegression(tol=0, max_iter=10**6), X, y)}, {})
+    builds = []
+
+    def build():
+        builds.append(run.ticks)
+        return {"tick": run.ticks}
+
+    run.play()
+    shown = []
+    for _ in range(6):
+        shown.append(run.every("curves", build)["tick"])
+        run.advance(1)
+    assert builds == [0, 2, 4] and shown == [0, 0, 2, 2, 4, 4]
+    run.pause()
+    assert run.every("curves", build)["tick"] == 6  # paused: always the newest
+    run.restart()
+    run.play()
+    assert run.every("curves", build)["tick"] == 0  # a reset forgets the kept figure

@@ -95,6 +95,7 @@ class LiveRun:
 
     def reset(self):
         self.trainers = self.build()
+        self._figures = {}
         self.error = None
         self.histories = {name: History() for name in self.trainers}
         self.latest = {}
@@ -143,6 +144,18 @@ class LiveRun:
         self.ticks += 1
         if self.done:
             self.running = False
+
+    def every(self, key, build, n=2):
+        """``build()`` on one tick in ``n`` while playing (and on every run when paused), else
+        the figure built last.
+
+        For a secondary live chart (the loss curves beside a surface): the live chart does not
+        redraw a figure it already shows, so the browser spends half as much on it, and keeps
+        up with the ticks on a slow machine.
+        """
+        if key not in self._figures or not self.running or self.ticks % n == 0:
+            self._figures[key] = build()
+        return self._figures[key]
 
     def steps_for_tick(self, wanted):
         """At most ``wanted`` steps, fewer if they would not fit in the tick's time budget."""
