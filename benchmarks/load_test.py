@@ -3,16 +3,24 @@
 Starts the app on a free local port (loopback only), opens N sessions of a page in headless
 Chromium (one browser, one context each, like separate students), presses Play in each, and for
 ``--seconds`` samples every session once a second. Then closes the sessions and watches the
-server's memory settle. Reports:
+server's memory settle. With ``--rounds 2`` it does all that twice on the same server: memory
+that climbs again in the second round is a leak, memory that comes back to the first round's
+level is the allocator keeping its high-water mark. Reports:
 
-- per session: chart updates per second, the longest stretch without a chart update, and
-  whether it kept updating (no stall over ``--stall`` seconds) and showed no error;
+- per session: chart updates per second, training steps per second (the server's side), the
+  longest stretch without a chart update, and whether it kept updating (no stall over
+  ``--stall`` seconds) and showed no error;
+- the server's CPU share while the sessions play: the N browsers run on the same machine, so
+  when the server is far from a full core, the per-session update rate is the browsers' limit,
+  not the server's;
 - the server's resident memory: before, at the peak, and after the sessions closed.
 
 Goal: no session stalls or dies; memory returns near its baseline after the sessions close.
-Not part of the test run. Usage: python benchmarks/load_test.py [--sessions 8] [--seconds 60]
+Not part of the test run. Usage:
+python benchmarks/load_test.py [--sessions 8] [--seconds 60] [--rounds 1]
 """
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -20,7 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from browser import CHROMIUM_ARGS, chromium_path, start_streamlit, stop_streamlit, wait_ready  # noqa: E402
+from browser import (CHROMIUM_ARGS, chromium_path, start_streamlit, step_of,  # noqa: E402
+                     stop_streamlit, wait_ready)
 
 
 def rss_mb(pid):
@@ -31,15 +40,73 @@ def rss_mb(pid):
     return float("nan")
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def reacts(page):
     return page.evaluate("+((document.querySelector('.np-live-chart__plot') || {dataset: {}})"
                          ".dataset.reacts || 0)")
+
+
+def play_round(browser, url, pid, args, offset):
+    """One round: open the sessions, play, sample, close; returns the round's figures."""
+    sessions = []
+    for i in range(args.sessions):
+        ctx = browser.new_context(viewport={"width": 1300, "height": 850})
+        page = ctx.new_page()
+        page.goto(f"{url}/{args.page}?seed={offset + i}")
+        wait_ready(page, timeout=60)
+        page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg')"
+                               ".length > 0", timeout=60000)
+        sessions.append((ctx, page))
+    for _, page in sessions:
+        page.get_by_role("button", name="▶ Play").click()
+    start = time.time()
+    cpu0 = cpu_seconds(pid)
+    last_change = [start] * len(sessions)
+    last_value = [reacts(pg) for _, pg in sessions]
+    first_value = list(last_value)
+    first_step = [step_of(pg) for _, pg in sessions]
+    longest = [0.0] * len(sessions)
+    peak = rss_mb(pid)
+    while time.time() - start < args.seconds:
+        time.sleep(1)
+        now = time.time()  # sampling 8 busy pages can itself take seconds
+        for i, (_, page) in enumerate(sessions):
+            value = reacts(page)
+            if value != last_value[i]:
+                last_value[i], last_change[i] = value, now
+            longest[i] = max(longest[i], now - last_change[i])
+        peak = max(peak, rss_mb(pid))
+    elapsed = time.time() - start
+    cpu = (cpu_seconds(pid) - cpu0) / elapsed
+    errors = [page.locator("[data-testid=stException]").count() for _, page in sessions]
+    steps = [(step_of(pg) - s0) / elapsed for (_, pg), s0 in zip(sessions, first_step)]
+    rates = [(last_value[i] - first_value[i]) / elapsed for i in range(len(sessions))]
+    during = rss_mb(pid)
+    for ctx, page in sessions:
+        page.get_by_role("button", name="⏸ Pause").click()
+        ctx.close()
+    # Streamlit keeps a closed tab's session for 2 minutes (for a reconnect) and evicts it on
+    # the next access of its session store: wait, then touch the server once
+    time.sleep(args.settle)
+    probe = browser.new_page()
+    probe.goto(url)
+    wait_ready(probe)
+    probe.close()
+    time.sleep(5)
+    return dict(rates=rates, steps=steps, longest=longest, errors=errors, elapsed=elapsed,
+                cpu=cpu, peak=peak, during=during, after=rss_mb(pid))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--page", default="logistic_regression")
     parser.add_argument("--stall", type=float, default=5.0, help="seconds without an update")
     parser.add_argument("--settle", type=float, default=130.0,
@@ -51,6 +118,7 @@ def main():
     from playwright.sync_api import sync_playwright
 
     proc, url = start_streamlit(ROOT / "app.py")
+    rounds = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -64,65 +132,38 @@ def main():
             warm.close()
             time.sleep(2)
             base = rss_mb(proc.pid)
-            print(f"server memory at start: {base:.0f} MiB; opening {args.sessions} sessions of "
-                  f"/{args.page} ...", flush=True)
-            sessions = []
-            for i in range(args.sessions):
-                ctx = browser.new_context(viewport={"width": 1300, "height": 850})
-                page = ctx.new_page()
-                page.goto(f"{url}/{args.page}?seed={i}")
-                wait_ready(page, timeout=60)
-                page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg')"
-                                       ".length > 0", timeout=60000)
-                sessions.append((ctx, page))
-            for _, page in sessions:
-                page.get_by_role("button", name="▶ Play").click()
-            start = time.time()
-            last_change = [start] * len(sessions)
-            last_value = [reacts(pg) for _, pg in sessions]
-            first_value = list(last_value)
-            longest = [0.0] * len(sessions)
-            peak = base
-            while time.time() - start < args.seconds:
-                time.sleep(1)
-                now = time.time()  # sampling 8 busy pages can itself take seconds
-                for i, (_, page) in enumerate(sessions):
-                    value = reacts(page)
-                    if value != last_value[i]:
-                        last_value[i], last_change[i] = value, now
-                    longest[i] = max(longest[i], now - last_change[i])
-                peak = max(peak, rss_mb(proc.pid))
-            elapsed = time.time() - start
-            errors = [page.locator("[data-testid=stException]").count() for _, page in sessions]
-            rates = [(last_value[i] - first_value[i]) / elapsed for i in range(len(sessions))]
-            during = rss_mb(proc.pid)
-            for ctx, page in sessions:
-                page.get_by_role("button", name="⏸ Pause").click()
-                ctx.close()
-            # Streamlit keeps a closed tab's session for 2 minutes (for a reconnect) and evicts it
-            # on the next access of its session store: wait, then touch the server once
-            time.sleep(args.settle)
-            probe = browser.new_page()
-            probe.goto(url)
-            wait_ready(probe)
-            probe.close()
-            time.sleep(5)
+            print(f"server memory at start: {base:.0f} MiB; {args.rounds} round(s) of "
+                  f"{args.sessions} sessions of /{args.page} ...", flush=True)
+            for r in range(args.rounds):
+                rounds.append(play_round(browser, url, proc.pid, args, offset=r * args.sessions))
+                print(f"round {r + 1} done: memory {rounds[-1]['after']:.0f} MiB after closing",
+                      flush=True)
             browser.close()
-        after = rss_mb(proc.pid)
     finally:
         stop_streamlit(proc)
 
-    print(f"\n{'session':>8} {'updates/s':>10} {'longest gap (s)':>16}  status")
-    for i, (rate, gap, err) in enumerate(zip(rates, longest, errors)):
-        ok = gap <= args.stall and err == 0 and rate > 0
-        print(f"{i + 1:>8} {rate:10.2f} {gap:16.1f}  {'kept updating' if ok else 'STALLED'}"
-              f"{'' if err == 0 else f', {err} error element(s)'}")
-    print(f"\nupdates/s per session: median {statistics.median(rates):.2f}, min {min(rates):.2f}, "
-          f"max {max(rates):.2f} ({len(rates)} sessions, {elapsed:.0f} s)")
-    print(f"server memory: start {base:.0f} MiB, peak {peak:.0f} MiB, end of play {during:.0f} MiB, "
-          f"{args.settle:.0f} s after closing {after:.0f} MiB ({after - base:+.0f} MiB vs start)")
-    stalled = sum(1 for r, g, e in zip(rates, longest, errors) if g > args.stall or e or r <= 0)
-    print(f"goal: no session stalls or dies -> {'MET' if stalled == 0 else f'MISSED ({stalled})'}")
+    stalled = 0
+    for r, res in enumerate(rounds, start=1):
+        print(f"\nround {r}: {args.sessions} sessions, {res['elapsed']:.0f} s")
+        print(f"{'session':>8} {'updates/s':>10} {'steps/s':>8} {'longest gap (s)':>16}  status")
+        for i, (rate, steps, gap, err) in enumerate(zip(res["rates"], res["steps"],
+                                                        res["longest"], res["errors"])):
+            ok = gap <= args.stall and err == 0 and rate > 0
+            stalled += not ok
+            print(f"{i + 1:>8} {rate:10.2f} {steps:8.1f} {gap:16.1f}  "
+                  f"{'kept updating' if ok else 'STALLED'}"
+                  f"{'' if err == 0 else f', {err} error element(s)'}")
+        rates = res["rates"]
+        print(f"updates/s per session: median {statistics.median(rates):.2f}, min {min(rates):.2f}, "
+              f"max {max(rates):.2f}; server CPU {100 * res['cpu']:.0f}% of one core while playing")
+        print(f"server memory: start {base:.0f} MiB, peak {res['peak']:.0f} MiB, end of play "
+              f"{res['during']:.0f} MiB, {args.settle:.0f} s after closing {res['after']:.0f} MiB "
+              f"({res['after'] - base:+.0f} MiB vs start)")
+    print(f"\ngoal: no session stalls or dies -> {'MET' if stalled == 0 else f'MISSED ({stalled})'}")
+    if len(rounds) > 1:
+        growth = rounds[-1]["after"] - rounds[0]["after"]
+        print(f"memory after the last round vs the first: {growth:+.0f} MiB "
+              f"({'flat: no leak across rounds' if abs(growth) < 20 else 'GROWING'})")
 
 
 if __name__ == "__main__":
