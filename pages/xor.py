@@ -123,6 +123,7 @@ else:
     data_id = (dataset, n_samples, noise, seed)
 X_train, X_test, y_train, y_test = split(X, y, test_share, random_state=seed)
 grid = make_grid(X, resolution=80)
+names = [f"class {c}" for c in class_labels]  # in the charts' legends
 
 with st.expander("✏️ Add your own points by clicking on the plane"):
     st.caption("Pick a class, then click on the plane: each point joins the training set and "
@@ -212,13 +213,15 @@ def render(run):
         lx, ly = F.line_in_box(theta[1:], theta[0], grid.xs, grid.ys)
         live_chart(F.surface_figure(grid.xs, grid.ys, lr_snap.grid_proba, X_train, y_train,
                                     X_test, y_test, contour=False, show_scale=False,
+                                    class_names=names,
                                     lines=[dict(x=lx, y=ly, name="θᵀx = 0")],
                                     title="Logistic regression: one line"),
                    key=f"{KEY}_lr_surface", height=420)
     with right:
         live_chart(F.surface_figure(grid.xs, grid.ys, mlp_snap.grid_proba, X_train, y_train,
-                                    X_test, y_test, title=f"MLP {'-'.join(map(str, sizes))} "
-                                                          f"{activation}: a bent boundary"),
+                                    X_test, y_test, class_names=names,
+                                    title=f"MLP {'-'.join(map(str, sizes))} {activation}: "
+                                          f"a bent boundary"),
                    key=f"{KEY}_mlp_surface", height=420)
 
     def curves():
@@ -274,7 +277,7 @@ def render_inside(run):
         live_chart(F.hidden_space_figure(H, y_train, [w_out[i], w_out[j] if j != i else 0.0],
                                          others, names=(f"h{n_layers}.{i + 1}", f"h{n_layers}.{j + 1}"),
                                          title="Hidden space: the data as the output unit sees it",
-                                         box=box),
+                                         box=box, class_names=names),
                    key=f"{KEY}_hidden_space", height=380)
         st.caption("Each point moved to its last-hidden-layer outputs. Where the output unit's "
                    "line splits the colours, the hidden layer has made the data linearly "
@@ -364,5 +367,6 @@ if st.button("Fit scikit-learn's MLP", key=f"{KEY}_sk_fit") or st.session_state.
                    f"alpha={l2:g}·batch)`" + ("" if sk["converged"] else " — stopped at max_iter."))
     with right:
         st.plotly_chart(F.surface_figure(grid.xs, grid.ys, sk["P"], X_train, y_train, X_test,
-                                         y_test, title="scikit-learn's decision surface",
+                                         y_test, class_names=names,
+                                         title="scikit-learn's decision surface",
                                          height=380), key=f"{KEY}_sk_chart")

@@ -99,7 +99,8 @@ def heatmap_trace(xs, ys, z, colorscale=PROBA_SCALE, zmin=0.0, zmax=1.0, show_sc
 
 
 def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, lines=(),
-                   title=None, height=430, show_scale=True, contour=True):
+                   title=None, height=430, show_scale=True, contour=True,
+                   class_names=CLASS_NAMES):
     """P(class 1 | x) over the plane, its 0.5 contour, and the data.
 
     Parameters
@@ -119,9 +120,9 @@ def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, li
                          name=line["name"], hoverinfo="skip",
                          line=dict(color=line.get("color", "#111827"), width=2.5,
                                    dash=line.get("dash", "solid"))))
-    data += points_traces(X_train, y_train, "train")
+    data += points_traces(X_train, y_train, "train", class_names)
     if X_test is not None and len(X_test):
-        data += points_traces(X_test, y_test, "test")
+        data += points_traces(X_test, y_test, "test", class_names)
     # the legend goes under the plot: above it, a narrow chart's legend would cover the title
     return figure(data, title, height,
                   legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0,
@@ -302,7 +303,8 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
                   yaxis=dict(visible=False, range=[-1.2, 1.2]))
 
 
-def hidden_space_figure(H, y, w, b, names=("h1", "h2"), title=None, height=380, box=(0, 1)):
+def hidden_space_figure(H, y, w, b, names=("h1", "h2"), title=None, height=380, box=(0, 1),
+                        class_names=CLASS_NAMES):
     """The data seen by the output unit: each example at (h_i, h_j), and the output unit's line
     w . h + b = 0 there. Where that line splits the classes, the hidden layer has made the data
     linearly separable."""
@@ -311,9 +313,13 @@ def hidden_space_figure(H, y, w, b, names=("h1", "h2"), title=None, height=380, 
     hi = max(box[1], float(H.max())) + 0.05
     grid = np.array([lo, hi])
     lx, ly = line_in_box(w, b, grid, grid)
-    data = points_traces(H, y, "train", size=7)
+    data = points_traces(H, y, "train", class_names=class_names, size=7)
     data.append(dict(type="scatter", x=lx, y=ly, mode="lines", name="output unit: P = 0.5",
                      line=dict(color="#111827", width=2.5)))
+    # the legend under the plot, as on the surfaces: above it, it wraps onto the title
     return figure(data, title, height,
+                  legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0,
+                              font=dict(size=11)),
+                  margin=dict(l=50, r=10, t=45 if title else 20, b=45),
                   xaxis=axis(names[0], range=[lo, hi]), yaxis=axis(names[1], range=[lo, hi]))
 
