@@ -82,5 +82,9 @@ def test_draw_a_one_and_a_zero_after_training(page, app_url):
     assert first_guess(page) == 0
     timings.append(classified_ms(page))
     assert max(timings) < 1000, timings  # server-side; well under 200 ms on an idle machine
+
+    page.get_by_role("button", name="Undo").first.click()  # the 0 was the only stroke
+    page.get_by_text("The pad is empty").wait_for(timeout=15000)
+    assert page.locator(".np-guess").count() == 0
     assert page.locator("[data-testid=stException]").count() == 0
     assert not errors, errors

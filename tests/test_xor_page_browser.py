@@ -77,4 +77,10 @@ def test_clicking_the_plane_adds_points_of_the_chosen_class(page, app_url):
     pad.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
     page.wait_for_function("document.body.innerText.includes('2 point(s) added: 1 of class 0, 1 of class 1')",
                            timeout=15000)
+    # the pad's own toolbar: undo takes the last point back, clear removes them all
+    page.get_by_role("button", name="Undo").first.click()
+    page.wait_for_function("document.body.innerText.includes('1 point(s) added: 1 of class 0, 0 of class 1')",
+                           timeout=15000)
+    page.get_by_role("button", name="Reset canvas & history").first.click()
+    page.wait_for_function("!document.body.innerText.includes('point(s) added')", timeout=15000)
     assert page.locator("[data-testid=stException]").count() == 0
