@@ -1,6 +1,8 @@
 """Draw a digit: train an MLP on handwritten digits live, then draw one and watch it classify."""
+import dataclasses
 import hashlib
 import time
+from types import MappingProxyType
 
 import numpy as np
 import streamlit as st
@@ -52,7 +54,12 @@ def load_data(name, download=False):
     For MNIST, ``download=False`` only looks for a local copy; a DataUnavailable is not cached,
     so the next run looks again.
     """
-    return load_digits8() if name == "digits8" else load_mnist(download=download)
+    d = load_digits8() if name == "digits8" else load_mnist(download=download)
+    for field in dataclasses.fields(d):  # shared by every session: nobody may write to it
+        value = getattr(d, field.name)
+        if isinstance(value, np.ndarray):
+            _read_only(value)
+    return d
 
 
 def _read_only(a):
@@ -78,11 +85,12 @@ def prepare(name, download, n_train, seed):
         test_images, y_test = d.test_images[idx_test], d.y_test[idx_test]
         how = (f"a random {len(y_train):,} of its {len(d.y):,} training images; tested on a "
                f"random {len(y_test):,} of its {len(d.y_test):,} test images")
-    return dict(X_train=_read_only(d.features(train_images)), y_train=_read_only(y_train),
+    return MappingProxyType(dict(  # shared by every session: read-only, arrays included
+        X_train=_read_only(d.features(train_images)), y_train=_read_only(y_train),
                 X_test=_read_only(d.features(test_images)), y_test=_read_only(y_test),
                 test_images=_read_only((test_images / d.levels).astype(np.float32)),
                 shape=d.shape, name=d.name,
-                source=d.source, how=how, target=name)
+                source=d.source, how=how, target=name))
 
 
 def try_download():
