@@ -37,7 +37,23 @@ def configure_runtime():
         configure_runtime.done = True
 
 
+def leave_legacy_navigation():
+    """Open a page the way app.py's ``st.navigation`` defines it, even from a link.
+
+    Streamlit decides per server process whether a ``pages/`` folder means its legacy multipage
+    mode, and only learns otherwise once app.py calls ``st.navigation``. So a link to a page that
+    is a fresh server's first request runs the page file alone: file names in the sidebar, no
+    page config, and every rerun of that session stays so. Switch the process over and rerun:
+    the rerun runs app.py, which opens the linked page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager  # no public API for this
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def header(title, lede, lecture=None):
+    leave_legacy_navigation()
     configure_runtime()
     st.markdown(_CSS, unsafe_allow_html=True)
     st.title(title)

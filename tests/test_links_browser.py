@@ -1,0 +1,31 @@
+"""A shared link opened on a server that has served nothing yet: the page as app.py defines it."""
+import pytest
+
+from browser import REPO_ROOT, streamlit_server, wait_ready
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_link_as_a_fresh_servers_first_request_opens_the_page_with_its_settings(browser):
+    # Streamlit runs a page file on its own (legacy multipage mode) until app.py's st.navigation
+    # has run once in the process; ui.layout.leave_legacy_navigation reruns it through app.py
+    with streamlit_server(REPO_ROOT / "app.py") as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(f"{url}/xor?dataset=circles&hidden=8&lr=1.0")
+            wait_ready(page)
+            page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg')"
+                                   ".length >= 3", timeout=30000)
+            wait_ready(page)
+            nav = [t.split("\n")[-1] for t in
+                   page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
+            assert nav == ["Home", "Logistic regression", "XOR and hidden units", "Draw a digit",
+                           "Backpropagation"]
+            assert page.locator("h1").first.inner_text().startswith("✖️ XOR")
+            dataset = page.locator("[data-testid=stSelectbox]").filter(has_text="Dataset")
+            assert dataset.locator("input").first.input_value() == "Circles"
+            assert "hidden=8" in page.url and "lr=1.0" in page.url
+            assert page.locator("[data-testid=stException]").count() == 0
+        finally:
+            context.close()
