@@ -4,8 +4,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from apptest_helpers import open_page
 from core import make_dataset
 from core.graph import backward, lecture_graph
 from ui.backprop_text import chain_latex, num, reuse_text
@@ -16,10 +16,7 @@ PAGE = str(ROOT / "pages/backprop.py")
 
 @pytest.fixture
 def at():
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/backprop.py")
 
 
 def status(at):
@@ -173,11 +170,7 @@ LINK = {"a": "1.5", "b": "-2.0", "c": "4.0", "start": "Random weights (seed)", "
 
 
 def page_from_link(params):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/backprop.py", params)
 
 
 def point_line(at):

@@ -1,17 +1,16 @@
 """2-D generators, the split, digits, and MNIST from a local copy or not at all."""
 import gzip
 import struct
-from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
 import core.datasets as datasets
+from apptest_helpers import SHARED_MNIST
 from core import (DATASETS, DataUnavailable, load_digits8, load_mnist, make_dataset, make_grid,
                   probability_surface, split, LogisticRegression)
 
-SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 @pytest.mark.parametrize("key", sorted(DATASETS))

@@ -10,18 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
+
+from apptest_helpers import SHARED_MNIST, open_page
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "digits.py")
-MNIST_DIR = Path("/work/shared/data")
+MNIST_DIR = SHARED_MNIST
 
 
 def app():
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/digits.py", timeout=120)
 
 
 def status(at):
@@ -261,11 +259,7 @@ LINK = {"n": "400", "seed": "7", "layers": "2", "hidden": "32", "activation": "s
 
 def opened(params):
     """The page opened from a link with these query parameters."""
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/digits.py", params, timeout=120)
 
 
 def query(at, name):

@@ -1,36 +1,12 @@
 """Every page runs headless (Streamlit's AppTest) and its controls do what they say."""
-import json
-from pathlib import Path
-
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from apptest_helpers import ROOT, figure_array, live_figure, metrics, open_page
 
 
 def app(path):
-    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metrics(at):
-    """The live numbers of a page's status line ("**label** value · ...") by label."""
-    import re
-    for md in at.markdown:
-        if md.value.startswith("**step**"):
-            return dict(re.findall(r"\*\*(.+?)\*\* ([^&]+?)(?: &nbsp;|$)", md.value))
-    return {}
-
-
-def live_figure(at, key):
-    """The figure a live_chart with this key sent (custom components can't run in AppTest)."""
-    for el in at.get("bidi_component"):
-        data = json.loads(el.proto.json)
-        if data.get("key") == key:
-            return json.loads(data["figure"])
-    raise KeyError(key)
+    return open_page(path)
 
 
 def test_home_lists_pages_and_how_to_start():
@@ -173,16 +149,6 @@ def test_xor_link_reproduces_data_and_initial_weights():
         np.testing.assert_array_equal(Wa, Wb)
 
 
-def arr(value):
-    """An array from a figure's JSON: a list, or plotly's base64 typed array."""
-    if isinstance(value, dict) and "bdata" in value:
-        import base64
-        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return a.reshape([int(n) for n in str(shape).split(",")]) if shape else a
-    return np.asarray(value, dtype=float)
-
-
 def test_logistic_page_picked_point_survives_a_smaller_data_set():
     at = app("pages/logistic_regression.py")
     at.session_state["logreg_point"] = 130
@@ -208,8 +174,8 @@ def test_logistic_page_hill_math_and_baseline_show_the_current_numbers():
     hill = live_figure(at, "logreg_hill")
     path = next(t for t in hill["data"] if t.get("name") == "gradient ascent path")
     thetas = run.histories["ours"].get("theta")
-    np.testing.assert_allclose(arr(path["x"]), thetas[:, 1], rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(arr(path["y"]), thetas[:, 2], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(figure_array(path["x"]), thetas[:, 1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(figure_array(path["y"]), thetas[:, 2], rtol=1e-5, atol=1e-6)
     lls = [log_likelihood(t.reshape(-1, 1), X1, Y) for t in thetas]
     assert np.all(np.diff(lls) > 0)
 

@@ -1,37 +1,23 @@
 """The XOR page headless (AppTest): kept runs, hidden-unit maps, the network diagram, hidden
 space, the scikit-learn baseline, uploaded CSV data, the controls and divergence."""
-import base64
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core import (MLPClassifier, Trainer, TrainingDiverged, make_dataset, points_from_csv, split,
                   xor_by_hand)
 from core.baselines import sklearn_mlp
-from test_pages import live_figure, metrics
+from apptest_helpers import figure_array as array
+from apptest_helpers import live_figure, metrics, open_page
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages/xor.py")
 
 
 def xor_page():
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def array(values):
-    """A figure's array as numpy: plotly's base64 typed arrays are decoded, None becomes NaN."""
-    if isinstance(values, dict):
-        a = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
-        if "shape" in values:
-            a = a.reshape([int(s) for s in str(values["shape"]).split(",")])
-        return a.astype(float)
-    return np.array(values, dtype=float)
+    return open_page("pages/xor.py")
 
 
 def button(at, label):
