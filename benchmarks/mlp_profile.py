@@ -6,13 +6,15 @@ steps it times, with perf_counter around each piece:
 
 - per call: input validation (ours: ``_validate_Xy`` incl. ``_check_finite``; sklearn:
   ``check_array`` with its finite check) and label encoding;
-- per step, ours: batch gather ``X[idx], Y[idx]``, ``forward``, ``batch_cross_entropy``,
-  ``backward`` and the SGD update, i.e. ``MLPClassifier._step`` split at its calls, with core's
-  own functions and buffers; then the same step line by line (each matmul, bias add, ReLU,
+- per step, ours: ``MLPClassifier._step`` split at its calls, with core's own functions and
+  buffers: batch gather ``X[idx], Y[idx]``, finding the batch's active (non-zero) input columns,
+  restricting the first layer to them, ``forward``, the fused softmax + cross-entropy,
+  ``backward`` and the SGD update; then the same step line by line (each matmul, bias add, ReLU,
   softmax, mask) to see which lines cost;
 - per step, sklearn: ``_safe_indexing``, ``_backprop`` (forward + loss + gradients) and
   ``_optimizer.update_params``;
-- the floor both share: the five matmuls of a step alone, on the same shapes.
+- the floor both share: the five matmuls of a step alone, on the same shapes; and ours, the same
+  with the first layer on the median number of active columns of this data's batches.
 
     python benchmarks/mlp_profile.py [--threads 1] [--dtype float32] [--repeats 3]
 
@@ -40,7 +42,8 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 
 from core import MLPClassifier  # noqa: E402
 from core._estimator import _check_finite, minibatches  # noqa: E402
-from core.mlp import backward, batch_cross_entropy, forward  # noqa: E402
+from core.losses import softmax_cross_entropy_inplace  # noqa: E402
+from core.mlp import backward, forward  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mlp_speed import BATCH, CLASSES, HIDDEN, load_data  # noqa: E402
@@ -58,6 +61,7 @@ class Clock:
 
 
 def ours_epoch(m, X, y, clock):
+    """One partial_fit call, timed at the calls ``MLPClassifier._step`` makes."""
     t0 = pc()
     _check_finite(X)
     clock.info["  _check_finite alone (its own call; runs inside the above)"] = pc() - t0
@@ -72,86 +76,116 @@ def ours_epoch(m, X, y, clock):
     clock.add("epoch: permutation", pc() - t0)
     ws = m._ws
     lr = m.learning_rate
+    compacted = 0
     for idx in batches:
         t0 = pc()
-        Xb, Yb = Xv[idx], Y[idx]
+        Xb, Yb = m._gather(Xv, idx, "X"), m._gather(Y, idx, "Y")
         t1 = pc()
-        acts = forward(Xb, m.coefs_, m.intercepts_, m.activation, out=ws.acts)
+        cols = ws.active_columns(Xb)
         t2 = pc()
-        loss = batch_cross_entropy(Yb, acts[-1])
+        if cols is None:
+            X_in, coefs, grads = Xb, m.coefs_, ws.grads
+        else:
+            X_in, coefs, grads = ws.compact(Xb, m.coefs_, cols)
+            compacted += 1
         t3 = pc()
-        cg, ig = backward(Xb, Yb, acts, m.coefs_, m.activation, m.l2, grads=ws.grads,
-                          deltas=ws.deltas)
+        acts = forward(X_in, coefs, m.intercepts_, m.activation, output="logits", out=ws.acts)
         t4 = pc()
-        for params, grads in ((m.coefs_, cg), (m.intercepts_, ig)):
-            for p, g in zip(params, grads):
-                g *= lr
-                p -= g
+        loss = softmax_cross_entropy_inplace(acts[-1], Yb)
         t5 = pc()
-        np.isfinite(loss)
+        backward(X_in, Yb, acts, coefs, m.activation, m.l2, grads=grads, deltas=ws.deltas,
+                 scale=lr, ones=ws.ones)
         t6 = pc()
+        params, steps = [*m.coefs_, *m.intercepts_], [*ws.grads[0], *ws.grads[1]]
+        if cols is not None:
+            coefs[0] -= grads[0][0]
+            m.coefs_[0][cols] = coefs[0]
+            params, steps = params[1:], steps[1:]
+        for p, g in zip(params, steps):
+            p -= g
+        t7 = pc()
+        np.isfinite(loss)
         clock.add("step: gather X[idx], Y[idx]", t1 - t0)
-        clock.add("step: forward", t2 - t1)
-        clock.add("step: batch_cross_entropy", t3 - t2)
-        clock.add("step: backward", t4 - t3)
-        clock.add("step: update (g *= lr; p -= g)", t5 - t4)
-        clock.add("step: isfinite(loss)", t6 - t5)
+        clock.add("step: find the active input columns", t2 - t1)
+        clock.add("step: X[:, cols], W1[cols]", t3 - t2)
+        clock.add("step: forward (logits)", t4 - t3)
+        clock.add("step: softmax + cross-entropy", t5 - t4)
+        clock.add("step: backward", t6 - t5)
+        clock.add("step: update (W1[cols] back, p -= g)", t7 - t6)
     t0 = pc()
     all(np.isfinite(p).all() for p in m._params())
     clock.add("epoch: isfinite(params)", pc() - t0)
+    clock.info["steps on the active columns only"] = compacted
 
 
 def ours_lines(m, X, Y, clock):
-    """The same step, line by line (forward/backward of core/mlp.py for 1 hidden ReLU layer)."""
+    """The same step, line by line, for 1 hidden ReLU layer (what forward, backward and the
+    update in core/mlp.py do with preallocated buffers)."""
     W1, W2 = m.coefs_
     b1, b2 = m.intercepts_
     ws = m._ws
     H, O = ws.acts
     D1 = ws.deltas[0]
-    gW1, gW2 = ws.grads[0]
+    gW2 = ws.grads[0][1]
     gb1, gb2 = ws.grads[1]
+    ones = ws.ones
+    onesK = np.ones(O.shape[1], O.dtype)
     lr = m.learning_rate
-    n_full = ws.batch_size
     for idx in minibatches(len(X), m.batch_size, m._rng):
         n = len(idx)
         h, o, d1 = H[:n], O[:n], D1[:n]
         ts = [pc()]
-        Xb = X[idx]; ts.append(pc())                                # noqa: E702
-        Yb = Y[idx]; ts.append(pc())                                # noqa: E702
-        np.matmul(Xb, W1, out=h); ts.append(pc())                   # noqa: E702
+        Xb = m._gather(X, idx, "X"); ts.append(pc())                # noqa: E702
+        Yb = m._gather(Y, idx, "Y"); ts.append(pc())                # noqa: E702
+        cols = np.flatnonzero((Xb != 0).any(axis=0)); ts.append(pc())  # noqa: E702
+        k = len(cols)
+        Xa = np.take(Xb, cols, axis=1, out=ws.X_active[:n * k].reshape(n, k), mode="clip")
+        ts.append(pc())
+        Wa = np.take(W1, cols, axis=0, out=ws.W_active[:k * HIDDEN].reshape(k, HIDDEN),
+                     mode="clip")
+        ts.append(pc())
+        ga = ws.g_active[:k * HIDDEN].reshape(k, HIDDEN)
+        np.matmul(Xa, Wa, out=h); ts.append(pc())                   # noqa: E702
         h += b1; ts.append(pc())                                    # noqa: E702
         np.maximum(h, 0.0, out=h); ts.append(pc())                  # noqa: E702
         np.matmul(h, W2, out=o); ts.append(pc())                    # noqa: E702
         o += b2; ts.append(pc())                                    # noqa: E702
-        o -= o.max(axis=1, keepdims=True)
+        np.isfinite(o.sum()); ts.append(pc())                       # noqa: E702
+        o -= o.max()
+        np.vdot(o, Yb)
         np.exp(o, out=o)
-        o /= o.sum(axis=1, keepdims=True); ts.append(pc())          # noqa: E702
-        batch_cross_entropy(Yb, o); ts.append(pc())                 # noqa: E702
+        sums = o @ onesK
+        o /= sums[:, None]
+        float(np.log(sums).sum()); ts.append(pc())                  # noqa: E702
         o -= Yb
-        o *= 1.0 / n; ts.append(pc())                               # noqa: E702
+        o *= lr / n; ts.append(pc())                                # noqa: E702
         np.matmul(h.T, o, out=gW2); ts.append(pc())                 # noqa: E702
-        np.sum(o, axis=0, out=gb2); ts.append(pc())                 # noqa: E702
+        np.matmul(ones[:n], o, out=gb2); ts.append(pc())            # noqa: E702
         np.matmul(o, W2.T, out=d1); ts.append(pc())                 # noqa: E702
         np.multiply(d1, h > 0, out=d1); ts.append(pc())             # noqa: E702
-        np.matmul(Xb.T, d1, out=gW1); ts.append(pc())               # noqa: E702
-        np.sum(d1, axis=0, out=gb1); ts.append(pc())                # noqa: E702
-        for p, g in ((W1, gW1), (W2, gW2), (b1, gb1), (b2, gb2)):
-            g *= lr
+        np.matmul(Xa.T, d1, out=ga); ts.append(pc())                # noqa: E702
+        np.matmul(ones[:n], d1, out=gb1); ts.append(pc())           # noqa: E702
+        Wa -= ga; ts.append(pc())                                   # noqa: E702
+        W1[cols] = Wa; ts.append(pc())                              # noqa: E702
+        for p, g in ((W2, gW2), (b1, gb1), (b2, gb2)):
             p -= g
         ts.append(pc())
-        names = ["X[idx]", "Y[idx]", "X @ W1 (128x784 . 784x128)", "+ b1", "relu",
-                 "h @ W2", "+ b2", "softmax (max, exp, sum, divide)", "batch_cross_entropy",
-                 "delta = (P - Y) / n", "gW2 = h.T @ delta", "gb2 = sum", "delta @ W2.T",
-                 "d *= (h > 0)", "gW1 = X.T @ d (784x128 . 128x128)", "gb1 = sum",
-                 "update 4 params"]
+        names = ["X[idx]", "Y[idx]", "active columns (X != 0).any(0)", "X[:, cols]",
+                 "W1[cols]", "X @ W1 (128xk . kx128)", "+ b1", "relu", "h @ W2", "+ b2",
+                 "isfinite(logits)", "softmax + cross-entropy", "delta = eta (P - Y) / n",
+                 "gW2 = h.T @ delta", "gb2 = 1 @ delta", "delta @ W2.T", "d *= (h > 0)",
+                 "gW1 = X.T @ d (kx128 . 128x128)", "gb1 = 1 @ d", "W1[cols] -= gW1 (compact)",
+                 "W1[cols] = ... (write back)", "update W2, b1, b2"]
         for name, a, b in zip(names, ts[:-1], ts[1:]):
             clock.add(name, b - a)
-    assert n_full >= BATCH
 
 
-def matmul_floor(X, W1, W2, clock, n_steps):
+def matmul_floor(X, W1, W2, clock, n_steps, k=None):
+    """The five products of a step alone; with k, the first layer's on k of the input columns."""
     rng = np.random.default_rng(0)
-    Xb = np.ascontiguousarray(X[:BATCH])
+    k = k or W1.shape[0]
+    Xb = np.ascontiguousarray(X[:BATCH, :k])
+    W1 = np.ascontiguousarray(W1[:k])
     D2 = rng.random((BATCH, W2.shape[1])).astype(X.dtype)
     h = np.empty((BATCH, HIDDEN), X.dtype)
     o = np.empty((BATCH, W2.shape[1]), X.dtype)
@@ -164,7 +198,7 @@ def matmul_floor(X, W1, W2, clock, n_steps):
         np.matmul(h.T, D2, out=g2)
         np.matmul(D2, W2.T, out=d1)
         np.matmul(Xb.T, d1, out=g1)
-    clock.add("5 matmuls per step, nothing else", pc() - t0)
+    clock.add(f"5 matmuls per step, nothing else ({k} input columns)", pc() - t0)
 
 
 def sklearn_epoch(s, X, y, clock):
@@ -199,6 +233,12 @@ def sklearn_epoch(s, X, y, clock):
         clock.add("step: optimizer.update_params", t3 - t2)
 
 
+def median_active_columns(X, m):
+    rng = np.random.default_rng(0)
+    return int(np.median([np.count_nonzero((X[idx] != 0).any(axis=0))
+                          for idx in minibatches(len(X), m.batch_size, rng)]))
+
+
 def report(title, clocks, n_steps):
     names = list(clocks[0].t)
     med = {k: statistics.median(c.t[k] for c in clocks) for k in names}
@@ -208,9 +248,12 @@ def report(title, clocks, n_steps):
         print(f"  {k:55s}{med[k] * 1e3:9.1f} ms  {med[k] / n_steps * 1e6:8.1f} us/step"
               f"  {100 * med[k] / total:5.1f}%")
         if k.startswith("call: _validate_Xy"):
-            for name in clocks[0].info:
-                v = statistics.median(c.info[name] for c in clocks)
-                print(f"  {name:55s}{v * 1e3:9.1f} ms  (inside the line above)")
+            name = "  _check_finite alone (its own call; runs inside the above)"
+            v = statistics.median(c.info[name] for c in clocks)
+            print(f"  {name:55s}{v * 1e3:9.1f} ms  (inside the line above)")
+    compacted = clocks[0].info.get("steps on the active columns only")
+    if compacted is not None:
+        print(f"  steps on the active columns only: {compacted} of {n_steps}")
     return total
 
 
@@ -237,7 +280,8 @@ def main(argv=None):
                                 alpha=0.0, shuffle=True, random_state=0)
             s.partial_fit(Xd[:10 * BATCH], y[:10 * BATCH], classes=CLASSES)
             Y = m._encode(y)
-            c_ours, c_lines, c_sk, c_floor, t_ours, t_sk = [], [], [], [], [], []
+            c_ours, c_lines, c_sk, c_floor, c_active, t_ours, t_sk = [], [], [], [], [], [], []
+            k = median_active_columns(Xd, m)
             for _ in range(args.repeats):
                 t0 = pc(); m.partial_fit(Xd, y); t_ours.append(pc() - t0)   # noqa: E702
                 t0 = pc(); s.partial_fit(Xd, y); t_sk.append(pc() - t0)     # noqa: E702
@@ -245,6 +289,7 @@ def main(argv=None):
                 c = Clock(); ours_lines(m, Xd, Y, c); c_lines.append(c)     # noqa: E702
                 c = Clock(); sklearn_epoch(s, Xd, y, c); c_sk.append(c)     # noqa: E702
                 c = Clock(); matmul_floor(Xd, *m.coefs_, c, n_steps); c_floor.append(c)  # noqa: E702
+                c = Clock(); matmul_floor(Xd, *m.coefs_, c, n_steps, k); c_active.append(c)  # noqa: E702
             print(f"\n===== {dt}: untimed-inside partial_fit, median of {args.repeats}: ours "
                   f"{statistics.median(t_ours) * 1e3:.0f} ms, scikit-learn "
                   f"{statistics.median(t_sk) * 1e3:.0f} ms per epoch")
@@ -252,6 +297,8 @@ def main(argv=None):
             report(f"ours {dt}, the step line by line (no validation)", c_lines, n_steps)
             report(f"scikit-learn {dt}", c_sk, n_steps)
             report(f"floor {dt}", c_floor, n_steps)
+            report(f"floor {dt} on the active columns (median of this data's batches)", c_active,
+                   n_steps)
     return 0
 
 

@@ -118,13 +118,18 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
 
     def _gather(self, A, idx, name):
         """A[idx] copied into a buffer kept between steps (a fresh array each step costs page
-        faults). The result is overwritten by the next step's batch."""
+        faults). The result is overwritten by the next step's batch.
+
+        ``idx`` comes from ``minibatches`` and is always in range. ``mode="clip"`` says so to
+        numpy: with the default ``mode="raise"``, ``take`` copies through a temporary buffer
+        before writing ``out``, which made the gather about 1.5x slower.
+        """
         buffers = self.__dict__.setdefault("_buffers", {})
         buf = buffers.get(name)
         if buf is None or buf.shape[1:] != A.shape[1:] or buf.dtype != A.dtype or len(buf) < len(idx):
             buf = buffers[name] = np.empty((len(idx),) + A.shape[1:], A.dtype)
         out = buf[:len(idx)]
-        np.take(A, idx, axis=0, out=out)
+        np.take(A, idx, axis=0, out=out, mode="clip")
         return out
 
     def __getstate__(self):

