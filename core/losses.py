@@ -70,10 +70,12 @@ def softmax_cross_entropy_inplace(Z, Y):
     for any shift m. One shift for the whole batch, m = max Z, is several times cheaper than
     each row's maximum and as exact while every exp(z_k - m) stays a normal number; when the
     batch's logits span more than that, each row is shifted by its own maximum.
-    Logits that are not finite (a diverged step) give a NaN loss, never a finite one.
+    Logits that are not finite (a diverged step) give a NaN loss and leave Z as it was.
     """
-    m = Z.max()
-    if not m - Z.min() < _EXP_RANGE[Z.dtype]:
+    m, lo = float(Z.max()), float(Z.min())
+    if not (np.isfinite(m) and np.isfinite(lo)):
+        return float("nan")
+    if not m - lo < _EXP_RANGE[Z.dtype]:
         m = Z.max(axis=1, keepdims=True)
     Z -= m
     z_true = float(np.vdot(Z, Y))  # sum_i (z_iy - m_i): Y is one-hot

@@ -383,15 +383,17 @@ class MLPClassifier(GradientClassifier):
         acts = forward(X_in, coefs, self.intercepts_, self.activation, output="logits",
                        out=ws.acts)
         z = acts[-1]
-        if not np.isfinite(z.sum()):
-            # logits that overflowed: sigma(+-inf) is a clean 0 or 1 and a clipped loss would
+        if z.shape[1] > 1:
+            loss = softmax_cross_entropy_inplace(z, Y)
+            if not np.isfinite(loss):
+                return loss
+        elif not np.isfinite(z.sum()):
+            # logits that overflowed: sigma(+-inf) is a clean 0 or 1 and the clipped loss would
             # stay finite, hiding the divergence
             return float("nan")
-        if z.shape[1] == 1:
+        else:
             sigmoid_inplace(z)
             loss = batch_cross_entropy(Y, z)
-        else:
-            loss = softmax_cross_entropy_inplace(z, Y)
         # gradients come back already times eta: the update is then one subtraction per array
         backward(X_in, Y, acts, coefs, self.activation, self.l2, grads=grads, deltas=ws.deltas,
                  scale=self.learning_rate, ones=ws.ones)
