@@ -70,9 +70,11 @@ warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 
 # ---- data -------------------------------------------------------------------------------------
-def load_data(n_train, mnist_dir, seed=0):
+def load_data(n_train, mnist_dir, seed=0, synthetic=False):
     """(X, y, X_test, y_test, description). X is float32 in [0, 1], (n_train, 784)."""
     try:
+        if synthetic:
+            raise DataUnavailable("--synthetic asked for random data.")
         d = load_mnist(folder=mnist_dir, download=False)
         X, y = d.X, d.y
         if n_train > len(X):
@@ -89,6 +91,18 @@ def load_data(n_train, mnist_dir, seed=0):
     return (X, y, Xt, yt,
             f"SYNTHETIC MNIST-shaped data (uniform [0,1] pixels, random labels; {reason}; set "
             f"NEURAL_PLAYGROUND_MNIST or --mnist-dir to a folder with mnist.npz for real MNIST)")
+
+
+def active_columns_line(X, seed=0):
+    """How many input columns a shuffled batch has non-zero: ours runs the first layer on those
+    only (an exact shortcut, core/mlp.py ``_Workspace``); dense data gets no benefit from it."""
+    order = np.random.default_rng(seed).permutation(len(X))
+    counts = [np.count_nonzero(X[order[i:i + BATCH]].any(axis=0))
+              for i in range(0, len(X) - BATCH + 1, BATCH)]
+    k = int(np.median(counts))
+    use = ("ours' first layer runs on these only" if k <= 0.8 * X.shape[1]
+           else "too many for ours to skip any")
+    return f"input columns non-zero in a batch of {BATCH}: median {k} of {X.shape[1]} ({use})"
 
 
 # ---- contestants ------------------------------------------------------------------------------
@@ -348,6 +362,8 @@ def main(argv=None):
     p.add_argument("--no-torch", action="store_true", help="skip PyTorch even if installed")
     p.add_argument("--mnist-dir", default=None,
                    help="folder holding mnist.npz (default: $NEURAL_PLAYGROUND_MNIST)")
+    p.add_argument("--synthetic", action="store_true",
+                   help="random dense data even when MNIST is found (no blank input columns)")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     if args.epochs < 1 or args.repeats < 1 or args.n_train < BATCH:
@@ -363,10 +379,12 @@ def main(argv=None):
         print(line)
     print(f"load    : {load_line()}")
 
-    X, y, X_test, y_test, source = load_data(args.n_train, args.mnist_dir, args.seed)
+    X, y, X_test, y_test, source = load_data(args.n_train, args.mnist_dir, args.seed,
+                                             args.synthetic)
     print(f"data    : {source}")
     print(f"          train {X.shape[0]} x {X.shape[1]}, test {len(X_test)}; "
           f"{int(np.ceil(len(X) / BATCH))} steps per epoch")
+    print(f"          {active_columns_line(X)}")
     data = {np.dtype(np.float32): (np.ascontiguousarray(X, np.float32), y),
             np.dtype(np.float64): (np.ascontiguousarray(X, np.float64), y)}
 
