@@ -287,6 +287,10 @@ class MLPClassifier(GradientClassifier):
     dtype : numpy float type, default=np.float64
         np.float32 halves memory traffic and is about twice as fast.
 
+    Speed: a training step works in preallocated buffers and updates in place. Its first layer
+    runs on the input columns that are non-zero somewhere in the batch (see ``_Workspace``):
+    exact, and a third fewer multiply-adds on MNIST, whose digits leave their borders blank.
+
     Attributes
     ----------
     coefs_ : list of ndarrays (fan_in, fan_out); intercepts_ : list of (fan_out,).
