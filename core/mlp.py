@@ -204,6 +204,7 @@ class _Workspace:
     """
 
     MIN_UNITS = 64       # first layers narrower than this gain less than the compaction costs
+    MAX_ROWS = 4096      # larger (full) batches are not copied: that would double X's memory
     MAX_ACTIVE = 0.8     # compact only batches with at most this fraction of columns active
     BACKOFF = 16         # dense batches in a row make it look again after 1, 3, 7, 15, 16 steps
 
@@ -216,7 +217,8 @@ class _Workspace:
         self.grads = ([np.empty_like(W) for W in coefs], [np.empty(W.shape[1], dt) for W in coefs])
         self.ones = np.ones(batch_size, dt)
         n_in, n_h = coefs[0].shape
-        self.compacts = n_in >= self.MIN_UNITS and n_h >= self.MIN_UNITS
+        self.compacts = (n_in >= self.MIN_UNITS and n_h >= self.MIN_UNITS
+                         and batch_size <= self.MAX_ROWS)
         if self.compacts:
             # flat, viewed at each batch's width k: X[:, cols] (n, k), W_1[cols] and its gradient
             self.X_active = np.empty(batch_size * n_in, dt)

@@ -142,10 +142,28 @@ def test_dense_data_is_not_compacted_and_looked_at_less_and_less(compactions, mo
     assert sum(looked) <= 5 + len(looked) // (_Workspace.BACKOFF + 1)
 
 
-def test_narrow_first_layers_are_never_compacted(compactions):
+def test_narrow_first_layers_and_huge_batches_are_never_compacted(compactions):
     X, y = sparse_data()
     MLPClassifier((8,), batch_size=32, random_state=0, max_iter=3, tol=0).fit(X, y)
     assert compactions == []
+    X, y = np.tile(X, (8, 1)), np.tile(y, 8)  # 5120 rows in one batch
+    assert len(X) > _Workspace.MAX_ROWS
+    MLPClassifier((64,), batch_size=None, random_state=0, max_iter=2, tol=0).fit(X, y)
+    assert compactions == []
+    MLPClassifier((64,), batch_size=64, random_state=0, max_iter=1, tol=0).fit(X, y)
+    assert compactions
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_compacted_binary_network_trains_like_the_dense_one(dtype, compactions, monkeypatch):
+    X, y = sparse_data()
+    X, y = X.astype(dtype), y % 2  # one sigmoid output
+    fast = train(X, y, dtype=dtype, activation="sigmoid")
+    assert compactions
+    dense = train(X, y, dense=True, monkeypatch=monkeypatch, dtype=dtype, activation="sigmoid")
+    rtol, atol = (1e-10, 1e-12) if dtype == np.float64 else (2e-4, 2e-6)
+    for a, b in zip(fast.coefs_ + fast.intercepts_, dense.coefs_ + dense.intercepts_):
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
 
 
 def test_assigned_column_major_weights_train_the_same(compactions, monkeypatch):
