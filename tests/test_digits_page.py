@@ -3,7 +3,6 @@
 The pad is a custom component, which AppTest cannot drive; the page reads the drawn RGBA image
 from ``st.session_state["digits_drawing"]``, so a test puts a 280x280x4 array there instead.
 """
-import json
 import re
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import numpy as np
 import pytest
 import streamlit as st
 
-from apptest_helpers import SHARED_MNIST, open_page
+from apptest_helpers import SHARED_MNIST, live_figure, open_page
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "digits.py")
@@ -32,15 +31,6 @@ def status(at):
 
 def percent(value):
     return float(value.rstrip("%")) / 100
-
-
-def live_figure(at, key):
-    """The figure a live_chart with this key sent."""
-    for el in at.get("bidi_component"):
-        data = json.loads(el.proto.json)
-        if data.get("key") == key:
-            return json.loads(data["figure"])
-    raise KeyError(key)
 
 
 def guesses(at):
