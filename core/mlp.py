@@ -403,12 +403,10 @@ class MLPClassifier(GradientClassifier):
         # gradients come back already times eta: the update is then one subtraction per array
         backward(X_in, Y, acts, coefs, self.activation, self.l2, grads=grads, deltas=ws.deltas,
                  scale=self.learning_rate, ones=ws.ones)
-        coef_grads, intercept_grads = ws.grads
         params = [*self.coefs_, *self.intercepts_]
-        steps = [*coef_grads, *intercept_grads]
-        mu = self.momentum
+        steps = [*ws.grads[0], *ws.grads[1]]
         if cols is not None:
-            if mu or self.l2:
+            if self.momentum or self.l2:
                 ws.expand(cols, self.coefs_[0], self.learning_rate * self.l2)
             else:
                 # Plain SGD moves only the active rows of W_1. Step them in the compact copy and
@@ -416,19 +414,25 @@ class MLPClassifier(GradientClassifier):
                 coefs[0] -= grads[0][0]
                 self.coefs_[0][cols] = coefs[0]
                 params, steps = params[1:], steps[1:]
+        self._descend(params, steps)
+        return loss
+
+    def _descend(self, params, steps):
+        """p -= eta g for each parameter, or with momentum v = mu v - eta g; p += v.
+        ``steps`` hold eta g already."""
+        mu = self.momentum
         if not mu:
             for p, g in zip(params, steps):
                 p -= g
-            return loss
+            return
         velocity = getattr(self, "_velocity", None)
         if (velocity is None or [v.shape for v in velocity] != [p.shape for p in params]
                 or velocity[0].dtype != params[0].dtype):
             velocity = self._velocity = [np.zeros_like(p) for p in params]
-        for p, g, v in zip(params, steps, velocity):  # v = mu v - eta g;  p += v
+        for p, g, v in zip(params, steps, velocity):
             v *= mu
             v -= g
             p += v
-        return loss
 
     # ---- prediction ----------------------------------------------------------------------
     def _logits(self, X):
