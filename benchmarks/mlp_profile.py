@@ -43,10 +43,10 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 from core import MLPClassifier  # noqa: E402
 from core._estimator import _check_finite, minibatches  # noqa: E402
 from core.losses import softmax_cross_entropy_inplace  # noqa: E402
-from core.mlp import backward, forward  # noqa: E402
+from core.mlp import backward, forward, nonzero_columns  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mlp_speed import BATCH, CLASSES, HIDDEN, load_data  # noqa: E402
+from mlp_speed import BATCH, CLASSES, HIDDEN, load_data, median_active_columns  # noqa: E402
 
 pc = time.perf_counter
 
@@ -137,7 +137,7 @@ def ours_lines(m, X, Y, clock):
         ts = [pc()]
         Xb = m._gather(X, idx, "X"); ts.append(pc())                # noqa: E702
         Yb = m._gather(Y, idx, "Y"); ts.append(pc())                # noqa: E702
-        cols = np.flatnonzero((Xb != 0).any(axis=0)); ts.append(pc())  # noqa: E702
+        cols = nonzero_columns(Xb); ts.append(pc())                 # noqa: E702
         k = len(cols)
         Xa = np.take(Xb, cols, axis=1, out=ws.X_active[:n * k].reshape(n, k), mode="clip")
         ts.append(pc())
@@ -233,12 +233,6 @@ def sklearn_epoch(s, X, y, clock):
         clock.add("step: optimizer.update_params", t3 - t2)
 
 
-def median_active_columns(X, m):
-    rng = np.random.default_rng(0)
-    return int(np.median([np.count_nonzero((X[idx] != 0).any(axis=0))
-                          for idx in minibatches(len(X), m.batch_size, rng)]))
-
-
 def report(title, clocks, n_steps):
     names = list(clocks[0].t)
     med = {k: statistics.median(c.t[k] for c in clocks) for k in names}
@@ -281,7 +275,7 @@ def main(argv=None):
             s.partial_fit(Xd[:10 * BATCH], y[:10 * BATCH], classes=CLASSES)
             Y = m._encode(y)
             c_ours, c_lines, c_sk, c_floor, c_active, t_ours, t_sk = [], [], [], [], [], [], []
-            k = median_active_columns(Xd, m)
+            k = median_active_columns(Xd)
             for _ in range(args.repeats):
                 t0 = pc(); m.partial_fit(Xd, y); t_ours.append(pc() - t0)   # noqa: E702
                 t0 = pc(); s.partial_fit(Xd, y); t_sk.append(pc() - t0)     # noqa: E702

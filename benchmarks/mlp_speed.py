@@ -53,6 +53,7 @@ from sklearn.neural_network import MLPClassifier as SkMLPClassifier  # noqa: E40
 from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
 from core import DataUnavailable, MLPClassifier, load_mnist  # noqa: E402
+from core.mlp import _Workspace, nonzero_columns  # noqa: E402
 
 try:
     import torch
@@ -93,14 +94,17 @@ def load_data(n_train, mnist_dir, seed=0, synthetic=False):
             f"NEURAL_PLAYGROUND_MNIST or --mnist-dir to a folder with mnist.npz for real MNIST)")
 
 
-def active_columns_line(X, seed=0):
-    """How many input columns a shuffled batch has non-zero: ours runs the first layer on those
-    only (an exact shortcut, core/mlp.py ``_Workspace``); dense data gets no benefit from it."""
+def median_active_columns(X, seed=0):
+    """The median number of input columns a shuffled batch of BATCH rows has non-zero: ours runs
+    the first layer on those only (an exact shortcut, core/mlp.py ``_Workspace``)."""
     order = np.random.default_rng(seed).permutation(len(X))
-    counts = [np.count_nonzero(X[order[i:i + BATCH]].any(axis=0))
-              for i in range(0, len(X) - BATCH + 1, BATCH)]
-    k = int(np.median(counts))
-    use = ("ours' first layer runs on these only" if k <= 0.8 * X.shape[1]
+    return int(np.median([len(nonzero_columns(X[order[i:i + BATCH]]))
+                          for i in range(0, len(X) - BATCH + 1, BATCH)]))
+
+
+def active_columns_line(X):
+    k = median_active_columns(X)
+    use = ("ours' first layer runs on these only" if k <= _Workspace.MAX_ACTIVE * X.shape[1]
            else "too many for ours to skip any")
     return f"input columns non-zero in a batch of {BATCH}: median {k} of {X.shape[1]} ({use})"
 

@@ -193,6 +193,11 @@ def xor_by_hand(steepness=5.0):
     return coefs, intercepts
 
 
+def nonzero_columns(X):
+    """Indices of the columns of X that hold a non-zero value in some row."""
+    return np.flatnonzero((X != 0).any(axis=0))
+
+
 class _Workspace:
     """Preallocated activations, deltas and gradients for one set of shapes and batch size.
 
@@ -237,7 +242,7 @@ class _Workspace:
         if self.wait:
             self.wait -= 1
             return None
-        cols = np.flatnonzero((X != 0).any(axis=0))
+        cols = nonzero_columns(X)
         if len(cols) > self.MAX_ACTIVE * X.shape[1]:
             self.wait = self.backoff = min(2 * self.backoff + 1, self.BACKOFF)
             return None
