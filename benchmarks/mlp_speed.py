@@ -55,6 +55,9 @@ from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 from core import DataUnavailable, MLPClassifier, load_mnist  # noqa: E402
 from core.mlp import _Workspace, nonzero_columns  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tests"))
+from local_data import mnist_folder  # noqa: E402  ($NEURAL_PLAYGROUND_MNIST, then ../shared/data)
+
 try:
     import torch
     TORCH_ERROR = None
@@ -76,7 +79,7 @@ def load_data(n_train, mnist_dir, seed=0, synthetic=False):
     try:
         if synthetic:
             raise DataUnavailable("--synthetic asked for random data.")
-        d = load_mnist(folder=mnist_dir, download=False)
+        d = load_mnist(folder=mnist_dir or mnist_folder(), download=False)
         X, y = d.X, d.y
         if n_train > len(X):
             print(f"note: MNIST has {len(X)} training rows; --n-train {n_train} capped to {len(X)}.")
@@ -365,7 +368,8 @@ def main(argv=None):
                         "float32, torch float32)")
     p.add_argument("--no-torch", action="store_true", help="skip PyTorch even if installed")
     p.add_argument("--mnist-dir", default=None,
-                   help="folder holding mnist.npz (default: $NEURAL_PLAYGROUND_MNIST)")
+                   help="folder holding mnist.npz (default: $NEURAL_PLAYGROUND_MNIST, then "
+                        "../shared/data beside the checkout)")
     p.add_argument("--synthetic", action="store_true",
                    help="random dense data even when MNIST is found (no blank input columns)")
     p.add_argument("--seed", type=int, default=0)

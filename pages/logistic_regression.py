@@ -280,7 +280,8 @@ follow_fragment(run, render_details, every=2.0)
 
 st.divider()
 with st.expander("🔍 Pick the point for the live math, and the hill's axes", expanded=False):
-    st.number_input("Training point #", 0, len(X_train) - 1, 0, key=f"{KEY}_point")
+    # no default value: the widget's value is the one kept in session state above
+    st.number_input("Training point #", 0, len(X_train) - 1, key=f"{KEY}_point")
     st.radio("Hill over", list(HILL_AXES), key=f"{KEY}_hill_axes", horizontal=True)
 
 # open while the uploader holds a file, so its result (or its error) is in sight

@@ -8,8 +8,6 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-# The local MNIST copy beside the checkout (tests skip the MNIST path where there is none).
-SHARED_MNIST = ROOT.parent / "shared" / "data"
 
 
 def open_page(path, query=None, timeout=60):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -33,6 +34,18 @@ CHROMIUM_ARGS = [
 ]
 # Localhost only: never through a proxy from the environment.
 _LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+# What a server's log must never hold while the app is used: a stack trace, or a warning from
+# Streamlit (a widget given a default and a Session State value, a deprecated argument, a
+# missing static folder, ...). Streamlit logs warnings without a level name, so they are
+# matched by their wording.
+LOG_PROBLEMS = re.compile(
+    r"Traceback|Exception|Error:|WARNING|Warning|warning|Session State API|deprecat|"
+    r"will be removed|Uncaught|Failed to|Cached ForwardMsg MISS")
+# Every server started by start_streamlit and not yet stopped: its process, by URL.
+RUNNING: dict[str, subprocess.Popen] = {}
+# Problems found in the logs of servers stopped since the last look (see log_problems).
+_STOPPED_PROBLEMS: list[str] = []
 
 
 def chromium_path() -> str | None:
@@ -88,6 +101,8 @@ def start_streamlit(
         try:
             with _LOCAL.open(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200 and response.read().strip() == b"ok":
+                    proc.log_checked = 0  # type: ignore[attr-defined]
+                    RUNNING[url] = proc
                     return proc, url
         except OSError:
             pass
@@ -96,8 +111,35 @@ def start_streamlit(
     raise TimeoutError(f"streamlit not healthy after {timeout:.0f} s:\n{_log_tail(proc)}")
 
 
+def _new_problems(proc: subprocess.Popen) -> list[str]:
+    """Lines of the server's log written since the last call that match LOG_PROBLEMS."""
+    log = getattr(proc, "log_path", None)
+    if log is None or not Path(log).exists():
+        return []
+    text = Path(log).read_bytes()
+    new = text[getattr(proc, "log_checked", 0):]
+    proc.log_checked = len(text)  # type: ignore[attr-defined]
+    lines = new.decode(errors="replace").splitlines()
+    return [line for line in lines if LOG_PROBLEMS.search(line)]
+
+
+def log_problems() -> list[str]:
+    """Problem lines (tracebacks, warnings) that the app servers logged since the last call,
+    including servers stopped meanwhile. Browser tests fail on any (tests/conftest.py)."""
+    found = list(_STOPPED_PROBLEMS)
+    _STOPPED_PROBLEMS.clear()
+    for url, proc in list(RUNNING.items()):
+        found += [f"{url}: {line}" for line in _new_problems(proc)]
+    return found
+
+
 def stop_streamlit(proc: subprocess.Popen, timeout: float = 10.0) -> None:
-    """Stop a server from :func:`start_streamlit` (SIGTERM, then SIGKILL) and delete its log."""
+    """Stop a server from :func:`start_streamlit` (SIGTERM, then SIGKILL) and delete its log,
+    keeping the problem lines it logged for :func:`log_problems`."""
+    for url, running in list(RUNNING.items()):
+        if running is proc:
+            _STOPPED_PROBLEMS.extend(f"{url}: {line}" for line in _new_problems(proc))
+            del RUNNING[url]
     if proc.poll() is None:
         proc.terminate()
         try:
@@ -120,7 +162,7 @@ def streamlit_server(script_path: str | os.PathLike[str], port: int | None = Non
         stop_streamlit(proc)
 
 
-def wait_ready(page, timeout: float = 30.0) -> None:
+def wait_ready(page, timeout: float = 60.0) -> None:
     """Wait until the page is connected to its server and no script run is under way."""
     ms = timeout * 1000
     page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=ms)
@@ -145,7 +187,7 @@ def step_of(page) -> int:
     return int(status_value(page, "step").replace(",", "") or 0)
 
 
-def wait_for_step(page, condition: str, timeout: float = 20.0) -> int:
+def wait_for_step(page, condition: str, timeout: float = 60.0) -> int:
     """Wait until the status line's step satisfies ``condition`` (a JS expression in ``step``,
     e.g. ``"step === 5"``), then wait for the script run to finish; returns the step.
 
@@ -157,3 +199,22 @@ def wait_for_step(page, condition: str, timeout: float = 20.0) -> int:
                            timeout=timeout * 1000)
     wait_ready(page, timeout)
     return step_of(page)
+
+
+def wait_until_still(read, quiet: float = 1.5, timeout: float = 30.0, poll: float = 0.25):
+    """Call ``read()`` until it returns the same value for ``quiet`` seconds; return that value.
+
+    For "it stopped" checks (Pause stops the steps, a chart stops redrawing): a busy machine may
+    finish a tick or two after the click, so wait for stillness rather than sleep a fixed time.
+    Raises TimeoutError if the value still changes after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    value, since = read(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(poll)
+        now = read()
+        if now != value:
+            value, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return value
+    raise TimeoutError(f"still changing after {timeout:.0f} s (last value {value!r})")

@@ -21,7 +21,7 @@ def svg_texts(page):
     return page.evaluate(f"[...document.querySelectorAll('{GRAPH_TEXT}')].map(t => t.textContent)")
 
 
-def wait_for_text(page, text, timeout=20000):
+def wait_for_text(page, text, timeout=60_000):
     page.wait_for_function("(t) => document.body.innerText.includes(t)", arg=text,
                            timeout=timeout)
 
@@ -33,7 +33,7 @@ def test_step_backward_to_dL_db_with_the_default_inputs(page, app_url):
     wait_ready(page)
     wait_for_text(page, "Forward pass done: d = 2, e = 5, L = −10")
     page.wait_for_function(f"document.querySelectorAll('{GRAPH_TEXT}').length > 6",
-                           timeout=20000)
+                           timeout=60_000)
     texts = svg_texts(page)
     for value in ("a = 3", "b = 1", "c = −2", "d = 2b = 2", "e = a + d = 5", "L = c · e = −10"):
         assert value in texts, (value, texts)
@@ -47,7 +47,7 @@ def test_step_backward_to_dL_db_with_the_default_inputs(page, app_url):
         wait_for_text(page, f"Step {k} of 6: {text}")
         wait_ready(page)
         page.wait_for_function(f"(t) => [...document.querySelectorAll('{GRAPH_TEXT}')]"
-                               ".some(e => e.textContent === t)", arg=text, timeout=20000)
+                               ".some(e => e.textContent === t)", arg=text, timeout=60_000)
     texts = svg_texts(page)
     for text in expected + ["∂d/∂b = 2", "∂e/∂d = 1", "∂L/∂e = c = −2"]:
         assert text in texts, (text, texts)

@@ -7,7 +7,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
 import core.datasets as datasets
-from apptest_helpers import SHARED_MNIST
+from local_data import MNIST_SKIP_REASON, mnist_folder
 from core import (DATASETS, DataUnavailable, load_digits8, load_mnist, make_dataset, make_grid,
                   probability_surface, split, LogisticRegression)
 
@@ -105,13 +105,12 @@ def test_truncated_idx_is_a_clear_error(tmp_path):
         datasets._read_idx(tmp_path / "t.idx")
 
 
-@pytest.mark.skipif(not (SHARED_MNIST / "mnist.npz").is_file(),
-                    reason="no local MNIST copy at ../shared/data/mnist.npz")
-def test_mnist_from_the_local_npz(monkeypatch):
-    monkeypatch.setenv(datasets.MNIST_ENV, str(SHARED_MNIST))
+@pytest.mark.skipif(mnist_folder() is None, reason=MNIST_SKIP_REASON)
+def test_mnist_from_the_local_copy(monkeypatch):
+    monkeypatch.setenv(datasets.MNIST_ENV, str(mnist_folder()))
     d = load_mnist(download=False)
     assert d.images.shape == (60000, 28, 28) and d.test_images.shape == (10000, 28, 28)
-    assert d.levels == 255 and "mnist.npz" in d.source
+    assert d.levels == 255 and str(mnist_folder()) in d.source
 
 
 def test_mnist_offline_without_a_copy_says_how_to_get_it(tmp_path, monkeypatch):

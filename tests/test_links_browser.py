@@ -16,7 +16,7 @@ def test_a_link_as_a_fresh_servers_first_request_opens_the_page_with_its_setting
             page.goto(f"{url}/xor?dataset=circles&hidden=8&lr=1.0")
             wait_ready(page)
             page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg')"
-                                   ".length >= 3", timeout=30000)
+                                   ".length >= 3", timeout=60_000)
             wait_ready(page)
             nav = [t.split("\n")[-1] for t in
                    page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]

@@ -1,10 +1,13 @@
-"""ui.live_chart in headless Chromium: updates in place while playing, stops on Pause."""
+"""ui.live_chart in headless Chromium: updates in place while playing, stops on Pause.
+
+Every wait has a generous deadline and no assertion is about speed: a busy machine only makes
+these tests slower (benchmarks/live_charts.py measures the rates)."""
 
 from pathlib import Path
 
 import pytest
 
-from browser import streamlit_server, wait_ready
+from browser import streamlit_server, wait_ready, wait_until_still
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +40,7 @@ def open_demo(page, url):
     page.goto(url)
     wait_ready(page)
     page.wait_for_function(
-        f"document.querySelectorAll('{PLOTS} .main-svg').length >= 2", timeout=20_000
+        f"document.querySelectorAll('{PLOTS} .main-svg').length >= 2", timeout=60_000
     )
     return page.evaluate(READ_STATE)
 
@@ -48,7 +51,7 @@ def assert_no_errors(page):
     assert page.locator("text=BidiComponent Error").count() == 0
 
 
-def test_play_updates_in_place_and_pause_stops_within_a_second(page, demo_url):
+def test_play_updates_in_place_and_pause_stops(page, demo_url):
     before = open_demo(page, demo_url)
     assert before["plots"] == 2 and before["drawn"] == 2
     assert before["tick"] == 0 and before["lineLength"] == 1
@@ -57,25 +60,25 @@ def test_play_updates_in_place_and_pause_stops_within_a_second(page, demo_url):
     assert stroke not in {"rgb(0, 0, 1)", "none", ""}
 
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function(f"({READ_STATE})().tick >= 10", timeout=15_000)
+    # Wait (generously: the machine may be busy) for ten ticks drawn and both charts redrawn
+    # several times; a slow browser skips frames, so no rate is asserted.
+    page.wait_for_function(f"""() => {{ const s = ({READ_STATE})();
+        return s.tick >= 10 && s.lineLength >= 10 && s.reacts.every((r) => r >= 6); }}""",
+                           timeout=90_000)
     playing = page.evaluate(READ_STATE)
-    # The line grows with the tick (one point per tick). While playing, the chart may trail the
-    # tick counter by a frame or two (a busy browser skips frames) or lead it by one (the two
-    # are read at different moments); after Pause they agree exactly (checked below).
-    assert playing["lineLength"] >= 10
-    assert -1 <= playing["tick"] + 1 - playing["lineLength"] <= 3
-    assert all(r >= 6 for r in playing["reacts"]), playing  # a slow frame may be skipped
     # Updated in place: still the two plot divs mounted at the start.
     assert playing["mounts"] == 2 and playing["plots"] == 2
 
     page.get_by_role("button", name="Pause").click()
-    page.wait_for_timeout(1000)
+    # Paused: the tick stops, and the chart then shows exactly the last tick's line.
+    still = wait_until_still(lambda: page.evaluate(READ_STATE)["tick"], timeout=60)
+    page.wait_for_function(f"({READ_STATE})().lineLength === {still + 1}", timeout=30_000)
     paused = page.evaluate(READ_STATE)
     page.wait_for_timeout(1000)
     later = page.evaluate(READ_STATE)
-    assert later["tick"] == paused["tick"]
-    assert later["reacts"] == paused["reacts"]
-    assert later["lineLength"] == later["tick"] + 1
+    assert later["tick"] == paused["tick"] == still
+    assert later["reacts"] == paused["reacts"]  # no redraw while paused
+    assert later["mounts"] == 2
     assert_no_errors(page)
 
 
@@ -89,22 +92,24 @@ def test_zoom_survives_updates_and_chart_follows_width(page, demo_url):
     page.get_by_role("button", name="Play").click()
     start = page.evaluate(READ_STATE)
     page.wait_for_function(
-        f"({READ_STATE})().reacts[0] >= {start['reacts'][0] + 5}", timeout=15_000
+        f"({READ_STATE})().reacts[0] >= {start['reacts'][0] + 5}", timeout=90_000
     )
     page.get_by_role("button", name="Pause").click()
+    wait_until_still(lambda: page.evaluate(READ_STATE)["reacts"], timeout=60)
     x_range = page.evaluate(f"document.querySelector('{PLOTS}')._fullLayout.xaxis.range")
     assert x_range == pytest.approx([0, 5])
 
     wide = page.evaluate(READ_STATE)["widths"]
     page.set_viewport_size({"width": 900, "height": 900})
     page.wait_for_function(
-        f"({READ_STATE})().widths.every((w, i) => w < {min(wide)} - 50)", timeout=5_000
+        f"({READ_STATE})().widths.every((w, i) => w < {min(wide)} - 50)", timeout=30_000
     )
     # Plotly redraws at the new width shortly after (its resize is debounced).
     page.wait_for_function(
-        f"""Array.from(document.querySelectorAll('{PLOTS}')).every((p) =>
-            Math.abs(p.querySelector('.main-svg').getBoundingClientRect().width
-                     - p.getBoundingClientRect().width) <= 2)""",
-        timeout=5_000,
+        f"""Array.from(document.querySelectorAll('{PLOTS}')).every((p) => {{
+            const svg = p.querySelector('.main-svg');  // (absent while a plot is redrawn)
+            return svg && Math.abs(svg.getBoundingClientRect().width
+                                   - p.getBoundingClientRect().width) <= 2; }})""",
+        timeout=30_000,
     )
     assert_no_errors(page)

@@ -31,7 +31,7 @@ def test_save_reset_load_restores_theta_and_bad_files_change_nothing(page, app_u
 
     page.locator("input[type=file]").last.set_input_files(str(saved))
     page.wait_for_function("[...document.querySelectorAll('p')].some(p => p.innerText.startsWith('step ')"
-                           f" && p.innerText.includes('{norm}'))", timeout=20000)
+                           f" && p.innerText.includes('{norm}'))", timeout=60_000)
     wait_ready(page)  # the load reruns the page: let that run finish before looking at the rest
 
     expect(page.locator("[data-testid=stFileUploader]").last).to_be_visible()  # still open
@@ -39,7 +39,7 @@ def test_save_reset_load_restores_theta_and_bad_files_change_nothing(page, app_u
     bad.write_bytes(saved.read_bytes()[:-30])
     page.locator("input[type=file]").last.set_input_files(str(bad))
     error = page.locator("[data-testid=stAlertContentError]").filter(has_text="broken.json")
-    error.wait_for(timeout=15000)
+    error.wait_for(timeout=60_000)
     assert "malformed or truncated" in error.inner_text() and "Nothing was changed" in error.inner_text()
     assert status(page, "‖θ₁..ₘ‖") == norm  # the loaded model is still there
     assert page.locator("[data-testid=stException]").count() == 0

@@ -20,7 +20,7 @@ def open_xor(page, app_url):
     page.get_by_role("link", name="XOR and hidden units").first.click()
     wait_ready(page)
     page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg').length >= 3",
-                           timeout=30000)
+                           timeout=60_000)
 
 
 def test_mlp_learns_xor_and_logistic_regression_does_not(page, app_url):
@@ -31,7 +31,7 @@ def test_mlp_learns_xor_and_logistic_regression_does_not(page, app_url):
     wait_ready(page)
     assert dataset.locator("input").first.input_value() == "XOR" or "XOR" in dataset.inner_text()
     page.get_by_role("button", name="▶ Play").click()
-    deadline, mlp = time.time() + 60, 0.0
+    deadline, mlp = time.time() + 300, 0.0  # generous: the machine may be busy
     while time.time() < deadline and mlp <= 0.95:  # one reading judged: it moves every tick
         page.wait_for_timeout(500)
         mlp, logistic = percent(page, "MLP test accuracy"), percent(page, "logistic regression test accuracy")
@@ -51,14 +51,14 @@ def test_a_bad_csv_gets_a_message_and_the_data_is_kept(page, app_url, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text("x1,x2,label\n" + "\n".join(f"{i % 7},{i % 5},{'ab'[i % 2]}" for i in range(40)))
     page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(good))
-    page.wait_for_function("document.body.innerText.includes('good.csv')", timeout=15000)
+    page.wait_for_function("document.body.innerText.includes('good.csv')", timeout=60_000)
     wait_ready(page)
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n1,2,a\n3,oops,b\n5,6,a\n7,8,b\n")
     page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(bad))
     error = page.locator("[data-testid=stAlertContentError]")
-    error.wait_for(timeout=15000)
+    error.wait_for(timeout=60_000)
     assert "Row 2, column 2 is 'oops', not a number" in error.inner_text()
     assert "current data is kept" in error.inner_text()
     assert page.locator("[data-testid=stException]").count() == 0
@@ -68,19 +68,21 @@ def test_clicking_the_plane_adds_points_of_the_chosen_class(page, app_url):
     open_xor(page, app_url)
     page.get_by_text("Add your own points by clicking on the plane").click()
     pad = page.locator("canvas.upper-canvas").first
-    pad.wait_for(timeout=15000)
+    pad.wait_for(timeout=60_000)
     box = pad.bounding_box()
     pad.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.5})  # class 0
-    page.wait_for_timeout(800)
+    page.wait_for_function("document.body.innerText.includes('1 point(s) added: 1 of class 0, 0 of class 1')",
+                           timeout=60_000)
+    wait_ready(page)
     page.get_by_text("class 1", exact=True).click()
-    page.wait_for_timeout(500)
+    wait_ready(page)
     pad.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
     page.wait_for_function("document.body.innerText.includes('2 point(s) added: 1 of class 0, 1 of class 1')",
-                           timeout=15000)
+                           timeout=60_000)
     # the pad's own toolbar: undo takes the last point back, clear removes them all
     page.get_by_role("button", name="Undo").first.click()
     page.wait_for_function("document.body.innerText.includes('1 point(s) added: 1 of class 0, 0 of class 1')",
-                           timeout=15000)
+                           timeout=60_000)
     page.get_by_role("button", name="Reset canvas & history").first.click()
-    page.wait_for_function("!document.body.innerText.includes('point(s) added')", timeout=15000)
+    page.wait_for_function("!document.body.innerText.includes('point(s) added')", timeout=60_000)
     assert page.locator("[data-testid=stException]").count() == 0
