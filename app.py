@@ -1,28 +1,28 @@
 """Neural Playground: the home page and the navigation between pages."""
 import streamlit as st
 
-from ui.layout import configure_runtime
+from ui.runtime import configure_runtime
 
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
 configure_runtime()
 
 PAGES = [
-    ("pages/logistic_regression.py", "Logistic regression", "📈",
+    ("app_pages/logistic_regression.py", "Logistic regression", "📈",
      "Gradient ascent on the log-likelihood, live: the sigmoid, the decision line, the "
      "likelihood hill, why separable data has no best theta, and scikit-learn beside it.",
      "P(Y=1|x) = σ(θᵀx); LL(θ); ∂LL/∂θⱼ = Σᵢ (yᵢ − σ(θᵀxᵢ)) xᵢⱼ; walk uphill"),
-    ("pages/xor.py", "XOR and hidden units", "✖️",
+    ("app_pages/xor.py", "XOR and hidden units", "✖️",
      "Why no line splits XOR, and how hidden units bend the boundary: every hidden unit's map, "
      "the network's weights, the hidden space where XOR becomes separable, and the lectures' "
      "OR/AND network set by hand.",
      "XOR as the limit of a linear model; OR and AND perceptrons combined; stacked logistic "
      "regressions"),
-    ("pages/digits.py", "Draw a digit", "✍️",
+    ("app_pages/digits.py", "Draw a digit", "✍️",
      "Train a network on handwritten digits while you watch, then draw a digit and see what it "
      "thinks, step by step from your pen stroke to the 10 probabilities, beside logistic "
      "regression and scikit-learn.",
      "digits as feature vectors; logistic regression is not so good; stacked neurons; softmax"),
-    ("pages/backprop.py", "Backpropagation", "🔗",
+    ("app_pages/backprop.py", "Backpropagation", "🔗",
      "The chain rule with real numbers: a computation graph stepped backwards, every derivative "
      "of a small network for one example, and the gradient check that proves backprop right.",
      "backpropagation as reverse differentiation; dLL/dθ for output and hidden weights; "

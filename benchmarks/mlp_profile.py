@@ -6,11 +6,11 @@ steps it times, with perf_counter around each piece:
 
 - per call: input validation (ours: ``_validate_Xy`` incl. ``_check_finite``; sklearn:
   ``check_array`` with its finite check) and label encoding;
-- per step, ours: ``MLPClassifier._step`` split at its calls, with core's own functions and
-  buffers: batch gather ``X[idx], Y[idx]``, finding the batch's active (non-zero) input columns,
-  restricting the first layer to them, ``forward``, the fused softmax + cross-entropy,
-  ``backward`` and the SGD update; then the same step line by line (each matmul, bias add, ReLU,
-  softmax, mask) to see which lines cost;
+- per step, ours: the fast step (core/fast_step.py ``FastStep.step``) split at its calls, with
+  core's own functions and buffers: batch gather ``X[idx], Y[idx]``, finding the batch's active
+  (non-zero) input columns, restricting the first layer to them, ``forward_into``, the fused
+  softmax + cross-entropy, ``backward_into`` and the SGD update; then the same step line by line
+  (each matmul, bias add, ReLU, softmax, mask) to see which lines cost;
 - per step, sklearn: ``_safe_indexing``, ``_backprop`` (forward + loss + gradients) and
   ``_optimizer.update_params``;
 - the floor both share: the five matmuls of a step alone, on the same shapes; and ours, the same
@@ -41,9 +41,9 @@ from sklearn.utils.validation import check_array  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from core import MLPClassifier  # noqa: E402
-from core._estimator import _check_finite, minibatches  # noqa: E402
+from core._estimator import _check_finite  # noqa: E402
+from core.fast_step import backward_into, forward_into, nonzero_columns  # noqa: E402
 from core.losses import softmax_cross_entropy_inplace  # noqa: E402
-from core.mlp import backward, forward, nonzero_columns  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mlp_speed import BATCH, CLASSES, HIDDEN, load_data, median_active_columns  # noqa: E402
@@ -60,8 +60,14 @@ class Clock:
         self.t[name] = self.t.get(name, 0.0) + dt
 
 
+def shuffled_batches(m, n):
+    """One pass's minibatches, drawn as the model's own pass draws them."""
+    order = m._rng.permutation(n)
+    return [order[start:start + m.batch_size] for start in range(0, n, m.batch_size)]
+
+
 def ours_epoch(m, X, y, clock):
-    """One partial_fit call, timed at the calls ``MLPClassifier._step`` makes."""
+    """One partial_fit call, timed at the calls the fast step (``FastStep.step``) makes."""
     t0 = pc()
     _check_finite(X)
     clock.info["  _check_finite alone (its own call; runs inside the above)"] = pc() - t0
@@ -69,12 +75,12 @@ def ours_epoch(m, X, y, clock):
     Xv, yv = m._validate_Xy(X, y, reset=False)
     clock.add("call: _validate_Xy (sklearn validate_data + _check_finite)", pc() - t0)
     t0 = pc()
-    Y = m._encode(yv)
-    clock.add("call: _encode", pc() - t0)
+    Y = m.encode(yv)
+    clock.add("call: encode", pc() - t0)
     t0 = pc()
-    batches = minibatches(len(Xv), m.batch_size, m._rng)
+    batches = shuffled_batches(m, len(Xv))
     clock.add("epoch: permutation", pc() - t0)
-    ws = m._ws
+    ws = m._fast.workspace
     lr = m.learning_rate
     compacted = 0
     for idx in batches:
@@ -89,12 +95,11 @@ def ours_epoch(m, X, y, clock):
             X_in, coefs, grads = ws.compact(Xb, m.coefs_, cols)
             compacted += 1
         t3 = pc()
-        acts = forward(X_in, coefs, m.intercepts_, m.activation, output="logits", out=ws.acts)
+        acts = forward_into(X_in, coefs, m.intercepts_, m.activation, ws.acts)
         t4 = pc()
         loss = softmax_cross_entropy_inplace(acts[-1], Yb)
         t5 = pc()
-        backward(X_in, Yb, acts, coefs, m.activation, m.l2, grads=grads, deltas=ws.deltas,
-                 scale=lr, ones=ws.ones)
+        backward_into(X_in, Yb, acts, coefs, m.activation, m.l2, grads, ws.deltas, lr, ws.ones)
         t6 = pc()
         params, steps = [*m.coefs_, *m.intercepts_], [*ws.grads[0], *ws.grads[1]]
         if cols is not None:
@@ -108,22 +113,22 @@ def ours_epoch(m, X, y, clock):
         clock.add("step: gather X[idx], Y[idx]", t1 - t0)
         clock.add("step: find the active input columns", t2 - t1)
         clock.add("step: X[:, cols], W1[cols]", t3 - t2)
-        clock.add("step: forward (logits)", t4 - t3)
+        clock.add("step: forward_into (logits)", t4 - t3)
         clock.add("step: softmax + cross-entropy", t5 - t4)
-        clock.add("step: backward", t6 - t5)
+        clock.add("step: backward_into", t6 - t5)
         clock.add("step: update (W1[cols] back, p -= g)", t7 - t6)
     t0 = pc()
-    all(np.isfinite(p).all() for p in m._params())
+    all(np.isfinite(p).all() for p in [*m.coefs_, *m.intercepts_])
     clock.add("epoch: isfinite(params)", pc() - t0)
     clock.info["steps on the active columns only"] = compacted
 
 
 def ours_lines(m, X, Y, clock):
-    """The same step, line by line, for 1 hidden ReLU layer (what forward, backward and the
-    update in core/mlp.py do with preallocated buffers)."""
+    """The same step, line by line, for 1 hidden ReLU layer (what forward_into, backward_into
+    and the update in core/fast_step.py do with preallocated buffers)."""
     W1, W2 = m.coefs_
     b1, b2 = m.intercepts_
-    ws = m._ws
+    ws = m._fast.workspace
     H, O = ws.acts
     D1 = ws.deltas[0]
     gW2 = ws.grads[0][1]
@@ -131,7 +136,7 @@ def ours_lines(m, X, Y, clock):
     ones = ws.ones
     onesK = np.ones(O.shape[1], O.dtype)
     lr = m.learning_rate
-    for idx in minibatches(len(X), m.batch_size, m._rng):
+    for idx in shuffled_batches(m, len(X)):
         n = len(idx)
         h, o, d1 = H[:n], O[:n], D1[:n]
         ts = [pc()]
@@ -273,7 +278,7 @@ def main(argv=None):
                                 batch_size=BATCH, momentum=0.0, nesterovs_momentum=False,
                                 alpha=0.0, shuffle=True, random_state=0)
             s.partial_fit(Xd[:10 * BATCH], y[:10 * BATCH], classes=CLASSES)
-            Y = m._encode(y)
+            Y = m.encode(y)
             c_ours, c_lines, c_sk, c_floor, c_active, t_ours, t_sk = [], [], [], [], [], [], []
             k = median_active_columns(Xd)
             for _ in range(args.repeats):

@@ -53,7 +53,7 @@ from sklearn.neural_network import MLPClassifier as SkMLPClassifier  # noqa: E40
 from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
 from core import DataUnavailable, MLPClassifier, load_mnist  # noqa: E402
-from core.mlp import _Workspace, nonzero_columns  # noqa: E402
+from core.fast_step import Workspace, nonzero_columns  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests"))
 from local_data import mnist_folder  # noqa: E402  ($NEURAL_PLAYGROUND_MNIST, then ../shared/data)
@@ -99,7 +99,7 @@ def load_data(n_train, mnist_dir, seed=0, synthetic=False):
 
 def median_active_columns(X, seed=0):
     """The median number of input columns a shuffled batch of BATCH rows has non-zero: ours runs
-    the first layer on those only (an exact shortcut, core/mlp.py ``_Workspace``)."""
+    the first layer on those only (an exact shortcut, core/fast_step.py ``Workspace``)."""
     order = np.random.default_rng(seed).permutation(len(X))
     return int(np.median([len(nonzero_columns(X[order[i:i + BATCH]]))
                           for i in range(0, len(X) - BATCH + 1, BATCH)]))
@@ -107,7 +107,7 @@ def median_active_columns(X, seed=0):
 
 def active_columns_line(X):
     k = median_active_columns(X)
-    use = ("ours' first layer runs on these only" if k <= _Workspace.MAX_ACTIVE * X.shape[1]
+    use = ("ours' first layer runs on these only" if k <= Workspace.MAX_ACTIVE * X.shape[1]
            else "too many for ours to skip any")
     return f"input columns non-zero in a batch of {BATCH}: median {k} of {X.shape[1]} ({use})"
 

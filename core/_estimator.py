@@ -1,17 +1,25 @@
 """What LogisticRegression and MLPClassifier share: input checks, labels, minibatches, the loop.
 
-A subclass implements four things:
+The public contract, used by the trainer, persistence and the pages (nothing else reaches inside):
 
-- ``_init_params(n_features, n_outputs, rng)``: fresh parameters;
-- ``_step(X, Y)``: one gradient step on a batch, returning that batch's cross-entropy;
-- ``_logits(X)``: theta^T x (or the network's last pre-activation), shape (n, n_outputs);
-- ``_params()``: the list of parameter arrays (used for snapshots and divergence checks).
+- ``begin(X, y, classes=None) -> (X, Y)``: check everything, set ``classes_``, draw fresh
+  parameters, reset the counters; ``training_steps(X, Y)`` then yields after every step ``fit``
+  would take;
+- ``check_X(X)``, ``encode(y)``: validated inputs in the model's dtype, encoded targets;
+- ``logits(X)``, ``layer_outputs(X)``: z for validated X; every layer's output;
+- ``get_weights()``, ``set_weights(weights)``, ``from_weights(...)``: the parameters by name.
+
+A subclass implements the private side: ``_init_params(n_features, n_outputs, rng)`` (fresh
+parameters), ``_step(X, Y)`` (one gradient step on a batch, returning that batch's
+cross-entropy), ``logits``, and its weights by name: ``_weight_shapes()``, ``_live_weights()``,
+``_put_weights(weights)``, ``_reset_optimizer()``.
 
 Targets are encoded once: for two classes ``Y`` is (n, 1) with Y = 1 for ``classes_[1]`` (one
 sigmoid output); for K > 2 classes it is one-hot (n, K) (softmax).
 """
 import numbers
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -22,18 +30,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .activations import sigmoid, softmax
 from .errors import TrainingDiverged
 from .losses import cross_entropy
-
-
-def minibatches(n, batch_size, rng):
-    """Index arrays for one pass over n samples, shuffled; ``batch_size=None`` is one full batch.
-
-    A full batch is ``slice(None)``: the lectures' algorithm uses every example at every step,
-    in a fixed order, so nothing is shuffled or copied.
-    """
-    if batch_size is None or batch_size >= n:
-        return [slice(None)]
-    order = rng.permutation(n)
-    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
 
 
 class GradientClassifier(ClassifierMixin, BaseEstimator):
@@ -50,13 +46,24 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"learning_rate must be a positive number, got {lr!r}.")
         if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
             raise ValueError(f"max_iter must be a positive integer, got {self.max_iter!r}.")
-        bs = self.batch_size
-        if bs is not None and (not isinstance(bs, numbers.Integral) or bs < 1):
-            raise ValueError(f"batch_size must be None (full batch) or a positive integer, got {bs!r}.")
+        self._check_batch_size()
         if not isinstance(self.l2, numbers.Real) or not np.isfinite(self.l2) or self.l2 < 0:
             raise ValueError(f"l2 must be a non-negative number, got {self.l2!r}.")
 
+    def _check_batch_size(self):
+        bs = self.batch_size
+        if bs is not None and (not isinstance(bs, numbers.Integral) or bs < 1):
+            raise ValueError(f"batch_size must be None (full batch) or a positive integer, got {bs!r}.")
+        return bs
+
     def _validate_X(self, X, reset):
+        if (not reset and type(X) is np.ndarray and X.dtype == self._dtype() and X.ndim == 2
+                and len(X) and X.shape[1] == self.n_features_in_
+                and not hasattr(self, "feature_names_in_")):
+            # already what validate_data would return (it takes ~50 us, on every live snapshot's
+            # grid); only the finiteness is left to check
+            _check_finite(X)
+            return X
         try:
             X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32],
                               ensure_all_finite=False)
@@ -76,14 +83,28 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         return X.astype(self._dtype(), copy=False), y
 
     def _set_classes(self, y, classes):
-        self.classes_ = np.unique(y) if classes is None else np.unique(np.asarray(classes))
-        if len(self.classes_) < 2:
+        found = np.unique(y) if classes is None else np.unique(np.asarray(classes))
+        if len(found) < 2:
             raise ValueError(
-                f"y contains only one class ({self.classes_[0]!r}); a classifier needs examples "
+                f"y contains only one class ({found[0]!r}); a classifier needs examples "
                 "of at least two classes. Add examples of another class.")
+        self.classes_ = found
 
-    def _encode(self, y):
-        """Labels -> Y of shape (n, 1) (two classes) or one-hot (n, K)."""
+    def __sklearn_is_fitted__(self):
+        # what check_is_fitted asks; begin and from_weights set classes_ with the weights
+        return hasattr(self, "classes_")
+
+    def check_X(self, X):
+        """X validated for this fitted model: a finite float array in its dtype, (n, n_features).
+
+        Raises ValueError naming the problem (NaN or inf and its row, text, the wrong number of
+        features).
+        """
+        check_is_fitted(self)
+        return self._validate_X(X, reset=False)
+
+    def encode(self, y):
+        """Labels -> Y of shape (n, 1) (two classes: 1 for ``classes_[1]``) or one-hot (n, K)."""
         idx = np.searchsorted(self.classes_, y)
         idx = np.clip(idx, 0, len(self.classes_) - 1)
         unknown = self.classes_[idx] != y
@@ -101,28 +122,140 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
     def _n_outputs(self):
         return 1 if len(self.classes_) == 2 else len(self.classes_)
 
+    # ---- the weights by name -------------------------------------------------------------
+    def _shape_message(self, name, shape, expected):
+        return f"{name} has shape {shape}, but this model needs shape {expected}."
+
+    def _checked_weights(self, weights, finite):
+        """The arrays of ``weights`` after checking names, numbers, shapes (and finiteness)."""
+        if not isinstance(weights, Mapping):
+            raise ValueError(f"weights must be a dict name -> array (as get_weights returns), "
+                             f"got {type(weights).__name__}.")
+        expected = self._weight_shapes()
+        missing = [k for k in expected if k not in weights]
+        unexpected = [k for k in weights if k not in expected]
+        if missing or unexpected:
+            raise ValueError(f"{type(self).__name__} weights are named {list(expected)}; "
+                             f"missing {missing}, unexpected {unexpected}.")
+        checked = {}
+        for name, shape in expected.items():
+            w = np.asarray(weights[name])
+            if w.dtype.kind not in "biuf":
+                raise ValueError(f"The weights {name!r} are not numbers (dtype {w.dtype}).")
+            if w.shape != shape:
+                raise ValueError(self._shape_message(name, w.shape, shape))
+            if finite and not np.isfinite(w).all():
+                raise ValueError(f"The weights {name!r} contain NaN or infinity.")
+            checked[name] = w
+        return checked
+
+    def _usable_weights(self):
+        """The model's own weights, checked, in its dtype and C order (copies only if needed).
+
+        Weights assigned directly to the attributes (``coefs_ = ...``) are accepted here."""
+        dt = self._dtype()
+        return {k: w if w.dtype == dt and w.flags.c_contiguous else np.ascontiguousarray(w, dt)
+                for k, w in self._checked_weights(self._live_weights(), finite=False).items()}
+
+    def get_weights(self):
+        """The parameters by name, as copies.
+
+        Returns
+        -------
+        dict name -> ndarray: LogisticRegression {"theta": (n_features + 1, n_outputs)};
+        MLPClassifier {"coef_0": (n_features, h_1), ..., "intercept_0": (h_1,), ...}.
+        """
+        check_is_fitted(self)
+        return {k: w.copy() for k, w in self._usable_weights().items()}
+
+    def set_weights(self, weights):
+        """Replace the parameters by copies of ``weights`` (a dict as ``get_weights`` returns).
+
+        The names and shapes must fit the model (its ``n_features_in_``, ``classes_`` and
+        architecture) and every number must be finite; the arrays are converted to the model's
+        dtype. Momentum, if any, starts again from rest. Raises ValueError saying what is wrong.
+        """
+        check_is_fitted(self)
+        dt = self._dtype()
+        checked = self._checked_weights(weights, finite=True)
+        self._put_weights({k: np.array(w, dtype=dt, order="C") for k, w in checked.items()})
+        self._reset_optimizer()
+
+    @classmethod
+    def from_weights(cls, params, classes, n_features, weights, steps=0):
+        """A fitted model, ready to predict or to train on, from its settings and weights.
+
+        Parameters
+        ----------
+        params : dict of constructor arguments (as ``get_params`` returns).
+        classes : the sorted, distinct labels (as ``classes_``).
+        n_features : int, the number of input features.
+        weights : dict name -> array, as ``get_weights`` returns.
+        steps : int, the steps already taken (``t_``); the examples seen are not known and
+            ``n_seen_`` starts at 0.
+
+        Raises
+        ------
+        ValueError (TypeError for unknown parameter names) saying what does not fit.
+        """
+        model = cls(**params)
+        model._check_hyperparameters()
+        classes = np.asarray(classes)
+        if classes.ndim != 1 or len(classes) < 2:
+            raise ValueError(f"classes must list at least two labels, got {classes.tolist()!r}.")
+        if not np.array_equal(np.unique(classes), classes):
+            raise ValueError(f"classes must be distinct and sorted (as classes_ is), got "
+                             f"{classes.tolist()!r}.")
+        if (not isinstance(n_features, numbers.Integral) or isinstance(n_features, bool)
+                or n_features < 1):
+            raise ValueError(f"n_features must be a positive integer, got {n_features!r}.")
+        if not isinstance(steps, numbers.Integral) or isinstance(steps, bool) or steps < 0:
+            raise ValueError(f"steps must be a non-negative integer, got {steps!r}.")
+        model.classes_ = classes
+        model.n_features_in_ = int(n_features)
+        model._rng = np.random.default_rng(model.random_state)
+        model._reset_counters(int(steps))
+        model.set_weights(weights)
+        return model
+
     # ---- training ---------------------------------------------------------------------------
-    def _initialise(self, X, y, classes=None):
-        """Check hyperparameters and data, set classes_, draw fresh parameters. Returns X, Y."""
+    def _reset_counters(self, steps=0):
+        self.n_iter_ = 0
+        self.t_ = steps
+        self.n_seen_ = 0
+        self.loss_curve_ = []
+        self._stopped_early = False
+
+    def begin(self, X, y, classes=None):
+        """Start training from scratch, as ``fit`` does: check the hyperparameters and the data,
+        set ``classes_``, draw fresh parameters, reset the counters.
+
+        Parameters
+        ----------
+        X : array-like (n, n_features); y : array-like (n,) of labels.
+        classes : optional list of every label (default: those in y).
+
+        Returns
+        -------
+        X : ndarray (n, n_features), validated, in the model's dtype.
+        Y : ndarray (n, 1) or (n, K), the encoded targets (see ``encode``).
+        """
         self._check_hyperparameters()
         X, y = self._validate_Xy(X, y, reset=True)
         self._set_classes(y, classes)
-        Y = self._encode(y)
+        Y = self.encode(y)
         self._rng = np.random.default_rng(self.random_state)
         self._init_params(X.shape[1], self._n_outputs(), self._rng)
-        self.n_iter_ = 0
-        self.t_ = 0
-        self.loss_curve_ = []
-        self._stopped_early = False
+        self._reset_counters()
         return X, Y
 
     def _gather(self, A, idx, name):
         """A[idx] copied into a buffer kept between steps (a fresh array each step costs page
         faults). The result is overwritten by the next step's batch.
 
-        ``idx`` comes from ``minibatches`` and is always in range. ``mode="clip"`` says so to
-        numpy: with the default ``mode="raise"``, ``take`` copies through a temporary buffer
-        before writing ``out``, which made the gather about 1.5x slower.
+        ``idx`` comes from a permutation of range(len(A)), so it is always in range.
+        ``mode="clip"`` says so to numpy: with the default ``mode="raise"``, ``take`` copies
+        through a temporary buffer before writing ``out``, which made the gather about 1.5x slower.
         """
         buffers = self.__dict__.setdefault("_buffers", {})
         buf = buffers.get(name)
@@ -134,8 +267,7 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self):
         state = super().__getstate__()
-        for name in ("_buffers", "_ws"):  # scratch space, rebuilt on demand
-            state.pop(name, None)
+        state.pop("_buffers", None)  # scratch space, rebuilt on demand
         return state
 
     def _take_step(self, X, Y, idx):
@@ -146,35 +278,63 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
             Xb, Yb = self._gather(X, idx, "X"), self._gather(Y, idx, "Y")
         loss = self._step(Xb, Yb)
         self.t_ += 1
+        self.n_seen_ += len(Xb)
         if not np.isfinite(loss):
             raise TrainingDiverged(self.t_, self.learning_rate)
         return loss
 
-    def _epoch_steps(self, X, Y):
+    def _pass(self, X, Y):
         """One pass over (X, Y) in minibatches, yielding after every step.
 
         ``fit``, ``partial_fit`` and the step-by-step trainer all train through this generator,
-        so they take exactly the same steps. At the end of the pass it records the
-        sample-weighted mean batch loss in ``loss_curve_``.
+        so they take exactly the same steps. The examples are shuffled once per pass, and
+        ``batch_size`` is read before every step, so a new one applies from the next step: the
+        next batch of the new size comes from the examples this pass has not used yet. A full
+        batch (``batch_size=None``, or a batch size of at least n at the start of a pass) is
+        every example in their given order; switching to it mid-pass ends the pass there, so
+        the full-batch step that follows uses the whole data.
+
+        When the pass is over (before yielding after its last step) it records the mean batch
+        loss, weighted by examples, in ``loss_curve_``.
         """
-        total = 0.0
-        for idx in minibatches(len(X), self.batch_size, self._rng):
-            n_b = len(X) if isinstance(idx, slice) else len(idx)
+        n = len(X)
+        order = None
+        used = 0      # examples this pass has stepped on
+        total = 0.0   # sum over its batches of batch loss x batch size
+        while used < n:
+            bs = self._check_batch_size()
+            if bs is None or (used == 0 and bs >= n):
+                if used:
+                    self._end_pass(total, used)
+                    return
+                idx = slice(None)
+            else:
+                if order is None:
+                    order = self._rng.permutation(n)
+                idx = order[used:used + bs]
+            n_b = n if isinstance(idx, slice) else len(idx)
             total += self._take_step(X, Y, idx) * n_b
+            used += n_b
+            if used == n:
+                self._end_pass(total, used)
             yield
-        if not all(np.isfinite(p).all() for p in self._params()):
+
+    def _end_pass(self, total, used):
+        """Close a pass: check the weights, count it, record its loss over the examples used."""
+        if not all(np.isfinite(w).all() for w in self._live_weights().values()):
             raise TrainingDiverged(self.t_, self.learning_rate, what="a weight")
         self.n_iter_ += 1
-        self.loss_curve_.append(total / len(X))
+        self.loss_curve_.append(total / used)
 
-    def _epoch(self, X, Y):
-        for _ in self._epoch_steps(X, Y):
-            pass
+    def training_steps(self, X, Y):
+        """Every step ``fit`` would take, yielding after each: up to max_iter passes over
+        (X, Y), stopping when converged.
 
-    def _training_steps(self, X, Y):
-        """Every step ``fit`` would take: up to max_iter passes, stopping when converged."""
+        X and Y are what ``begin`` returned. Hyperparameters changed between steps (learning
+        rate, batch size, l2, momentum) apply from the next step.
+        """
         for _ in range(self.max_iter):
-            yield from self._epoch_steps(X, Y)
+            yield from self._pass(X, Y)
             if self._converged():
                 self._stopped_early = True
                 return
@@ -186,8 +346,8 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        X, Y = self._initialise(X, y)
-        for _ in self._training_steps(X, Y):
+        X, Y = self.begin(X, y)
+        for _ in self.training_steps(X, Y):
             pass
         if not self._stopped_early and self.tol is not None and self.tol > 0:
             warnings.warn(f"{type(self).__name__} stopped after max_iter={self.max_iter} passes "
@@ -202,16 +362,18 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         ``classes`` lists every label that will ever be seen and defaults to those in y.
         """
         if not hasattr(self, "classes_"):
-            X, Y = self._initialise(X, y, classes)
+            X, Y = self.begin(X, y, classes)
         else:
             self._check_hyperparameters()
             X, y = self._validate_Xy(X, y, reset=False)
             if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
                 raise ValueError(f"classes={classes!r} differs from the classes of the first call, "
                                  f"{self.classes_.tolist()!r}.")
-            Y = self._encode(y)
-            self._sync_params()
-        self._epoch(X, Y)
+            Y = self.encode(y)
+            # weights assigned to the attributes since the last call: checked, in our dtype
+            self._put_weights(self._usable_weights())
+        for _ in self._pass(X, Y):
+            pass
         return self
 
     def _converged(self):
@@ -222,21 +384,23 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
             return False
         return min(curve[-10:]) > min(curve[:-10]) - tol
 
-    def _sync_params(self):
-        """Hook: bring parameters assigned from outside (e.g. sklearn weights) to our dtype."""
-
     # ---- prediction ---------------------------------------------------------------------
+    def logits(self, X):
+        """theta^T x (or the network's last pre-activation) for validated X: (n, n_outputs)."""
+        raise NotImplementedError
+
+    def layer_outputs(self, X):
+        """Every layer's output for X (validated here), the logits last: [z] for a linear model."""
+        return [self.logits(self.check_X(X))]
+
     def decision_function(self, X):
         """theta^T x: shape (n,) for two classes (positive means ``classes_[1]``), else (n, K)."""
-        check_is_fitted(self)
-        Z = self._logits(self._validate_X(X, reset=False))
+        Z = self.logits(self.check_X(X))
         return Z[:, 0] if Z.shape[1] == 1 else Z
 
     def predict_proba(self, X):
         """P(class | x), shape (n, n_classes); rows sum to 1 and contain no NaN."""
-        check_is_fitted(self)
-        Z = self._logits(self._validate_X(X, reset=False))
-        return proba_from_logits(Z)
+        return proba_from_logits(self.logits(self.check_X(X)))
 
     def predict(self, X):
         """The most probable class: classes_[1] where theta^T x > 0, for two classes."""
@@ -246,9 +410,8 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
 
     def loss(self, X, y):
         """Negative mean log-likelihood -LL(theta) / n on (X, y): the loss every page shows."""
-        check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
-        return cross_entropy(self._encode(np.asarray(y)), self._logits(X))
+        X = self.check_X(X)
+        return cross_entropy(self.encode(np.asarray(y)), self.logits(X))
 
 
 def proba_from_logits(Z):

@@ -7,8 +7,8 @@ The derivatives are expressed through the activation's *output* ``h`` rather tha
     tanh'(z)  = 1 - tanh(z)^2           = 1 - h^2
     relu'(z)  = 1[z > 0]                = 1[h > 0]
 
-The ``*_inplace`` variants overwrite their argument; the training loop uses them on
-preallocated buffers so that a step allocates almost nothing.
+The ``*_inplace`` variants overwrite their argument; the fast training step (core/fast_step.py)
+uses them on preallocated buffers so that a step allocates almost nothing.
 """
 import numpy as np
 
@@ -64,13 +64,6 @@ def softmax(z):
     z = np.asarray(z)
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
-
-
-def softmax_inplace(z):
-    z -= z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
 
 
 def log_softmax(z):

@@ -180,6 +180,58 @@ class Digits:
         return None if self.test_images is None else self.features(self.test_images)
 
 
+def _read_only(a):
+    a = np.asarray(a)
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True)
+class DigitSplit:
+    """A training subset and a test set of a digits data set, as model inputs (float32 in
+    [0, 1], one column per pixel) and the test digits as images in [0, 1]. Read-only arrays,
+    so one copy can be shared. ``how`` says in words how the split was made."""
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    test_images: np.ndarray
+    shape: tuple
+    name: str
+    source: str
+    how: str
+
+
+def digit_split(d, n_train, random_state=0, test_share=0.25, max_test=1000):
+    """The first ``n_train`` of a shuffled training set and a fixed test set of ``d``.
+
+    Without a test set of its own (the 8x8 digits), a stratified split with ``test_share`` held
+    out; with one (MNIST), a random ``n_train`` of its training images and a random
+    ``max_test`` of its test images (every tick evaluates the whole test set, so it is kept
+    small enough to stay cheap).
+    """
+    rng = np.random.default_rng(random_state)
+    if d.test_images is None:
+        idx_train, idx_test = split(np.arange(len(d.y)), d.y, test_share,
+                                    random_state=random_state)[:2]
+        idx_train = idx_train[:n_train]
+        train_images, y_train = d.images[idx_train], d.y[idx_train]
+        test_images, y_test = d.images[idx_test], d.y[idx_test]
+        how = (f"a stratified {1 - test_share:.0%} / {test_share:.0%} split of its "
+               f"{len(d.y):,} images")
+    else:
+        idx_train = np.sort(rng.choice(len(d.y), min(n_train, len(d.y)), replace=False))
+        idx_test = np.sort(rng.choice(len(d.y_test), min(max_test, len(d.y_test)), replace=False))
+        train_images, y_train = d.images[idx_train], d.y[idx_train]
+        test_images, y_test = d.test_images[idx_test], d.y_test[idx_test]
+        how = (f"a random {len(y_train):,} of its {len(d.y):,} training images; tested on a "
+               f"random {len(y_test):,} of its {len(d.y_test):,} test images")
+    return DigitSplit(_read_only(d.features(train_images)), _read_only(y_train),
+                      _read_only(d.features(test_images)), _read_only(y_test),
+                      _read_only((test_images / d.levels).astype(np.float32)), d.shape, d.name,
+                      d.source, how)
+
+
 def load_digits8():
     """scikit-learn's bundled 8x8 digits (1797 images, grey levels 0-16), no network needed."""
     from sklearn.datasets import load_digits

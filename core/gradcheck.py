@@ -9,8 +9,9 @@ parameter*: 2P passes for P parameters. Backpropagation gets all P derivatives f
 and one backward pass. The lectures' verdict: the numerical approach is correct but
 inefficient; it is how one checks a backpropagation, not how one trains.
 
-The objective is core.mlp's J = -LL/n + (l2/2) sum ||W||^2 (the loss every page shows); the
-lectures ascend LL, so dLL/dtheta = -n dJ/dtheta.
+The analytic side is ``core.mlp.backprop``. The objective is core.mlp's
+J = -LL/n + (l2/2) sum ||W||^2 (the loss every page shows); the lectures ascend LL, so
+dLL/dtheta = -n dJ/dtheta.
 """
 import time
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ import numpy as np
 
 from .activations import DERIVATIVES
 from .losses import cross_entropy
-from .mlp import backward, forward, init_weights
+from .mlp import backprop as mlp_backprop
+from .mlp import feedforward, forward, init_weights
 
 EPS = 1e-6
 
@@ -128,7 +130,7 @@ class GradCheck:
 
 
 def check_gradients(X, Y, coefs, intercepts, activation="sigmoid", l2=0.0, eps=EPS,
-                    backprop=backward):
+                    backprop=mlp_backprop):
     """Compare ``backprop``'s gradients with central differences of J for every parameter.
 
     Parameters
@@ -138,8 +140,9 @@ def check_gradients(X, Y, coefs, intercepts, activation="sigmoid", l2=0.0, eps=E
     activation : hidden units' g.
     l2 : weight decay in J.
     eps : the finite-difference step.
-    backprop : a function with core.mlp.backward's signature; pass a broken one to see the
-        check catch it.
+    backprop : a function with core.mlp.backprop's signature,
+        ``backprop(X, Y, coefs, intercepts, activation, l2) -> (coef_grads, intercept_grads)``;
+        pass a broken one (``BUGGY_BACKPROPS``) to see the check catch it.
 
     Returns
     -------
@@ -149,8 +152,7 @@ def check_gradients(X, Y, coefs, intercepts, activation="sigmoid", l2=0.0, eps=E
     Y = np.asarray(Y, np.float64).reshape(len(X), -1)
     coefs = [np.array(W, np.float64) for W in coefs]
     intercepts = [np.array(b, np.float64) for b in intercepts]
-    acts = forward(X, coefs, intercepts, activation)
-    gW, gb = backprop(X, Y, acts, coefs, activation, l2)
+    gW, gb = backprop(X, Y, coefs, intercepts, activation, l2)
     analytic = flatten(gW, gb)
     params = [*coefs, *intercepts]
     num = numerical_gradient(lambda: objective(X, Y, coefs, intercepts, activation, l2),
@@ -161,30 +163,42 @@ def check_gradients(X, Y, coefs, intercepts, activation="sigmoid", l2=0.0, eps=E
 
 
 # ---- deliberately wrong backpropagations, for the check to catch --------------------------
-def _textbook_backward(X, Y, acts, coefs, activation, l2=0.0, slope=True, sign=1.0):
-    """Backpropagation written plainly (core.mlp.backward without the buffers), with two
-    switches that break it the way hand-written backprops break."""
-    delta = sign * (acts[-1] - Y) / len(X)
-    gW, gb = [None] * len(coefs), [None] * len(coefs)
-    for l in range(len(coefs) - 1, -1, -1):
-        a_prev = X if l == 0 else acts[l - 1]
-        gW[l] = a_prev.T @ delta + l2 * coefs[l]
-        gb[l] = delta.sum(axis=0)
+# Each is core.mlp.backprop written out again with one line broken, the way hand-written
+# backprops break; the broken line is marked BUG.
+def _forgot_slope(X, Y, coefs, intercepts, activation, l2=0.0):
+    """backprop with the hidden layers' g'(z) factor forgotten."""
+    n, n_layers = len(X), len(coefs)
+    coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
+    # feedforward
+    zs, hs = feedforward(X, coefs, intercepts, activation)
+    # backward pass
+    delta = (hs[-1] - Y) / n
+    for l in range(n_layers - 1, -1, -1):
+        h_prev = X if l == 0 else hs[l - 1]
+        coef_grads[l] = h_prev.T @ delta + l2 * coefs[l]
+        intercept_grads[l] = delta.sum(axis=0)
         if l > 0:
-            delta = delta @ coefs[l].T
-            if slope:
-                delta = delta * DERIVATIVES[activation](acts[l - 1])
-    return gW, gb
+            delta = delta @ coefs[l].T  # BUG: should be times g'(z_(l-1))
+    return coef_grads, intercept_grads
 
 
-def _forgot_slope(X, Y, acts, coefs, activation, l2=0.0):
-    """The hidden layers' g'(z) factor forgotten."""
-    return _textbook_backward(X, Y, acts, coefs, activation, l2, slope=False)
-
-
-def _flipped_delta(X, Y, acts, coefs, activation, l2=0.0):
-    """The output delta written y - y_hat (the ascent direction of LL) in a descent on J."""
-    return _textbook_backward(X, Y, acts, coefs, activation, l2, sign=-1.0)
+def _flipped_delta(X, Y, coefs, intercepts, activation, l2=0.0):
+    """backprop with the output delta written y - y_hat (LL's ascent direction) in a descent
+    on J."""
+    n, n_layers = len(X), len(coefs)
+    g_prime = DERIVATIVES[activation]
+    coef_grads, intercept_grads = [None] * n_layers, [None] * n_layers
+    # feedforward
+    zs, hs = feedforward(X, coefs, intercepts, activation)
+    # backward pass
+    delta = (Y - hs[-1]) / n  # BUG: dJ/dz_L is y_hat - y
+    for l in range(n_layers - 1, -1, -1):
+        h_prev = X if l == 0 else hs[l - 1]
+        coef_grads[l] = h_prev.T @ delta + l2 * coefs[l]
+        intercept_grads[l] = delta.sum(axis=0)
+        if l > 0:
+            delta = (delta @ coefs[l].T) * g_prime(hs[l - 1])
+    return coef_grads, intercept_grads
 
 
 BUGGY_BACKPROPS = {
@@ -250,8 +264,7 @@ def time_gradients(n_inputs=40, hidden_sizes=(2, 8, 20, 32, 128), n_samples=32,
         n_params = sum(W.size + b.size for W, b in zip(coefs, intercepts))
 
         def by_backprop():
-            acts = forward(X, coefs, intercepts, activation)
-            return backward(X, Y, acts, coefs, activation)
+            return mlp_backprop(X, Y, coefs, intercepts, activation)
 
         t_backprop = _best_time(by_backprop)
         t_numeric = np.inf

@@ -86,7 +86,8 @@ class LogisticRegression(GradientClassifier):
     coef_ : ndarray (n_outputs, n_features), with n_outputs = 1 for two classes, else K.
     intercept_ : ndarray (n_outputs,)
     theta_ : ndarray (n_features + 1, n_outputs), intercept first: the lectures' theta.
-    classes_, n_iter_, loss_curve_ (negative mean log-likelihood of each pass), t_ (steps).
+    classes_, n_iter_, loss_curve_ (negative mean log-likelihood of each pass), t_ (steps),
+    n_seen_ (examples processed). ``get_weights`` / ``set_weights`` name theta "theta".
     """
 
     def __init__(self, learning_rate=0.5, max_iter=1000, batch_size=None, l2=0.0, tol=1e-6,
@@ -109,10 +110,24 @@ class LogisticRegression(GradientClassifier):
     def _init_params(self, n_features, n_outputs, rng):
         # The lectures: "Initialize theta_j = 0 for all 0 <= j <= m".
         self.theta_ = np.zeros((n_features + 1, n_outputs))
+        self._reset_optimizer()
+
+    def _reset_optimizer(self):
         self._grad_max = np.inf
 
-    def _params(self):
-        return [self.theta_]
+    def _weight_shapes(self):
+        return {"theta": (self.n_features_in_ + 1, self._n_outputs())}
+
+    def _shape_message(self, name, shape, expected):
+        return (f"theta has shape {shape}, but {self.n_features_in_} features and "
+                f"{len(self.classes_)} classes need shape {expected}: the intercept row first, "
+                "one column per output (one for two classes).")
+
+    def _live_weights(self):
+        return {"theta": self.theta_}
+
+    def _put_weights(self, weights):
+        self.theta_ = weights["theta"]
 
     def _step(self, X, Y):
         X1 = add_intercept(X)
@@ -127,8 +142,10 @@ class LogisticRegression(GradientClassifier):
         self.theta_ += self.learning_rate * grad
         return loss
 
-    def _logits(self, X):
-        return add_intercept(X) @ self.theta_
+    def logits(self, X):
+        """theta^T x for each row of validated X (x_0 = 1 prepended): shape (n, n_outputs)."""
+        theta = self._usable_weights()["theta"]
+        return add_intercept(X) @ theta
 
     def _converged(self):
         if self.batch_size is None:

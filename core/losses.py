@@ -45,21 +45,6 @@ def cross_entropy(Y, Z):
     return -mean_log_likelihood(Y, Z)
 
 
-def cross_entropy_from_proba(Y, P):
-    """Negative mean log-likelihood from probabilities, with clipped logs.
-
-    P has the shape of Y: (n, 1) holding P(y = 1), or (n, K).
-    """
-    P = np.clip(np.asarray(P, dtype=np.float64), EPS, 1.0 - EPS)
-    Y = np.asarray(Y)
-    n = max(len(Y), 1)
-    if P.shape[1] == 1:
-        ll = Y * np.log(P) + (1.0 - Y) * np.log(1.0 - P)
-    else:
-        ll = Y * np.log(P)
-    return float(-ll.sum() / n)
-
-
 def softmax_cross_entropy_inplace(Z, Y):
     """Overwrite the logits Z (n, K) with softmax(Z) and return the mean cross-entropy.
 

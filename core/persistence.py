@@ -11,6 +11,8 @@ import json
 import zipfile
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
 from .logistic import LogisticRegression
 from .mlp import MLPClassifier
@@ -39,16 +41,7 @@ def _jsonable(value):
 
 def _weights(model, snapshot=None):
     """The weights by name: the model's own, or those a Snapshot of its training holds."""
-    # by attribute, not isinstance: a reloaded module (a development server) makes new classes
-    params = None if snapshot is None else snapshot.params
-    if hasattr(model, "theta_"):
-        return {"theta": model.theta_ if params is None else params[0]}
-    if params is None:
-        coefs, intercepts = model._weights()
-    else:
-        coefs, intercepts = params[:len(params) // 2], params[len(params) // 2:]
-    weights = {**{f"coef_{l}": W for l, W in enumerate(coefs)},
-               **{f"intercept_{l}": b for l, b in enumerate(intercepts)}}
+    weights = model.get_weights() if snapshot is None else dict(snapshot.weights)
     if not all(np.isfinite(w).all() for w in weights.values()):
         raise ValueError("The model's weights are not finite (training diverged): reset it "
                          "before saving.")
@@ -56,10 +49,12 @@ def _weights(model, snapshot=None):
 
 
 def _meta(model, page, data, snapshot=None):
-    if not hasattr(model, "classes_"):
-        raise ValueError("Only a trained model can be saved.")
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        raise ValueError("Only a trained model can be saved.") from None
     params = {k: _jsonable(v) for k, v in model.get_params().items() if k != "random_state"}
-    steps = getattr(model, "t_", 0) if snapshot is None else snapshot.step
+    steps = model.t_ if snapshot is None else snapshot.step
     return {"format": FORMAT, "version": VERSION, "page": page, "model": type(model).__name__,
             "params": params, "classes": [_jsonable(c) for c in model.classes_],
             "n_features": int(model.n_features_in_), "steps": int(steps), "data": data or {}}
@@ -174,11 +169,6 @@ def _load(data, page):
         raise ModelFileError(f"Unknown model type {meta.get('model')!r}.")
     if not isinstance(meta.get("params", {}), dict):
         raise ModelFileError("The file's model settings are not a JSON object.")
-    try:
-        model = Model(**meta.get("params", {}))
-        model._check_hyperparameters()
-    except (TypeError, ValueError) as err:
-        raise ModelFileError(f"The model's settings are invalid ({err}).") from None
     classes = meta.get("classes")
     n_features = meta.get("n_features")
     steps = meta.get("steps", 0)
@@ -189,34 +179,9 @@ def _load(data, page):
             or type(steps) is not int or steps < 0):
         raise ModelFileError("The file's classes, number of features or step count are missing "
                              "or invalid.")
-    classes = np.asarray(classes)
-    if not all(np.all(np.isfinite(w)) for w in weights.values()):
-        raise ModelFileError("The file's weights contain NaN or infinity.")
-    model.classes_ = classes
-    model.n_features_in_ = n_features
-    n_out = 1 if len(classes) == 2 else len(classes)
-    if Model is LogisticRegression:
-        theta = weights.get("theta")
-        if theta is None or theta.shape != (n_features + 1, n_out):
-            raise ModelFileError(f"theta should have shape {(n_features + 1, n_out)}, the file "
-                                 f"has {None if theta is None else theta.shape}.")
-        model.theta_ = theta.astype(np.float64)
-    else:
-        n_layers = len(model._hidden_sizes()) + 1
-        try:
-            model.coefs_ = [weights[f"coef_{l}"] for l in range(n_layers)]
-            model.intercepts_ = [weights[f"intercept_{l}"] for l in range(n_layers)]
-        except KeyError as err:
-            raise ModelFileError(f"The file lacks the weights {err.args[0]!r} for "
-                                 f"{n_layers} layers.") from None
-        sizes = [n_features, *model._hidden_sizes(), n_out]
-        for l, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
-            if W.shape != (sizes[l], sizes[l + 1]) or b.shape != (sizes[l + 1],):
-                raise ModelFileError(f"Layer {l} weights have shape {W.shape} and {b.shape}; "
-                                     f"the architecture needs {(sizes[l], sizes[l + 1])} and "
-                                     f"{(sizes[l + 1],)}.")
-        model._sync_params()
-    model.n_iter_, model.t_, model.loss_curve_ = 0, steps, []
-    model._rng = np.random.default_rng(None)
-    model._stopped_early = False
+    try:
+        model = Model.from_weights(meta.get("params", {}), classes, n_features, weights, steps)
+    except (TypeError, ValueError) as err:
+        raise ModelFileError(f"The model in the file cannot be rebuilt: its settings are invalid "
+                             f"or its weights do not fit them ({err})") from None
     return model, {k: meta.get(k) for k in ("page", "model", "params", "classes", "data", "steps")}

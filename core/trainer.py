@@ -4,38 +4,20 @@ A ``Trainer`` owns a model and its data. ``run(k)`` takes k gradient steps (exac
 ``fit`` would take, in the same order) and returns a frozen ``Snapshot``: what a page draws.
 ``snapshots(k)`` is the same as a generator. Hyperparameters that do not change the model's
 shape (learning rate, batch size, l2, momentum) can be changed on ``trainer.model`` between
-steps; they apply from the next step (a new batch size from the next pass over the data).
+steps; they apply from the very next step. The trainer uses only the estimators' public
+contract (``begin``, ``training_steps``, ``check_X``, ``encode``, ``logits``,
+``layer_outputs``, ``get_weights``, ``set_weights``), so it treats every model alike.
 """
+import dataclasses
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
-from .errors import TrainingDiverged
-from .mlp import forward
-from .surface import grid_images
 from ._estimator import proba_from_logits
+from .errors import TrainingDiverged
 from .losses import cross_entropy
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The state of training after ``step`` gradient steps. Arrays are read-only copies.
-
-    ``params`` is ``(theta,)`` for LogisticRegression and ``(W_1, ..., W_L, b_1, ..., b_L)``
-    for an MLP. ``grid_proba`` is (ny, nx) P(classes_[1]) for two classes or (K, ny, nx);
-    ``grid_hidden`` holds each hidden layer's activations on the grid as (units, ny, nx).
-    Losses are negative mean log-likelihoods; test figures are None without test data.
-    """
-    step: int
-    epoch: float
-    learning_rate: float
-    train_loss: float
-    train_accuracy: float
-    test_loss: float | None
-    test_accuracy: float | None
-    params: tuple
-    grid_proba: np.ndarray | None = None
-    grid_hidden: tuple | None = None
+from .surface import grid_images
 
 
 def _frozen(a, dtype=None):
@@ -44,37 +26,99 @@ def _frozen(a, dtype=None):
     return a
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of training after ``step`` gradient steps. Arrays are read-only copies.
+
+    ``weights`` maps each parameter's name to its array, as the model's ``get_weights`` names
+    them: {"theta": (m + 1, n_outputs)} for LogisticRegression; {"coef_0", ..., "intercept_0",
+    ...} for an MLP. ``theta``, ``coefs`` and ``intercepts`` read them the usual way.
+    ``epoch`` is ``examples_seen`` / n_train: passes over the training data, fractional.
+    ``grid_proba`` is (ny, nx) P(classes_[1]) for two classes or (K, ny, nx); ``grid_hidden``
+    holds each hidden layer's activations on the grid as (units, ny, nx) (an empty tuple for
+    logistic regression). Losses are negative mean log-likelihoods; test figures are None
+    without test data, grid figures None without a grid.
+    """
+    step: int
+    epoch: float
+    examples_seen: int
+    learning_rate: float
+    train_loss: float
+    train_accuracy: float
+    test_loss: float | None
+    test_accuracy: float | None
+    weights: MappingProxyType
+    grid_proba: np.ndarray | None = None
+    grid_hidden: tuple | None = None
+
+    def __post_init__(self):
+        # a snapshot never holds views of weights that keep changing
+        if not isinstance(self.weights, MappingProxyType):
+            frozen = {k: _frozen(v) for k, v in dict(self.weights).items()}
+            object.__setattr__(self, "weights", MappingProxyType(frozen))
+
+    def __reduce__(self):
+        # a mappingproxy cannot be pickled or deep-copied; a plain dict is frozen again on load
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values["weights"] = dict(self.weights)
+        return (_snapshot, (values,))
+
+    @property
+    def theta(self):
+        """LogisticRegression's theta (m + 1, n_outputs), or None for an MLP."""
+        return self.weights.get("theta")
+
+    def _layers(self, kind):
+        n_layers = sum(name.startswith("coef_") for name in self.weights)
+        return [self.weights[f"{kind}_{l}"] for l in range(n_layers)] if n_layers else None
+
+    @property
+    def coefs(self):
+        """An MLP's [W_1, ..., W_L], each (fan_in, fan_out); None for logistic regression."""
+        return self._layers("coef")
+
+    @property
+    def intercepts(self):
+        """An MLP's [b_1, ..., b_L], each (fan_out,); None for logistic regression."""
+        return self._layers("intercept")
+
+
+def _snapshot(values):
+    return Snapshot(**values)
+
+
 class Trainer:
-    """Step-by-step training of a LogisticRegression or MLPClassifier from fresh parameters.
+    """Step-by-step training of a LogisticRegression or MLPClassifier.
 
     Parameters
     ----------
     model : an unfitted (or to-be-refitted) core estimator; it is initialised here as ``fit``
-        would initialise it, so the same ``random_state`` gives the same run.
+        would initialise it (``model.begin``), so the same ``random_state`` gives the same run.
     X_train, y_train : training data.
     X_test, y_test : optional held-out data, evaluated at every snapshot.
     grid : optional ``surface.Grid``; snapshots then carry probabilities on it.
     classes : optional list of all labels (default: those in y_train).
     max_eval : evaluate losses and accuracies on at most this many examples of each set
         (a fixed random subset), so a snapshot stays cheap on large data.
-    init : optional callable(model) run after initialisation, e.g. to set hand-made weights.
+    weights : optional dict name -> array, as ``get_weights`` returns (or a Snapshot's
+        ``weights``): training starts from these weights instead of fresh ones.
     """
 
     def __init__(self, model, X_train, y_train, X_test=None, y_test=None, grid=None,
-                 classes=None, max_eval=5000, init=None):
+                 classes=None, max_eval=5000, weights=None):
         self.model = model
-        self.X, self.Y = model._initialise(X_train, y_train, classes)
-        if init is not None:
-            init(model)
-            model._sync_params()
+        self.X, self.Y = model.begin(X_train, y_train, classes)
+        if weights is not None:
+            model.set_weights(weights)
         self._eval_train = self._subset(self.X, self.Y, max_eval)
         self._eval_test = None
         if X_test is not None and len(X_test):
-            Xt = model._validate_X(X_test, reset=False)
-            self._eval_test = self._subset(Xt, model._encode(np.asarray(y_test)), max_eval)
+            Xt = model.check_X(X_test)
+            self._eval_test = self._subset(Xt, model.encode(np.asarray(y_test)), max_eval)
         self.grid = grid
-        self._grid_points = None if grid is None else grid.points.astype(model._dtype())
-        self._steps = model._training_steps(self.X, self.Y)
+        # validated once: layer_outputs then finds them already in the model's dtype and shape
+        self._grid_points = None if grid is None else model.check_X(grid.points)
+        self._steps = model.training_steps(self.X, self.Y)
         self.done = False
 
     @staticmethod
@@ -89,10 +133,16 @@ class Trainer:
         return self.model.t_
 
     @property
+    def examples_seen(self):
+        return self.model.n_seen_
+
+    @property
     def epoch(self):
-        """Passes over the training data so far: steps x batch size / n (fractional)."""
-        bs = self.model.batch_size
-        return self.model.t_ * (1.0 if bs is None else min(bs, len(self.X)) / len(self.X))
+        """Passes over the training data so far: examples seen / n (fractional).
+
+        Counted over the steps actually taken, so it never jumps when the batch size changes.
+        """
+        return self.model.n_seen_ / len(self.X)
 
     def run(self, n_steps=1):
         """Take up to n_steps gradient steps and return a snapshot. Raises TrainingDiverged.
@@ -124,7 +174,7 @@ class Trainer:
 
     def _evaluate(self, data):
         X, Y = data
-        Z = self.model._logits(X)
+        Z = self.model.logits(X)
         pred = (Z[:, 0] > 0) if Z.shape[1] == 1 else Z.argmax(axis=1)
         truth = (Y[:, 0] > 0.5) if Y.shape[1] == 1 else Y.argmax(axis=1)
         return cross_entropy(Y, Z), float(np.mean(pred == truth))
@@ -138,20 +188,21 @@ class Trainer:
             test_loss, test_acc = self._evaluate(self._eval_test)
         grid_proba = grid_hidden = None
         if self.grid is not None:
-            if hasattr(m, "coefs_"):  # an MLP: its hidden layers are drawn too
-                coefs, intercepts = m._weights()
-                acts = forward(self._grid_points, coefs, intercepts, m.activation, output="logits")
-                grid_hidden = tuple(_frozen(grid_images(self.grid, h)) for h in acts[:-1])
-                P = proba_from_logits(acts[-1])
-            else:
-                P = proba_from_logits(m._logits(self._grid_points))
+            *hidden, Z = m.layer_outputs(self._grid_points)
+            grid_hidden = tuple(_frozen(grid_images(self.grid, h)) for h in hidden)
+            P = proba_from_logits(Z)
             images = grid_images(self.grid, P)
             grid_proba = _frozen(images[1] if P.shape[1] == 2 else images)
+        weights = {}
+        for name, w in m.get_weights().items():  # copies already: freeze them in place
+            w.flags.writeable = False
+            weights[name] = w
         return Snapshot(
-            step=m.t_, epoch=self.epoch, learning_rate=float(m.learning_rate),
+            step=m.t_, epoch=self.epoch, examples_seen=m.n_seen_,
+            learning_rate=float(m.learning_rate),
             train_loss=train_loss, train_accuracy=train_acc,
             test_loss=test_loss, test_accuracy=test_acc,
-            params=tuple(_frozen(p) for p in m._params()),
+            weights=MappingProxyType(weights),
             grid_proba=grid_proba, grid_hidden=grid_hidden)
 
 

@@ -1,6 +1,6 @@
 """The backpropagation page's math: the computation graph, the one-example ledger, the
 gradient check and its timing, parameter counts. All against references: hand derivatives,
-core.mlp.backward, and central finite differences."""
+core.mlp.backprop, and central finite differences."""
 import numpy as np
 import pytest
 
@@ -8,8 +8,8 @@ from core.gradcheck import (BUGGY_BACKPROPS, check_gradients, flatten, numerical
                             parameter_names, relative_error, time_gradients)
 from core.graph import backward, backward_order, evaluate, gradients, lecture_graph
 from core.ledger import (ascent_step, from_thetas, ledger, parameter_counts, to_thetas)
-from core.mlp import backward as mlp_backward
-from core.mlp import forward, init_weights, xor_by_hand
+from core.mlp import backprop
+from core.mlp import init_weights, xor_by_hand
 
 
 # ---- the computation graph L = c (a + 2b) ----------------------------------------------------
@@ -87,12 +87,11 @@ def _network(activation, hidden=2, seed=0):
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
 @pytest.mark.parametrize("label", [0, 1])
 @pytest.mark.parametrize("hidden", [2, 5])
-def test_ledger_equals_core_backward_with_the_sign_flipped(activation, label, hidden):
+def test_ledger_equals_core_backprop_with_the_sign_flipped(activation, label, hidden):
     coefs, intercepts = _network(activation, hidden)
     x = np.array([0.4, -1.3])
     L = ledger(x, label, coefs, intercepts, activation)
-    acts = forward(x[None], coefs, intercepts, activation)
-    gW, gb = mlp_backward(x[None], np.array([[float(label)]]), acts, coefs, activation)
+    gW, gb = backprop(x[None], np.array([[float(label)]]), coefs, intercepts, activation)
     ours_W, ours_b = L.coef_grads()
     # core descends J = -LL/n; the lectures ascend LL; one example: dLL/dtheta = -dJ/dtheta
     for mine, theirs in zip([*ours_W, *ours_b], [*gW, *gb]):
@@ -202,8 +201,8 @@ def test_gradient_check_catches_one_corrupted_entry():
     X, Y = _data()
     coefs, intercepts = _network("sigmoid", 2)
 
-    def off_by_a_bit(X, Y, acts, coefs, activation, l2=0.0):
-        gW, gb = mlp_backward(X, Y, acts, coefs, activation, l2)
+    def off_by_a_bit(X, Y, coefs, intercepts, activation, l2=0.0):
+        gW, gb = backprop(X, Y, coefs, intercepts, activation, l2)
         gW[0][1, 0] *= 1.01  # a 1 % error in one weight of the hidden layer
         return gW, gb
 

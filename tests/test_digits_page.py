@@ -14,11 +14,11 @@ from apptest_helpers import live_figure, open_page
 from local_data import MNIST_SKIP_REASON, mnist_folder
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "digits.py")
+PAGE = str(ROOT / "app_pages" / "digits.py")
 
 
 def app():
-    return open_page("pages/digits.py", timeout=120)
+    return open_page("app_pages/digits.py", timeout=120)
 
 
 def status(at):
@@ -173,7 +173,7 @@ def test_architecture_change_restarts_and_learning_rate_does_not():
     assert status(at)["step"] == "0"
     shapes = [w.shape for w in at.session_state["digits"].trainers["MLP"].model.coefs_]
     assert shapes == [(64, 64), (64, 64), (64, 10)]
-    assert any("restarted" in i.value for i in at.info)
+    assert any("restarted" in c.value for c in at.caption)
 
 
 def test_scikit_learn_baselines_on_request_and_their_guesses():
@@ -231,7 +231,7 @@ def test_mnist_from_a_local_copy_with_a_training_subset(monkeypatch):
     data = " ".join(c.value for c in at.caption)
     assert "Data: MNIST 28x28" in data and "local copy" in data
     assert "a random 5,000 of its 60,000 training images" in data
-    at.select_slider(key="digits_n_mnist").set_value(1000).run()
+    at.select_slider(key="digits_n").set_value(1000).run()
     run = at.session_state["digits"]
     assert run.trainers["MLP"].X.shape == (1000, 784)
     at.button(key="digits_step").click().run()
@@ -249,7 +249,7 @@ LINK = {"n": "400", "seed": "7", "layers": "2", "hidden": "32", "activation": "s
 
 def opened(params):
     """The page opened from a link with these query parameters."""
-    return open_page("pages/digits.py", params, timeout=120)
+    return open_page("app_pages/digits.py", params, timeout=120)
 
 
 def query(at, name):
@@ -259,7 +259,7 @@ def query(at, name):
 
 def test_a_link_sets_the_widgets_and_reproduces_data_and_initial_weights():
     a, b = opened(LINK), opened(LINK)
-    assert a.select_slider(key="digits_n_digits8").value == 400
+    assert a.select_slider(key="digits_n").value == 400
     assert a.number_input(key="digits_seed").value == 7
     assert (a.slider(key="digits_layers").value, a.select_slider(key="digits_hidden").value,
             a.radio(key="digits_activation").value) == (2, 32, "sigmoid")
@@ -289,7 +289,7 @@ def test_a_link_to_mnist_sets_its_training_subset(monkeypatch):
     monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(mnist_folder()))
     at = opened({"source": "mnist", "n": "2000", "seed": "4", "hidden": "16"})
     assert at.radio(key="digits_source").value == "mnist"
-    assert at.select_slider(key="digits_n_mnist").value == 2000
+    assert at.select_slider(key="digits_n").value == 2000
     mlp = at.session_state["digits"].trainers["MLP"]
     assert mlp.X.shape == (2000, 784) and mlp.model.coefs_[0].shape == (784, 16)
     assert (query(at, "source"), query(at, "n")) == ("mnist", "2000")
@@ -301,7 +301,7 @@ def test_invalid_link_settings_are_ignored_with_a_notice():
     assert at.select_slider(key="digits_hidden").value == 64  # the defaults
     assert at.select_slider(key="digits_lr").value == 0.1
     assert at.radio(key="digits_source").value == "digits8"
-    assert at.select_slider(key="digits_n_digits8").value == 1347
+    assert at.select_slider(key="digits_n").value == 1347
     assert at.slider(key="digits_layers").value == 2
     assert at.number_input(key="digits_seed").value == 3
     notice = " ".join(t.value for t in at.toast)

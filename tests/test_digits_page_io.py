@@ -1,15 +1,10 @@
-"""Saving the draw-a-digit page's MLP and loading it back (headless, AppTest).
-
-AppTest cannot upload files. The page's uploader hands the loaded file, ``(model, meta)`` as
-``core.persistence.load`` returns it, to the next run through
-``st.session_state["digits_pending"]``, where the page checks it and applies it before its
-widgets exist; the tests put it there.
-"""
+"""Saving the draw-a-digit page's MLP and loading it back (headless, AppTest), through the
+page's own uploader."""
 import numpy as np
 from test_digits_page import app, status
 
 from core import MLPClassifier, Trainer
-from core.persistence import load, to_json, to_npz
+from core.persistence import to_json, to_npz
 
 
 def weights(model):
@@ -20,17 +15,16 @@ def mlp(at):
     return at.session_state["digits"].trainers["MLP"].model
 
 
-def inject(at, data):
-    """What the page does with an uploaded file: load it, and hand it to the next run."""
-    at.session_state["digits_pending"] = load(data, page="digits")
-    at.run()
+def inject(at, data, name="model.json"):
+    """Upload a model file on the page."""
+    at.file_uploader(key="digits_io_upload").set_value((name, data, "application/json")).run()
     assert not at.exception, [e.value for e in at.exception]
 
 
 def test_a_saved_model_loads_back_with_its_settings_and_weights():
     at = app()
     at.number_input(key="digits_seed").set_value(5)
-    at.select_slider(key="digits_n_digits8").set_value(800)
+    at.select_slider(key="digits_n").set_value(800)
     at.select_slider(key="digits_hidden").set_value(32)
     at.slider(key="digits_layers").set_value(2)
     at.radio(key="digits_activation").set_value("relu")
@@ -48,7 +42,7 @@ def test_a_saved_model_loads_back_with_its_settings_and_weights():
         fresh = app()  # another session, on the default settings
         inject(fresh, data)
         assert fresh.number_input(key="digits_seed").value == 5
-        assert fresh.select_slider(key="digits_n_digits8").value == 800
+        assert fresh.select_slider(key="digits_n").value == 800
         assert (fresh.slider(key="digits_layers").value,
                 fresh.select_slider(key="digits_hidden").value,
                 fresh.radio(key="digits_activation").value) == (2, 32, "relu")
@@ -58,8 +52,7 @@ def test_a_saved_model_loads_back_with_its_settings_and_weights():
         assert status(fresh)["step"] == "0"
         for got, want in zip(weights(mlp(fresh)), saved):
             np.testing.assert_array_equal(got, want)
-        assert any("starts from the file's weights" in s.value for s in fresh.success)
-        assert fresh.session_state["digits_loads"] == 1  # the run was rebuilt for the file
+        assert fresh.session_state["digits__loads"] == 1  # the run was rebuilt for the file
         assert fresh.session_state["digits"].trainers["MLP"].X.shape == (800, 64)
 
     # training goes on from them, and Reset returns to them
@@ -112,6 +105,6 @@ def test_a_model_that_does_not_fit_is_refused_and_nothing_changes():
         for got, want in zip(weights(mlp(at)), before):
             np.testing.assert_array_equal(got, want)
         assert settings(at) == widgets
-        assert "digits_loads" not in at.session_state and "digits_start" not in at.session_state
-    at.run()  # the message belongs to the file just refused
-    assert not at.error
+        assert "digits__loads" not in at.session_state and "digits__start" not in at.session_state
+    at.file_uploader(key="digits_io_upload").set_value(None).run()
+    assert not at.error  # the message belongs to the file in the uploader

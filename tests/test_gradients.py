@@ -6,7 +6,7 @@ from core.activations import (ACTIVATIONS, DERIVATIVES, log_sigmoid, log_softmax
                               softmax)
 from core.logistic import add_intercept, log_likelihood, log_likelihood_gradient
 from core.losses import cross_entropy
-from core.mlp import backward, forward, init_weights
+from core.mlp import backprop, feedforward, forward, init_weights
 
 H = 1e-6
 
@@ -51,11 +51,33 @@ def test_mlp_backprop_matches_finite_differences(activation, n_classes, l2, hidd
         Z = forward(X, coefs, intercepts, activation, output="logits")[-1]
         return cross_entropy(Y, Z) + 0.5 * l2 * sum((W ** 2).sum() for W in coefs)
 
-    acts = forward(X, coefs, intercepts, activation)
-    gW, gb = backward(X, Y, acts, coefs, activation, l2)
+    gW, gb = backprop(X, Y, coefs, intercepts, activation, l2)
     numeric = numerical_gradient(J, [*coefs, *intercepts])
     for analytic, num in zip([*gW, *gb], numeric):
         np.testing.assert_allclose(analytic, num, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("n_out", [1, 3])
+def test_feedforward_is_the_lectures_equations_and_forward_agrees(activation, n_out):
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(6, 3))
+    coefs, intercepts = init_weights([3, 4, 5, n_out], activation, rng)
+    zs, hs = feedforward(X, coefs, intercepts, activation)
+    h = X
+    for l, (W, b) in enumerate(zip(coefs, intercepts)):
+        np.testing.assert_allclose(zs[l], h @ W + b)               # z_l = h_(l-1) W_l + b_l
+        if l < 2:
+            h = ACTIVATIONS[activation](zs[l])                     # h_l = g(z_l)
+        else:
+            h = sigmoid(zs[l]) if n_out == 1 else softmax(zs[l])   # y_hat
+        np.testing.assert_allclose(hs[l], h)
+    for a, b in zip(forward(X, coefs, intercepts, activation), hs):
+        np.testing.assert_array_equal(a, b)
+    logits = forward(X, coefs, intercepts, activation, output="logits")
+    np.testing.assert_array_equal(logits[-1], zs[-1])
+    with pytest.raises(ValueError, match="output must be"):
+        forward(X, coefs, intercepts, activation, output="probabilities")
 
 
 @pytest.mark.parametrize("n_classes", [2, 4])

@@ -1,16 +1,27 @@
-"""A shared link opened on a server that has served nothing yet: the page as app.py defines it."""
+"""A shared link opened on a server that has served nothing yet: the page as app.py defines it,
+from the first frame on (no file names in the navigation at any moment)."""
 import pytest
 
 from browser import REPO_ROOT, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
+TITLES = ["Home", "Logistic regression", "XOR and hidden units", "Draw a digit", "Backpropagation"]
+
+# Record every label the sidebar's navigation shows, from the first paint on.
+RECORD_NAV = """
+window.__navSeen = new Set();
+new MutationObserver(() => {
+  for (const a of document.querySelectorAll('[data-testid=stSidebarNav] a')) {
+    window.__navSeen.add(a.innerText.split('\\n').pop().trim());
+  }
+}).observe(document, { childList: true, subtree: true, characterData: true });
+"""
 
 
 def test_a_link_as_a_fresh_servers_first_request_opens_the_page_with_its_settings(browser):
-    # Streamlit runs a page file on its own (legacy multipage mode) until app.py's st.navigation
-    # has run once in the process; ui.layout.leave_legacy_navigation reruns it through app.py
     with streamlit_server(REPO_ROOT / "app.py") as url:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.add_init_script(RECORD_NAV)
         page = context.new_page()
         try:
             page.goto(f"{url}/xor?dataset=circles&hidden=8&lr=1.0")
@@ -20,8 +31,9 @@ def test_a_link_as_a_fresh_servers_first_request_opens_the_page_with_its_setting
             wait_ready(page)
             nav = [t.split("\n")[-1] for t in
                    page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
-            assert nav == ["Home", "Logistic regression", "XOR and hidden units", "Draw a digit",
-                           "Backpropagation"]
+            assert nav == TITLES
+            seen = page.evaluate("[...window.__navSeen]")
+            assert seen and set(seen) <= set(TITLES), seen  # never a file name, even briefly
             assert page.locator("h1").first.inner_text().startswith("✖️ XOR")
             dataset = page.locator("[data-testid=stSelectbox]").filter(has_text="Dataset")
             assert dataset.locator("input").first.input_value() == "Circles"

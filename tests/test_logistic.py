@@ -83,3 +83,26 @@ def test_string_labels():
     assert set(model.predict(X)) <= {"dislike", "like"}
     # positive decision_function means classes_[1]
     assert np.all((model.decision_function(X) > 0) == (model.predict(X) == "like"))
+
+
+def test_theta_by_name_layer_outputs_and_from_weights():
+    X, y = make_dataset("overlapping", 100, random_state=0)
+    model = LogisticRegression(max_iter=50, tol=0).fit(X, y)
+    w = model.get_weights()
+    assert list(w) == ["theta"] and w["theta"].shape == (3, 1)
+    np.testing.assert_array_equal(w["theta"], model.theta_)
+    w["theta"][0, 0] += 1.0
+    assert model.theta_[0, 0] != w["theta"][0, 0]  # a copy
+    [z] = model.layer_outputs(X)  # one layer: the logits theta^T x
+    np.testing.assert_allclose(z[:, 0], model.decision_function(X))
+    np.testing.assert_allclose(z, model.logits(model.check_X(X)))
+    theta = np.array([[0.5], [1.0], [-2.0]])
+    model.set_weights({"theta": theta.astype(np.float32)})
+    assert model.theta_.dtype == np.float64
+    np.testing.assert_allclose(model.decision_function(X), 0.5 + X @ theta[1:, 0], rtol=1e-14)
+    clone = LogisticRegression.from_weights({"learning_rate": 0.1}, [0, 1], 2, {"theta": theta})
+    np.testing.assert_array_equal(clone.predict_proba(X), model.predict_proba(X))
+    clone.partial_fit(X, y)  # trainable: one full-batch step from theta
+    from core.logistic import add_intercept, log_likelihood_gradient
+    expected = theta + 0.1 * log_likelihood_gradient(theta, add_intercept(X), y.reshape(-1, 1))
+    np.testing.assert_allclose(clone.theta_, expected)

@@ -133,3 +133,85 @@ def test_lectures_or_and_construction_solves_xor_and_training_takes_over():
     before = model.loss(X, y)
     model.partial_fit(X, y)  # training continues from the hand-made weights
     assert model.loss(X, y) < before
+
+
+# ---- the public contract: begin / training_steps, weights by name, layer outputs -------------
+def test_begin_and_training_steps_take_the_steps_of_fit():
+    X, y = make_dataset("moons", 150, random_state=0)
+    kw = dict(hidden_layer_sizes=(6, 4), activation="tanh", batch_size=32, max_iter=4, tol=0,
+              random_state=5)
+    fitted = MLPClassifier(**kw).fit(X, y)
+    model = MLPClassifier(**kw)
+    Xv, Y = model.begin(X, y)
+    assert Xv.dtype == np.float64 and Y.shape == (150, 1)
+    np.testing.assert_array_equal(Y[:, 0], y)
+    np.testing.assert_array_equal(model.encode(y), Y)
+    n_steps = sum(1 for _ in model.training_steps(Xv, Y))
+    assert n_steps == model.t_ == fitted.t_ == 4 * 5  # 150 examples in batches of 32
+    assert model.n_seen_ == fitted.n_seen_ == 4 * 150
+    for name, w in fitted.get_weights().items():
+        np.testing.assert_array_equal(model.get_weights()[name], w)
+    assert model.loss_curve_ == fitted.loss_curve_
+
+
+def test_weights_by_name_are_copies_in_the_models_dtype():
+    X, y = make_dataset("moons", 100, random_state=0)
+    model = MLPClassifier((5, 3), max_iter=3, tol=0, random_state=0, dtype=np.float32).fit(X, y)
+    w = model.get_weights()
+    assert list(w) == ["coef_0", "coef_1", "coef_2", "intercept_0", "intercept_1", "intercept_2"]
+    from core.mlp import weights_dict
+    assert list(weights_dict(model.coefs_, model.intercepts_)) == list(w)
+    assert [w[f"coef_{l}"].shape for l in range(3)] == [(2, 5), (5, 3), (3, 1)]
+    assert all(a.dtype == np.float32 for a in w.values())
+    w["coef_0"][0, 0] += 1.0  # a copy: the model is unchanged
+    assert model.coefs_[0][0, 0] != w["coef_0"][0, 0]
+    doubled = {k: 2 * v.astype(np.float64) for k, v in w.items()}
+    model.set_weights(doubled)
+    assert all(a.dtype == np.float32 for a in [*model.coefs_, *model.intercepts_])
+    np.testing.assert_array_equal(model.coefs_[2], doubled["coef_2"].astype(np.float32))
+    doubled["coef_2"][:] = 0.0  # set_weights copied too
+    assert model.coefs_[2].any()
+
+
+def test_from_weights_gives_a_model_that_predicts_and_trains():
+    X, y = make_dataset("xor", 120, random_state=0)
+    labels = np.array(["no", "yes"])[y]
+    model = MLPClassifier((5,), activation="tanh", max_iter=5, tol=0, random_state=0).fit(X, labels)
+    clone = MLPClassifier.from_weights(model.get_params(), model.classes_, 2, model.get_weights(),
+                                       steps=model.t_)
+    np.testing.assert_array_equal(clone.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(clone.predict(X), model.predict(X))
+    assert clone.t_ == model.t_ and clone.n_seen_ == 0 and list(clone.classes_) == ["no", "yes"]
+    before = clone.loss(X, labels)
+    for _ in range(10):
+        clone.partial_fit(X, labels)
+    assert clone.t_ == model.t_ + 10 and clone.loss(X, labels) < before
+
+
+def test_set_weights_restarts_momentum_from_rest():
+    from core.mlp import backprop
+    X, y = make_dataset("moons", 80, random_state=0)
+    model = MLPClassifier((4,), activation="tanh", momentum=0.9, batch_size=None,
+                          learning_rate=0.1, max_iter=5, tol=0, random_state=0).fit(X, y)
+    start = model.get_weights()
+    model.set_weights(start)
+    model.partial_fit(X, y)  # one full-batch step, with no velocity left from before
+    coefs = [start["coef_0"], start["coef_1"]]
+    intercepts = [start["intercept_0"], start["intercept_1"]]
+    gW, gb = backprop(X, y.reshape(-1, 1).astype(float), coefs, intercepts, "tanh")
+    for now, W, g in zip(model.coefs_ + model.intercepts_, coefs + intercepts, gW + gb):
+        np.testing.assert_allclose(now, W - 0.1 * g, rtol=1e-12, atol=1e-15)
+
+
+def test_layer_outputs_are_the_hidden_activations_then_the_logits():
+    d = load_digits8()
+    model = MLPClassifier((16, 8), max_iter=3, tol=0, random_state=0).fit(d.X, d.y)
+    outs = model.layer_outputs(d.X[:5])
+    assert [o.shape for o in outs] == [(5, 16), (5, 8), (5, 10)]
+    assert (outs[0] >= 0).all() and (outs[1] >= 0).all()  # relu
+    np.testing.assert_array_equal(outs[-1], model.decision_function(d.X[:5]))
+    np.testing.assert_array_equal(outs[-1], model.logits(model.check_X(d.X[:5])))
+    for a, b in zip(model.hidden_activations(d.X[:5]), outs[:-1]):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="X has 3 features"):
+        model.layer_outputs(np.ones((2, 3)))

@@ -3,6 +3,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import ROOT, figure_array, live_figure, metrics, open_page
+from ui.numbers import num, tex
 
 
 def app(path):
@@ -17,7 +18,7 @@ def test_home_lists_pages_and_how_to_start():
 
 
 def test_logistic_page_step_play_reset():
-    at = app("pages/logistic_regression.py")
+    at = app("app_pages/logistic_regression.py")
     assert metrics(at)["step"] == "0" and metrics(at)["train loss −LL/n"] == "0.6931"  # theta = 0
     at.button(key="logreg_step").click().run()
     assert metrics(at)["step"] == "1"
@@ -38,7 +39,7 @@ def test_logistic_page_step_play_reset():
 
 
 def test_logistic_page_learning_rate_continues_but_data_change_resets():
-    at = app("pages/logistic_regression.py")
+    at = app("app_pages/logistic_regression.py")
     at.button(key="logreg_step").click().run()
     at.button(key="logreg_step").click().run()
     at.select_slider(key="logreg_lr").set_value(3.0).run()
@@ -48,11 +49,11 @@ def test_logistic_page_learning_rate_continues_but_data_change_resets():
     assert metrics(at)["step"] == "3"
     at.slider(key="logreg_noise").set_value(0.5).run()
     assert metrics(at)["step"] == "0"  # new data: training restarts, and says so
-    assert any("restarted" in i.value for i in at.info)
+    assert any("restarted" in c.value for c in at.caption)
 
 
 def test_logistic_page_surface_and_sklearn_line_are_drawn():
-    at = app("pages/logistic_regression.py")
+    at = app("app_pages/logistic_regression.py")
     for _ in range(20):
         at.button(key="logreg_step").click().run()
     fig = live_figure(at, "logreg_surface")
@@ -64,7 +65,7 @@ def test_logistic_page_surface_and_sklearn_line_are_drawn():
 
 
 def test_logistic_page_separable_data_l2_and_modes():
-    at = app("pages/logistic_regression.py")
+    at = app("app_pages/logistic_regression.py")
     at.selectbox(key="logreg_dataset").set_value("separable").run()
     at.select_slider(key="logreg_l2").set_value(0.1).run()
     at.radio(key="logreg_mode").set_value("Minibatch").run()
@@ -76,7 +77,7 @@ def test_logistic_page_separable_data_l2_and_modes():
 
 
 def test_xor_page_trains_both_models_and_mlp_wins():
-    at = app("pages/xor.py")
+    at = app("app_pages/xor.py")
     at.button(key="xor_play").click().run()
     for _ in range(20):
         at.run()
@@ -87,7 +88,7 @@ def test_xor_page_trains_both_models_and_mlp_wins():
 
 
 def test_xor_page_preset_builds_the_or_and_network():
-    at = app("pages/xor.py")
+    at = app("app_pages/xor.py")
     at.button[[b.label for b in at.button].index("🧩 Lectures' OR/AND weights")].click().run()
     run = at.session_state["xor"]
     W = run.trainers["MLP"].model.coefs_
@@ -97,7 +98,7 @@ def test_xor_page_preset_builds_the_or_and_network():
 
 
 def test_xor_page_architecture_change_resets():
-    at = app("pages/xor.py")
+    at = app("app_pages/xor.py")
     at.button(key="xor_step").click().run()
     at.slider(key="xor_hidden").set_value(8).run()
     assert metrics(at)["step"] == "0"
@@ -105,7 +106,7 @@ def test_xor_page_architecture_change_resets():
 
 
 def test_logistic_settings_round_trip_through_the_url():
-    at = AppTest.from_file(str(ROOT / "pages/logistic_regression.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages/logistic_regression.py"), default_timeout=60)
     at.query_params.update({"dataset": "moons", "n": "300", "noise": "0.35", "seed": "7",
                             "lr": "0.03", "l2": "0.01", "mode": "Minibatch", "batch": "8"})
     at.run()
@@ -115,7 +116,7 @@ def test_logistic_settings_round_trip_through_the_url():
     model = at.session_state["logreg"].trainers["ours"].model
     assert (model.learning_rate, model.l2, model.batch_size) == (0.03, 0.01, 8)
     # the same link gives the same data: compare with a second session
-    at2 = AppTest.from_file(str(ROOT / "pages/logistic_regression.py"), default_timeout=60)
+    at2 = AppTest.from_file(str(ROOT / "app_pages/logistic_regression.py"), default_timeout=60)
     at2.query_params.update(dict(at.query_params))
     at2.run()
     np.testing.assert_array_equal(at2.session_state["logreg"].trainers["ours"].X,
@@ -125,7 +126,7 @@ def test_logistic_settings_round_trip_through_the_url():
 
 
 def test_invalid_url_settings_are_ignored_not_fatal():
-    at = AppTest.from_file(str(ROOT / "pages/logistic_regression.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages/logistic_regression.py"), default_timeout=60)
     at.query_params.update({"dataset": "nope", "n": "-5", "lr": "banana", "seed": "3"})
     at.run()
     assert not at.exception
@@ -137,7 +138,7 @@ def test_xor_link_reproduces_data_and_initial_weights():
     params = {"dataset": "moons", "seed": "11", "hidden": "6", "layers": "2", "activation": "relu"}
     runs = []
     for _ in range(2):
-        at = AppTest.from_file(str(ROOT / "pages/xor.py"), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / "app_pages/xor.py"), default_timeout=60)
         at.query_params.update(params)
         at.run()
         assert not at.exception
@@ -150,7 +151,7 @@ def test_xor_link_reproduces_data_and_initial_weights():
 
 
 def test_logistic_page_picked_point_survives_a_smaller_data_set():
-    at = app("pages/logistic_regression.py")
+    at = app("app_pages/logistic_regression.py")
     at.session_state["logreg_point"] = 130
     at.run()
     assert "#130" in " ".join(m.value for m in at.markdown)
@@ -161,7 +162,7 @@ def test_logistic_page_picked_point_survives_a_smaller_data_set():
 
 def test_logistic_page_hill_math_and_baseline_show_the_current_numbers():
     from core.logistic import add_intercept, log_likelihood, log_likelihood_gradient
-    at = app("pages/logistic_regression.py")
+    at = app("app_pages/logistic_regression.py")
     at.selectbox(key="logreg_dataset").set_value("overlapping").run()
     for _ in range(15):
         at.button(key="logreg_step").click().run()
@@ -183,18 +184,18 @@ def test_logistic_page_hill_math_and_baseline_show_the_current_numbers():
     grad = log_likelihood_gradient(theta, X1, Y)[:, 0]
     latex = " ".join(el.value for el in at.latex)
     for j in range(3):
-        assert f"\\partial \\theta_{j}}} = {grad[j]:.4f}" in latex
+        assert f"\\partial \\theta_{j}}} = {tex(grad[j])}" in latex
 
     # scikit-learn's boundary is the dashed line; its theta is in the table beside ours
     surface = live_figure(at, "logreg_surface")
     sk_line = next(t for t in surface["data"] if t.get("name") == "scikit-learn")
     assert sk_line["line"]["dash"] == "dash"
     table = next(d.value for d in at.dataframe if "θ₀" in d.value.columns)
-    assert table["θ₁"].iloc[0] == f"{theta[1, 0]:.4f}"
+    assert table["θ₁"].iloc[0] == num(theta[1, 0])
 
 
 def test_separable_data_theta_grows_without_l2_and_settles_with_it():
-    at = app("pages/logistic_regression.py")
+    at = app("app_pages/logistic_regression.py")
     at.selectbox(key="logreg_dataset").set_value("separable").run()
     at.select_slider(key="logreg_lr").set_value(3.0).run()
     at.slider(key="logreg_speed").set_value(50).run()
@@ -215,7 +216,7 @@ def test_separable_data_theta_grows_without_l2_and_settles_with_it():
 
 def test_a_typed_link_number_matches_by_value():
     """A hand-typed lr=10 is the slider's 10.0 (the app itself writes "10.0")."""
-    at = AppTest.from_file(str(ROOT / "pages/logistic_regression.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages/logistic_regression.py"), default_timeout=60)
     at.query_params.update({"lr": "10", "l2": "0.1"})
     at.run()
     assert not at.exception and not at.toast
@@ -225,7 +226,7 @@ def test_a_typed_link_number_matches_by_value():
 
 def test_model_file_loads_again_after_removal_and_a_diverged_run_offers_no_download():
     from core.persistence import to_json
-    at = app("pages/logistic_regression.py")
+    at = app("app_pages/logistic_regression.py")
     for _ in range(4):
         at.button(key="logreg_step").click().run()
     run = at.session_state["logreg"]
@@ -234,10 +235,10 @@ def test_model_file_loads_again_after_removal_and_a_diverged_run_offers_no_downl
                     "seed": 0})
     upload = at.file_uploader(key="logreg_io_upload")
     upload.set_value(("m.json", data, "application/json")).run()
-    assert at.session_state["logreg_loads"] == 1
+    assert at.session_state["logreg__loads"] == 1
     at.file_uploader(key="logreg_io_upload").set_value(None).run()
     at.file_uploader(key="logreg_io_upload").set_value(("m.json", data, "application/json")).run()
-    assert at.session_state["logreg_loads"] == 2  # the same file, read again
+    assert at.session_state["logreg__loads"] == 2  # the same file, read again
     assert not at.exception
     assert {b.label for b in at.get("download_button")} >= {"⬇ Model as JSON", "⬇ Model as .npz"}
     run = at.session_state["logreg"]

@@ -62,7 +62,8 @@ def test_wrong_architecture_page_and_numbers_are_refused(mlp):
     with pytest.raises(ModelFileError, match="belongs to the 'xor' page"):
         load(to_json(model, page="xor"), page="digits")
     bad = dict(meta, params=dict(meta["params"], hidden_layer_sizes=[5, 4]))
-    with pytest.raises(ModelFileError, match="Layer 1 weights have shape"):
+    with pytest.raises(ModelFileError, match=r"coef_1 has shape \(5, 3\), but layer 1 expects 5 "
+                                             r"inputs and has 4 units"):
         load(json.dumps(bad).encode())
     nan = json.loads(to_json(model))
     nan["weights"]["coef_0"][0][0] = float("nan")
@@ -150,13 +151,14 @@ def test_saving_a_snapshot_keeps_that_step_while_training_goes_on():
     trainer.run(20)  # the live model moves on
     loaded, meta = load(to_json(trainer.model, snapshot=snap))
     assert meta["steps"] == 5
-    for W, saved in zip(loaded.coefs_, snap.params[:1]):
+    for W, saved in zip(loaded.coefs_ + loaded.intercepts_, snap.coefs + snap.intercepts):
         np.testing.assert_array_equal(W, saved)
+    assert loaded.t_ == 5 and tuple(loaded.get_params()["hidden_layer_sizes"]) == (4,)
     assert not np.allclose(loaded.coefs_[0], trainer.model.coefs_[0])
     lr = Trainer(LogisticRegression(tol=0), X, y)
     snap = lr.run(3)
     lr.run(3)
-    np.testing.assert_array_equal(load(to_npz(lr.model, snapshot=snap))[0].theta_, snap.params[0])
+    np.testing.assert_array_equal(load(to_npz(lr.model, snapshot=snap))[0].theta_, snap.theta)
 
 
 def test_diverged_weights_are_not_saved(mlp):

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_blas_pool_gets_one_thread():
     """numpy's and scipy's OpenBLAS both (loaded in that order, as in the app): two pools of two
     threads on two cores fight and run several times slower."""
-    code = ("import numpy; from ui.layout import limit_threads; limit_threads();"
+    code = ("import numpy; from ui.runtime import limit_threads; limit_threads();"
             "from threadpoolctl import threadpool_info;"
             "print([(p['internal_api'], p['num_threads']) for p in threadpool_info()])")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

@@ -112,3 +112,55 @@ def test_wrongly_shaped_assigned_weights_are_explained():
     model.coefs_ = [np.ones((3, 4)), np.ones((4, 1))]
     with pytest.raises(ValueError, match=r"layer 0 expects 2 inputs"):
         model.predict_proba(X)
+
+
+def test_set_weights_explains_what_does_not_fit():
+    X, y = make_dataset("moons", 50, random_state=0)
+    mlp = MLPClassifier((4,), max_iter=2).fit(X, y)
+    good = mlp.get_weights()
+    cases = [
+        ({k: v for k, v in good.items() if k != "intercept_1"},
+         r"weights are named \['coef_0', 'coef_1', 'intercept_0', 'intercept_1'\]; "
+         r"missing \['intercept_1'\], unexpected \[\]"),
+        ({**good, "coef_2": np.ones((1, 1))}, r"unexpected \['coef_2'\]"),
+        ({**good, "coef_0": np.ones((3, 4))},
+         r"coef_0 has shape \(3, 4\), but layer 0 expects 2 inputs and has 4 units, so coef_0 "
+         r"needs shape \(2, 4\)"),
+        ({**good, "intercept_0": np.ones((1, 4))}, r"intercept_0 has shape \(1, 4\)"),
+        ({**good, "coef_1": np.full((4, 1), np.nan)}, "'coef_1' contain NaN or infinity"),
+        ({**good, "intercept_1": np.array([np.inf])}, "'intercept_1' contain NaN or infinity"),
+        ({**good, "coef_0": np.full((2, 4), "a")}, "'coef_0' are not numbers"),
+        ([good["coef_0"], good["coef_1"]], "must be a dict name -> array"),
+    ]
+    for weights, message in cases:
+        with pytest.raises(ValueError, match=message):
+            mlp.set_weights(weights)
+    for name, w in mlp.get_weights().items():  # nothing was changed by a refused call
+        np.testing.assert_array_equal(w, good[name])
+    lr = LogisticRegression(max_iter=2).fit(X, y)
+    with pytest.raises(ValueError, match=r"theta has shape \(2, 1\), but 2 features and 2 classes "
+                                         r"need shape \(3, 1\)"):
+        lr.set_weights({"theta": np.zeros((2, 1))})
+    with pytest.raises(ValueError, match="not fitted"):
+        MLPClassifier((4,)).set_weights(good)
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(classes=[1, 0]), "distinct and sorted"),
+    (dict(classes=[0, 0]), "distinct and sorted"),
+    (dict(classes=[0]), "at least two labels"),
+    (dict(n_features=0), "n_features must be a positive integer"),
+    (dict(n_features=2.0), "n_features must be a positive integer"),
+    (dict(steps=-1), "steps must be a non-negative integer"),
+    (dict(params={"activation": "softplus"}), "activation must be one of"),
+    (dict(params={"hidden_layer_sizes": (5,)}), r"coef_0 has shape \(2, 4\), but layer 0"),
+])
+def test_from_weights_refuses_what_does_not_fit(change, message):
+    X, y = make_dataset("moons", 50, random_state=0)
+    model = MLPClassifier((4,), max_iter=2).fit(X, y)
+    args = dict(params={"hidden_layer_sizes": (4,)}, classes=[0, 1], n_features=2,
+                weights=model.get_weights(), steps=2)
+    with pytest.raises(ValueError, match=message):
+        MLPClassifier.from_weights(**{**args, **change})
+    with pytest.raises(TypeError):
+        MLPClassifier.from_weights(**{**args, "params": {"units": 4}})

@@ -78,7 +78,8 @@ def test_estimator_method_defaults_to_the_predicted_class_and_keeps_float64():
     model = MLPClassifier((5,), activation="tanh", learning_rate=0.5, batch_size=10, max_iter=30,
                           tol=0, random_state=0, dtype=np.float32).fit(X, y)
     pred = np.searchsorted(model.classes_, model.predict(X[:4]))
-    coefs, intercepts = model._weights()
+    w = model.get_weights()
+    coefs, intercepts = [w["coef_0"], w["coef_1"]], [w["intercept_0"], w["intercept_1"]]
     X32 = X[:4].astype(np.float32)  # what a float32 model sees
     expected = input_gradient(X32, coefs, intercepts, "tanh", pred)
     got = model.input_gradient(X[:4])

@@ -1,8 +1,9 @@
 """The fast training step gives the plain formulas' numbers.
 
-Two shortcuts in ``MLPClassifier._step`` are checked here against the straightforward
+Two shortcuts of the fast step (core/fast_step.py) are checked here against the straightforward
 computation: the softmax and its cross-entropy in one pass, and the first layer run on a batch's
-non-zero input columns only.
+non-zero input columns only. tests/test_fast_step.py holds the whole step against
+``core.mlp.backprop``.
 """
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from scipy.special import softmax
 
 from core import MLPClassifier
 from core.losses import cross_entropy, softmax_cross_entropy_inplace
-from core.mlp import _Workspace
+from core.fast_step import Workspace
 
 
 # ---- softmax and cross-entropy in one pass ----------------------------------------------------
@@ -64,19 +65,19 @@ def sparse_data(n=640, d=100, seed=0):
 def compactions(monkeypatch):
     """Counts the steps that ran the first layer on a subset of columns."""
     calls = []
-    original = _Workspace.compact
+    original = Workspace.compact
 
     def counted(self, X, coefs, cols):
         calls.append(len(cols))
         return original(self, X, coefs, cols)
 
-    monkeypatch.setattr(_Workspace, "compact", counted)
+    monkeypatch.setattr(Workspace, "compact", counted)
     return calls
 
 
 def train(X, y, dense=False, monkeypatch=None, epochs=3, coefs=None, **params):
     if dense:
-        monkeypatch.setattr(_Workspace, "MAX_ACTIVE", -1.0)  # no batch qualifies
+        monkeypatch.setattr(Workspace, "MAX_ACTIVE", -1.0)  # no batch qualifies
     model = MLPClassifier((64,), batch_size=32, learning_rate=0.2, random_state=0, **params)
     model.partial_fit(X[:32], y[:32], classes=np.unique(y))
     if coefs is not None:
@@ -128,18 +129,18 @@ def test_dense_data_is_not_compacted_and_looked_at_less_and_less(compactions, mo
     rng = np.random.default_rng(0)
     X, y = rng.random((3200, 100)), rng.integers(0, 3, 3200)
     looked = []
-    original = _Workspace.active_columns
+    original = Workspace.active_columns
 
     def spy(self, Xb):
         looked.append(self.compacts and self.wait == 0)
         return original(self, Xb)
 
-    monkeypatch.setattr(_Workspace, "active_columns", spy)
+    monkeypatch.setattr(Workspace, "active_columns", spy)
     train(X, y, epochs=1)
     assert compactions == []
     # steps 0, 2, 6, 14 look, then one step in BACKOFF + 1
     assert np.flatnonzero(looked)[:5].tolist() == [0, 2, 6, 14, 30]
-    assert sum(looked) <= 5 + len(looked) // (_Workspace.BACKOFF + 1)
+    assert sum(looked) <= 5 + len(looked) // (Workspace.BACKOFF + 1)
 
 
 def test_narrow_first_layers_and_huge_batches_are_never_compacted(compactions):
@@ -147,7 +148,7 @@ def test_narrow_first_layers_and_huge_batches_are_never_compacted(compactions):
     MLPClassifier((8,), batch_size=32, random_state=0, max_iter=3, tol=0).fit(X, y)
     assert compactions == []
     X, y = np.tile(X, (8, 1)), np.tile(y, 8)  # 5120 rows in one batch
-    assert len(X) > _Workspace.MAX_ROWS
+    assert len(X) > Workspace.MAX_ROWS
     MLPClassifier((64,), batch_size=None, random_state=0, max_iter=2, tol=0).fit(X, y)
     assert compactions == []
     MLPClassifier((64,), batch_size=64, random_state=0, max_iter=1, tol=0).fit(X, y)

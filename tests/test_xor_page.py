@@ -11,13 +11,14 @@ from core import (MLPClassifier, Trainer, TrainingDiverged, make_dataset, points
 from core.baselines import sklearn_mlp
 from apptest_helpers import figure_array as array
 from apptest_helpers import live_figure, metrics, open_page
+from ui.numbers import percent
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages/xor.py")
+PAGE = str(ROOT / "app_pages/xor.py")
 
 
 def xor_page():
-    return open_page("pages/xor.py")
+    return open_page("app_pages/xor.py")
 
 
 def button(at, label):
@@ -175,45 +176,37 @@ def hidden_space(at):
     return fig, points, np.column_stack([array(line["x"]), array(line["y"])])
 
 
-def test_hidden_space_holds_the_training_points_seen_by_the_output_unit():
+def test_hidden_space_is_exact_for_every_point_whatever_the_width():
+    """With 4 hidden units (a slice with the others at their mean put red points on both sides of
+    the line): every point sits on the side of the output's boundary that its own output is on."""
     at = xor_page()
-    step(at, 3)
-    at.number_input(key="xor_hi").set_value(2).run()
-    at.number_input(key="xor_hj").set_value(0).run()
+    step(at, 30)
     trainer = mlp_trainer(at)
     y_train = trainer.Y[:, 0]
     H = trainer.model.hidden_activations(trainer.X)[-1]
-    fig, points, line = hidden_space(at)
-    assert (fig["layout"]["xaxis"]["title"]["text"], fig["layout"]["yaxis"]["title"]["text"]) \
-        == ("h1.3", "h1.1")
-    for k in (0, 1):
-        np.testing.assert_allclose(points[k], H[y_train == k][:, [2, 0]], atol=1e-6)
-    # the line is where the output unit's z is 0, the two other units at their mean
+    assert H.shape[1] == 4
     w, b = trainer.model.coefs_[-1][:, 0], trainer.model.intercepts_[-1][0]
-    rest = b + w[1] * H[:, 1].mean() + w[3] * H[:, 3].mean()
-    np.testing.assert_allclose(line @ w[[2, 0]] + rest, 0, atol=1e-9)
+    z = H @ w + b  # the output unit's weighted input for each training point
+    fig, points, line = hidden_space(at)
+    assert fig["layout"]["xaxis"]["title"]["text"].startswith("u = z / ‖w‖")
+    for k in (0, 1):
+        np.testing.assert_allclose(points[k][:, 0], z[y_train == k] / np.linalg.norm(w),
+                                   rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(line[:, 0], 0, atol=1e-9)  # the boundary: u = 0, a vertical line
+    caption = next(c.value for c in at.caption if c.value.startswith("Each training point"))
+    assert "any width" in caption and "4 hidden units" in caption
 
 
 def test_or_and_preset_makes_xor_linearly_separable_in_hidden_space():
     at = xor_page()
     at.slider(key="xor_noise").set_value(0.0).run()  # tight clouds: every point is unambiguous
     button(at, "🧩 Lectures' OR/AND weights").click().run()
-    assert at.session_state["xor_preset"]
+    assert at.session_state["xor__settings"]["preset"]
     _, points, line = hidden_space(at)
-    coefs, intercepts = xor_by_hand()
-    trainer = mlp_trainer(at)
-    H = trainer.model.hidden_activations(trainer.X)[-1]
-    for k in (0, 1):
-        np.testing.assert_allclose(points[k], H[trainer.Y[:, 0] == k], atol=1e-6)
-    w, b = coefs[1][:, 0], intercepts[1][0]
-    np.testing.assert_allclose(line @ w + b, 0, atol=1e-9)  # the output unit's own line
-    (x0, y0), (x1, y1) = line
-
-    def side(P):
-        return np.sign((x1 - x0) * (P[:, 1] - y0) - (y1 - y0) * (P[:, 0] - x0))
-    s0, s1 = side(points[0]), side(points[1])
+    np.testing.assert_allclose(line[:, 0], 0, atol=1e-9)
     assert len(points[0]) > 10 and len(points[1]) > 10
-    assert len(set(s0)) == 1 and len(set(s1)) == 1 and s0[0] == -s1[0] != 0
+    # XOR is linearly separable there: class 1 right of the output unit's line, class 0 left
+    assert (points[1][:, 0] > 0).all() and (points[0][:, 0] < 0).all()
 
 
 # ---- 5. scikit-learn baseline --------------------------------------------------------------
@@ -225,11 +218,11 @@ def test_sklearn_baseline_table_caption_and_the_epochs_it_really_ran():
     table = at.dataframe[-1].value
     assert list(table.iloc[:, 0]) == ["ours (now)", "scikit-learn"]
     for column in ("train accuracy", "test accuracy"):
-        assert table[column].between(0, 1).all()
+        assert all(re.fullmatch(r"\d+\.\d%", v) for v in table[column])
     ours = at.session_state["xor"].latest["MLP"]
-    assert table["test accuracy"][0] == ours.test_accuracy
-    assert table["test accuracy"][1] > 0.9  # scikit-learn's MLP learns XOR
-    caption = at.caption[-1].value
+    assert table["test accuracy"][0] == percent(ours.test_accuracy)
+    assert float(table["test accuracy"][1].rstrip("%")) > 90  # scikit-learn's MLP learns XOR
+    caption = next(c.value for c in at.caption if "solver=" in c.value)
     assert "solver='sgd'" in caption and "hidden_layer_sizes=(4,)" in caption
     assert "activation='tanh'" in caption and "learning_rate_init=0.3" in caption
 
@@ -246,7 +239,7 @@ def test_sklearn_baseline_table_caption_and_the_epochs_it_really_ran():
     at.slider(key="xor_sk_epochs").set_value(10).run()
     table = at.dataframe[-1].value
     assert table["training"][1].startswith("10 epochs in ")
-    assert "stopped at max_iter" in at.caption[-1].value
+    assert any("stopped at max_iter" in c.value for c in at.caption)
 
 
 # ---- 6. uploaded CSV data ------------------------------------------------------------------
@@ -254,10 +247,10 @@ TINY_CSV = "x1,x2,label\n-1,-1,no\n1,1,no\n-1,1,yes\n1,-1,yes\n"
 
 
 def load_csv(at, text=TINY_CSV, name="tiny.csv"):
-    """What the page stores after parsing an upload (AppTest cannot upload files)."""
-    X, y, classes = points_from_csv(text)
-    at.session_state["xor_csv_data"] = (X, y, [str(c) for c in classes])
-    at.session_state["xor_csv_name"] = (name, len(text))
+    """Choose uploaded data and upload ``text`` (without running the page)."""
+    at.radio(key="xor_source").set_value("Uploaded CSV").run()
+    at.file_uploader(key="xor_csv").set_value((name, text.encode(), "text/csv"))
+    X, y, _ = points_from_csv(text)
     return X, y
 
 
@@ -265,8 +258,7 @@ def load_csv(at, text=TINY_CSV, name="tiny.csv"):
 def test_uploaded_csv_trains_at_every_test_share(share):
     at = xor_page()
     X, y = load_csv(at)
-    at.slider(key="xor_test").set_value(share)
-    at.radio(key="xor_source").set_value("Uploaded CSV").run()
+    at.slider(key="xor_test").set_value(share).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not [i for i in at.info if "Upload a CSV" in i.value]
     X_train, X_test, y_train, _ = split(X, y, share, random_state=0)
@@ -286,11 +278,11 @@ def test_uploaded_csv_trains_at_every_test_share(share):
 def test_after_a_csv_error_the_loaded_data_still_trains():
     at = xor_page()
     X, y = load_csv(at)
-    at.radio(key="xor_source").set_value("Uploaded CSV").run()
+    at.run()
     step(at, 2)
     before = mlp_trainer(at)
-    at.session_state["xor_csv_error"] = "bad.csv: Row 2, column 2 is 'oops', not a number."
-    at.run()
+    at.file_uploader(key="xor_csv").set_value(("bad.csv", b"x1,x2,label\n1,2,a\n3,oops,b\n",
+                                               "text/csv")).run()
     assert not at.exception
     assert any("The current data is kept" in e.value for e in at.sidebar.error)
     assert mlp_trainer(at) is before and metrics(at)["step"] == "2"
@@ -362,7 +354,7 @@ def test_a_new_dataset_restarts_and_says_so():
     step(at, 3)
     at.selectbox(key="xor_dataset").set_value("moons").run()
     assert metrics(at)["step"] == "0"
-    assert any("restarted" in i.value for i in at.info)
+    assert any("restarted" in c.value for c in at.caption)
     assert not at.exception
 
 

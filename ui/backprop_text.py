@@ -2,43 +2,7 @@
 
 Takes ``core.graph`` steps and plain numbers; no Streamlit here, so it is testable on its own.
 """
-import numpy as np
-
-
-def num(x, digits=4):
-    """A number for reading: integers as integers, others to ``digits`` significant figures,
-    with a true minus sign (−) for text and figures."""
-    x = float(x)
-    if not np.isfinite(x):
-        return "NaN" if np.isnan(x) else ("∞" if x > 0 else "−∞")
-    if x == int(x) and abs(x) < 1e6:
-        s = str(int(x))
-    else:
-        s = f"{x:.{digits}g}"
-        if "e" in s:
-            mantissa, exp = s.split("e")
-            s = f"{mantissa}×10^{int(exp)}"
-    return s.replace("-", "−")
-
-
-def tex(x, digits=4):
-    """The same number as LaTeX (exponents raised)."""
-    x = float(x)
-    if not np.isfinite(x):
-        return r"\text{NaN}" if np.isnan(x) else (r"\infty" if x > 0 else r"-\infty")
-    if x == int(x) and abs(x) < 1e6:
-        return str(int(x))
-    s = f"{x:.{digits}g}"
-    if "e" in s:
-        mantissa, exp = s.split("e")
-        return rf"{mantissa} \times 10^{{{int(exp)}}}"
-    return s
-
-
-def ptex(x, digits=4):
-    """A LaTeX factor: negative numbers in parentheses, so products read unambiguously."""
-    s = tex(x, digits)
-    return f"({s})" if float(x) < 0 else s
+from ui.numbers import num, paren, ptex, tex
 
 
 def partial(top, bottom):
@@ -74,12 +38,3 @@ def reuse_text(step):
              for consumer, g, local in step.upstream]
     return ("Backpropagation's only work at this step: " + " + ".join(terms) +
             f" = {num(step.grad)}, reusing ∂L/∂{step.upstream[0][0]} from an earlier step.")
-
-
-def paren(x):
-    s = num(x)
-    return f"({s})" if float(x) < 0 else s
-
-
-def vector_tex(v, digits=3):
-    return r"\left(" + ", ".join(tex(x, digits) for x in np.ravel(v)) + r"\right)"

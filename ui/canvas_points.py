@@ -4,6 +4,7 @@ Each click is a Fabric.js circle; its fill colour says its class. The canvas sho
 data as a background image, so the user sees where to click.
 """
 import numpy as np
+import streamlit as st
 from PIL import Image, ImageDraw
 
 from ui.figures import CLASS_COLORS
@@ -52,3 +53,26 @@ def background(X, y, xs, ys, size, radius=3):
         draw.ellipse([x0 - radius, y0 - radius, x0 + radius, y0 + radius],
                      fill=CLASS_COLORS[int(k)])
     return img
+
+
+def click_pad(key, click_class, X, y, grid, size, class_labels):
+    """A pad showing the points (X, y) over the grid's box; each click adds a point of class
+    ``click_class``. Returns the points added so far, (X_added, y_added), and says how many."""
+    st.caption("Pick a class, then click on the plane: each point joins the training set and "
+               "training restarts on the new data. The toolbar under the pad undoes the last "
+               "point or clears them all.")
+    try:
+        from streamlit_drawable_canvas import st_canvas
+        colour = CLASS_COLORS[click_class]
+        pad = st_canvas(drawing_mode="point", fill_color=colour, stroke_color=colour,
+                        stroke_width=2, point_display_radius=5, width=size[0], height=size[1],
+                        background_image=background(X, y, grid.xs, grid.ys, size), key=key)
+        objects = (pad.json_data or {}).get("objects", [])
+    except Exception as err:  # the pad is optional: the page works without it
+        st.warning(f"The drawing pad is unavailable here ({type(err).__name__}).")
+        objects = []
+    X_added, y_added = points_from_canvas(objects, grid.xs, grid.ys, size)
+    if len(X_added):
+        st.caption(f"{len(X_added)} point(s) added: {int((y_added == 0).sum())} of class "
+                   f"{class_labels[0]}, {int((y_added == 1).sum())} of class {class_labels[1]}.")
+    return X_added, y_added

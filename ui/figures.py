@@ -190,19 +190,6 @@ def contour_path_figure(a_values, b_values, Z, path_a, path_b, a_name, b_name, t
                   yaxis=axis(b_name, range=[float(b_values[0]), float(b_values[-1])]))
 
 
-def bars_figure(labels, values, highlight=(), title=None, height=260, x_title=None,
-                y_range=None, colors=None):
-    """Vertical bars, the ``highlight`` indices in the accent colour."""
-    values = np.asarray(values, dtype=float)
-    if colors is None:
-        colors = ["#2e6fd8" if i in highlight else "#c5d3ea" for i in range(len(values))]
-    data = [dict(type="bar", x=[str(v) for v in labels], y=values.tolist(), marker_color=colors,
-                 text=[f"{v:.2f}" for v in values], textposition="outside", cliponaxis=False)]
-    top = max(1.0, float(values.max()) * 1.15) if len(values) else 1.0
-    return figure(data, title, height, legend=False,
-                  xaxis=axis(x_title, type="category"), yaxis=axis(range=y_range or [0, top]))
-
-
 def image_grid_figure(images, titles=None, cols=8, height=None, signed=False, title=None,
                       cell=90):
     """Small images in a grid (weights, activations, digits), row 0 of each image on top.

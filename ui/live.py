@@ -110,10 +110,6 @@ class LiveRun:
         self.histories[name].add(**snapshot_record(snap), **(extra or {}))
 
     @property
-    def step(self):
-        return max(s.step for s in self.latest.values())
-
-    @property
     def done(self):
         return all(t.done for t in self.trainers.values())
 
@@ -122,9 +118,6 @@ class LiveRun:
         for trainer in self.trainers.values():
             valid = trainer.model.get_params()
             trainer.model.set_params(**{k: v for k, v in params.items() if k in valid})
-
-    def set_model_params(self, name, **params):
-        self.trainers[name].model.set_params(**params)
 
     def advance(self, n_steps):
         """Take n_steps on every model; a diverged model stops the run with its message."""
@@ -179,12 +172,17 @@ class LiveRun:
 
 
 def describe_changes(old, new):
-    changed = [f"{k}: {old.get(k)!r} → {new.get(k)!r}" for k in new if old.get(k) != new.get(k)]
-    return ", ".join(changed)
+    """What changed between two signatures, in words: "the data and the network"."""
+    changed = [k for k in new if old.get(k) != new.get(k)]
+    return " and ".join(changed) if changed else "the settings"
 
 
 def get_run(key, signature, build, record=None):
-    """The page's LiveRun from session state, rebuilt (with a notice) when ``signature`` changed."""
+    """The page's LiveRun from session state, rebuilt when ``signature`` changed.
+
+    ``signature`` names, in words, what fixes a run: {"the data": ..., "the network": ...}.
+    A rebuilt run keeps playing if it was, and says once why it restarted.
+    """
     run = st.session_state.get(key)
     if run is None:
         run = LiveRun(build, signature, record)
@@ -194,9 +192,8 @@ def get_run(key, signature, build, record=None):
         was_running = run.running
         run = LiveRun(build, signature, record)
         run.running = was_running
-        run.notice = f"Training restarted from step 0 because the data or the model changed ({changes})."
+        run.notice = f"🔄 Training restarted from step 0: {changes} changed."
         st.session_state[key] = run
-        st.toast(run.notice, icon="🔄")
     return run
 
 
@@ -212,11 +209,11 @@ def controls(run, key, step_size=1):
                    help=f"Take {step_size} gradient step{'s' if step_size > 1 else ''} and stop.")
     cols[3].button("↺ Reset", key=f"{key}_reset", on_click=run.restart, width="stretch",
                    help="Start again from the same initial weights.")
+    if run.notice:  # beside the buttons, so the charts below do not move
+        cols[4].caption(run.notice)
+        run.notice = None
     if run.error:
         st.error(f"{run.error}  \nPress **Reset** to start again.", icon="⚠️")
-    elif run.notice:
-        st.info(run.notice, icon="🔄")
-        run.notice = None
 
 
 def live_fragment(run, render, steps_per_tick):

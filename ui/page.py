@@ -1,0 +1,235 @@
+"""The parts every page is made of: a header, a status line, the data sidebar, uploads that are
+remembered, the model file box and scikit-learn's fitted baselines. Functions, not a framework:
+a page calls the ones it needs, in its own order.
+"""
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from core import DATASETS, make_dataset, split
+from core.baselines import sklearn_logistic, sklearn_mlp
+from core.persistence import ModelFileError, load, to_json, to_npz
+from ui.runtime import configure_runtime
+from ui.settings import Setting, settings, stage, widget
+
+_CSS = """
+<style>
+/* calmer metrics and tighter blocks */
+[data-testid="stMetricValue"] { font-size: 1.35rem; }
+[data-testid="stMetricLabel"] p { font-size: 0.85rem; color: #4b5563; }
+.block-container { padding-top: 2.2rem; }
+</style>
+"""
+
+
+def header(title, lede, lecture=None):
+    """The page's title and what it is about (and the process's one-time set-up)."""
+    configure_runtime()
+    st.markdown(_CSS, unsafe_allow_html=True)
+    st.title(title)
+    st.markdown(lede)
+    if lecture:
+        st.caption(f"From the lectures: {lecture}")
+
+
+def status(items):
+    """One line of live numbers, e.g. status([("step", "1,200"), ("test accuracy", "97.0%")]).
+
+    A single markdown line instead of a row of st.metric: the browser redraws it ten times a
+    second during training, and metrics cost it a chart update's worth of work each time.
+    """
+    st.markdown(" &nbsp;·&nbsp; ".join(f"**{label}** {value}" for label, value in items))
+
+
+# ---- the data: a generated 2-D set ------------------------------------------------------------
+def data_settings(keys=tuple(DATASETS), noise=0.2, n=200):
+    """The settings that fix a generated 2-D data set and its split."""
+    return settings(
+        Setting("dataset", "Dataset", keys[0], options=tuple(keys), widget="selectbox",
+                fmt=lambda k: DATASETS[k].title),
+        Setting("n", "Number of points", n, lo=20, hi=1000, step=10, kind=int),
+        Setting("noise", "Noise", noise, lo=0.0, hi=1.0, step=0.05),
+        Setting("test", "Test share", 0.3, lo=0.1, hi=0.5, step=0.05,
+                help="The share of the points held out to test the model; it never trains on "
+                     "them."),
+        Setting("seed", "Seed", 0, lo=0, hi=9999, step=1, kind=int, widget="number_input",
+                help="Seeds the data, the split and the initial weights."))
+
+
+def _new_seed(page):
+    st.session_state[f"{page}_seed"] = int(np.random.default_rng().integers(0, 10_000))
+
+
+def data_sidebar(page, specs, generated=True):
+    """The data settings' widgets (call inside ``st.sidebar``); returns their values.
+
+    ``generated=False`` (an uploaded CSV in use) greys out what only generated data uses.
+    """
+    st.header("Data")
+    off = not generated
+    values = {"dataset": widget(page, specs["dataset"], disabled=off)}
+    st.caption(DATASETS[values["dataset"]].description)
+    values["n"] = widget(page, specs["n"], disabled=off)
+    values["noise"] = widget(page, specs["noise"], disabled=off)
+    values["test"] = widget(page, specs["test"])
+    values["seed"] = widget(page, specs["seed"])
+    st.button("🎲 New data", on_click=_new_seed, args=(page,), width="stretch", disabled=off,
+              key=f"{page}_new_data")
+    return values
+
+
+def make_split(values):
+    """The generated data set and its stratified split for the data settings' ``values``:
+    (X, X_train, X_test, y_train, y_test)."""
+    X, y = make_dataset(values["dataset"], values["n"], values["noise"], random_state=values["seed"])
+    return (X, *split(X, y, values["test"], random_state=values["seed"]))
+
+
+# ---- uploads ----------------------------------------------------------------------------------
+def remembered_upload(key, label, types, read, help=None):
+    """A file uploader whose last good result is kept (across reruns, and pages left and
+    opened again) and whose bad file gets its reason shown, changing nothing.
+
+    Files are told apart by their content, so a fixed file under the old name is read again.
+    ``read(bytes)`` returns the value or raises ValueError. Returns the memo, a dict with
+    ``value`` (the last good value, or None), ``name`` and ``kept`` (the name and content
+    digest of the file it came from), ``error``, and ``fresh`` (True on the run that read a new
+    good file).
+    """
+    upload = st.file_uploader(label, type=types, key=key, help=help)
+    memo = st.session_state.setdefault(f"{key}__memo", dict(value=None, name=None, kept=None,
+                                                             error=None, digest=None))
+    memo["fresh"] = False
+    if upload is None:
+        memo.update(digest=None, error=None)  # taken away: the same file can come again
+        return memo
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != memo["digest"]:
+        memo["digest"] = digest
+        try:
+            memo.update(value=read(data), name=upload.name, kept=digest, error=None, fresh=True)
+        except ValueError as err:
+            memo["error"] = f"{upload.name[:80]}: {err}"
+    return memo
+
+
+# ---- a model file: save, load ---------------------------------------------------------------
+LEGACY_NAMES = {"n_samples": "n", "test_share": "test", "n_train": "n"}  # older files' names
+PARAM_NAMES = {"learning_rate": "lr", "batch_size": "batch", "l2": "l2", "max_iter": "epochs"}
+
+
+def file_settings(meta, specs):
+    """The page settings a model file carries, under the page's setting names: its saved
+    settings, and the model's own hyperparameters where the page has a setting that allows
+    them (older files saved only the data's settings)."""
+    data = meta.get("data") or {}
+    if not isinstance(data, dict):
+        raise ValueError("its settings are not a set of named values")
+    params = meta.get("params") or {}
+    values = {name: params[p] for p, name in PARAM_NAMES.items()
+              if name in specs and p in params and specs[name].valid(params[p])}
+    values.update({LEGACY_NAMES.get(k, k): v for k, v in data.items()})
+    return values
+
+
+def model_box(page, file_page, specs, run, name, saved_settings, fit, caption=None):
+    """Download ``run``'s model ``name`` (JSON, .npz) and its history (CSV); load a file back.
+
+    ``fit(model, meta)`` says how a loaded file becomes the page: it returns the settings to
+    apply (checked against ``specs`` like a link's, all or nothing) and the weights to start
+    from, or raises ValueError with the reason the file does not fit. A good file reruns the
+    page with its settings and weights (``start_weights(page)``); a bad one is explained and
+    changes nothing.
+    """
+    key = f"{page}_io_upload"
+    memo = st.session_state.get(f"{key}__memo") or {}
+    with st.expander("💾 Save or load the model",
+                     expanded=st.session_state.get(key) is not None or bool(memo.get("error"))):
+        if caption:
+            st.caption(caption)
+        if run.error:
+            st.warning("Training diverged, so there is no model worth saving: press **Reset** "
+                       "first.", icon="⚠️")
+        else:
+            model, stem = run.trainers[name].model, f"{file_page}-{name.replace(' ', '_')}"
+            c1, c2, c3 = st.columns(3)
+            c1.download_button("⬇ Model as JSON", lambda: to_json(
+                model, file_page, saved_settings, run.latest[name]), file_name=f"{stem}.json",
+                mime="application/json", key=f"{page}_io_json", width="stretch", on_click="ignore")
+            c2.download_button("⬇ Model as .npz", lambda: to_npz(
+                model, file_page, saved_settings, run.latest[name]), file_name=f"{stem}.npz",
+                mime="application/octet-stream", key=f"{page}_io_npz", width="stretch",
+                on_click="ignore")
+            c3.download_button("⬇ Training history (CSV)", run.histories[name].to_csv,
+                               file_name=f"{stem}-history.csv", mime="text/csv",
+                               key=f"{page}_io_csv", width="stretch", on_click="ignore")
+
+        def read(data):
+            try:
+                model, meta = load(data, page=file_page)
+                values, weights = fit(model, meta)
+                stage(page, specs, values)
+            except (ModelFileError, ValueError) as err:
+                raise ValueError(str(err)) from None
+            return weights
+
+        memo = remembered_upload(key, "Load a model saved from this page (.json or .npz)",
+                                 ["json", "npz"], read)
+        if memo["error"]:
+            st.error(memo["error"] + "  \nNothing was changed.", icon="⚠️")
+        elif memo["fresh"]:
+            st.session_state[f"{page}__start"] = memo["value"]
+            st.session_state[f"{page}__loads"] = loads(page) + 1
+            st.rerun()
+
+
+def start_weights(page):
+    """The weights of the last model file loaded on the page (None if none)."""
+    return st.session_state.get(f"{page}__start")
+
+
+def forget_start(page):
+    st.session_state.pop(f"{page}__start", None)
+
+
+def loads(page):
+    """How many model files were loaded on the page: part of its run's signature, so a new
+    file starts a new run."""
+    return st.session_state.get(f"{page}__loads", 0)
+
+
+# ---- scikit-learn on the same split ----------------------------------------------------------
+_BASELINES = {"logistic": sklearn_logistic, "mlp": sklearn_mlp}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _fitted(kind, args, kwargs):
+    return _BASELINES[kind](*args, **dict(kwargs))
+
+
+def fitted(kind, *args, **kwargs):
+    """scikit-learn's ``kind`` ("logistic" or "mlp", see core.baselines) fitted on the given
+    split and settings; cached by exactly those, for every session of the server."""
+    return _fitted(kind, args, tuple(sorted(kwargs.items())))
+
+
+def sklearn_requested(page, signature, auto=False):
+    """True once the learner asked for scikit-learn's models (``sklearn_button``): for the
+    settings ``signature`` they were asked for, or for any settings when ``auto`` (cheap fits
+    that may follow every change)."""
+    asked = st.session_state.get(f"{page}__sk_for")
+    return asked is not None and (auto or asked == signature)
+
+
+def sklearn_button(page, label, signature, auto=False):
+    """The button that asks for scikit-learn's models (fitted then by ``fitted``, cached); says
+    when the settings changed since, unless ``auto``."""
+    if st.button(label, key=f"{page}_sk_fit"):
+        st.session_state[f"{page}__sk_for"] = signature
+        st.rerun()  # parts of the page above the button show scikit-learn's answers too
+    asked = st.session_state.get(f"{page}__sk_for")
+    if asked is not None and not auto and asked != signature:
+        st.caption("The data or the network changed since scikit-learn's models were fitted: "
+                   "fit them again.")
