@@ -11,9 +11,21 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from browser import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_ready  # noqa: E402
+from browser import (CHROMIUM_ARGS, chromium_path, log_problems, streamlit_server,  # noqa: E402
+                     wait_ready)
 
 __all__ = ["wait_ready"]
+
+
+@pytest.fixture(autouse=True)
+def clean_server_log(request):
+    """A browser test fails if an app server logged a stack trace or a warning during it."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    yield  # (a server's start-up lines are checked with the first test that uses it)
+    problems = log_problems()
+    assert not problems, "the app server logged:\n" + "\n".join(problems[:40])
 
 
 @pytest.fixture(scope="session")
