@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import (LogisticRegression, MLPClassifier, Trainer, make_grid, points_from_csv, split,
                   xor_by_hand)
+from core.datasets import CSV_LIMITS
 from core.mlp import weights_dict
 from ui import xor_views as V
 from ui.xor_views import CANVAS, DATA, NETWORK, SPECS, VIEW
@@ -41,7 +42,7 @@ with st.sidebar:
     csv = None
     if source == "Uploaded CSV":
         csv = remembered_upload(f"{KEY}_csv", "CSV: x1, x2, label (two classes)", ["csv", "txt"],
-                                points_from_csv)
+                                points_from_csv, help=CSV_LIMITS)
         if csv["error"]:
             st.error(csv["error"] + "  \nThe current data is kept.")
     data = data_sidebar(KEY, DATA, generated=source == "Generated")

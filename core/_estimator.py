@@ -6,6 +6,7 @@ The public contract, used by the trainer, persistence and the pages (nothing els
   parameters, reset the counters; ``training_steps(X, Y)`` then yields after every step ``fit``
   would take;
 - ``check_X(X)``, ``encode(y)``: validated inputs in the model's dtype, encoded targets;
+- ``check_params()``: the hyperparameters checked, as ``begin`` checks them;
 - ``logits(X)``, ``layer_outputs(X)``: z for validated X; every layer's output;
 - ``get_weights()``, ``set_weights(weights)``, ``from_weights(...)``: the parameters by name.
 
@@ -14,9 +15,15 @@ parameters), ``_step(X, Y)`` (one gradient step on a batch, returning that batch
 cross-entropy), ``logits``, and its weights by name: ``_weight_shapes()``, ``_live_weights()``,
 ``_put_weights(weights)``, ``_reset_optimizer()``.
 
+Hyperparameters are checked when training starts (and the batch size before every step), for
+type and range, so a wrong one is a ValueError naming it, never a TypeError or numpy's
+MemoryError later: a learning rate in (0, ``MAX_LEARNING_RATE``], a seed numpy accepts, a tol
+that is a number. Messages quote a bad value only as a short excerpt.
+
 Targets are encoded once: for two classes ``Y`` is (n, 1) with Y = 1 for ``classes_[1]`` (one
 sigmoid output); for K > 2 classes it is one-hot (n, K) (softmax).
 """
+import math
 import numbers
 import warnings
 from collections.abc import Mapping
@@ -28,8 +35,11 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .activations import sigmoid, softmax
-from .errors import TrainingDiverged
+from .errors import TrainingDiverged, excerpt
 from .losses import cross_entropy
+
+# Far beyond any rate that trains (every page offers at most 10): larger is a typo or an attack.
+MAX_LEARNING_RATE = 1e3
 
 
 class GradientClassifier(ClassifierMixin, BaseEstimator):
@@ -41,20 +51,40 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
 
     # ---- checking what the user gives us -------------------------------------------------
     def _check_hyperparameters(self):
+        """Every hyperparameter, checked for type and range before anything is allocated;
+        a ValueError naming the first bad one (its value quoted short)."""
         lr = self.learning_rate
-        if not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
-            raise ValueError(f"learning_rate must be a positive number, got {lr!r}.")
-        if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
-            raise ValueError(f"max_iter must be a positive integer, got {self.max_iter!r}.")
+        if not _real(lr) or not 0 < lr <= MAX_LEARNING_RATE:
+            raise ValueError(f"learning_rate must be a number in (0, {MAX_LEARNING_RATE:g}], "
+                             f"got {excerpt(lr)}.")
+        if not _integer(self.max_iter) or self.max_iter < 1:
+            raise ValueError(f"max_iter must be a positive integer, got {excerpt(self.max_iter)}.")
         self._check_batch_size()
-        if not isinstance(self.l2, numbers.Real) or not np.isfinite(self.l2) or self.l2 < 0:
-            raise ValueError(f"l2 must be a non-negative number, got {self.l2!r}.")
+        if not _real(self.l2) or self.l2 < 0:
+            raise ValueError(f"l2 must be a non-negative number, got {excerpt(self.l2)}.")
+        if self.tol is not None and (not _real(self.tol) or self.tol < 0):
+            raise ValueError(f"tol must be None or a non-negative number, got {excerpt(self.tol)}.")
+        _check_random_state(self.random_state)
+
+    def check_params(self):
+        """Check every hyperparameter as ``begin`` does; a ValueError names the first bad one.
+
+        Hyperparameters may change between steps (see ``training_steps``): checking them before
+        taking steps refuses a bad value without ending the steps underway, so training goes on
+        once it is put right.
+        """
+        self._check_hyperparameters()
 
     def _check_batch_size(self):
         bs = self.batch_size
-        if bs is not None and (not isinstance(bs, numbers.Integral) or bs < 1):
-            raise ValueError(f"batch_size must be None (full batch) or a positive integer, got {bs!r}.")
+        if bs is not None and (not _integer(bs) or bs < 1):
+            raise ValueError(f"batch_size must be None (full batch) or a positive integer, got "
+                             f"{excerpt(bs)}.")
         return bs
+
+    def _check_size(self, n_features, n_rows):
+        """Refuse, before allocating, a model too large to train on ``n_rows`` per step
+        (subclasses that allocate per unit say how much; the default allocates little)."""
 
     def _validate_X(self, X, reset):
         if (not reset and type(X) is np.ndarray and X.dtype == self._dtype() and X.ndim == 2
@@ -70,7 +100,7 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         except ValueError as err:
             _reraise_friendly(err)
         _check_finite(X)
-        return X.astype(self._dtype(), copy=False)
+        return _cast(X, self._dtype())
 
     def _validate_Xy(self, X, y, reset):
         try:
@@ -80,13 +110,13 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
             _reraise_friendly(err)
         _check_finite(X)
         check_classification_targets(y)
-        return X.astype(self._dtype(), copy=False), y
+        return _cast(X, self._dtype()), y
 
     def _set_classes(self, y, classes):
         found = np.unique(y) if classes is None else np.unique(np.asarray(classes))
         if len(found) < 2:
             raise ValueError(
-                f"y contains only one class ({found[0]!r}); a classifier needs examples "
+                f"y contains only one class ({excerpt(found[0])}); a classifier needs examples "
                 "of at least two classes. Add examples of another class.")
         self.classes_ = found
 
@@ -110,8 +140,9 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         unknown = self.classes_[idx] != y
         if np.any(unknown):
             raise ValueError(
-                f"y contains labels not seen before: {np.unique(np.asarray(y)[unknown])[:5]!r}; "
-                f"the model knows the classes {self.classes_.tolist()!r}.")
+                f"y contains labels not seen before: "
+                f"{excerpt(np.unique(np.asarray(y)[unknown])[:4].tolist())}; the model knows "
+                f"the classes {excerpt(self.classes_.tolist())}.")
         dtype = self._dtype()
         if len(self.classes_) == 2:
             return idx.reshape(-1, 1).astype(dtype)
@@ -135,13 +166,15 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         missing = [k for k in expected if k not in weights]
         unexpected = [k for k in weights if k not in expected]
         if missing or unexpected:
-            raise ValueError(f"{type(self).__name__} weights are named {list(expected)}; "
-                             f"missing {missing}, unexpected {unexpected}.")
+            raise ValueError(f"{type(self).__name__} weights are named "
+                             f"{excerpt(list(expected), 80)}; missing {excerpt(missing)}, "
+                             f"unexpected {excerpt(unexpected)}.")
         checked = {}
         for name, shape in expected.items():
             w = np.asarray(weights[name])
             if w.dtype.kind not in "biuf":
-                raise ValueError(f"The weights {name!r} are not numbers (dtype {w.dtype}).")
+                raise ValueError(f"The weights {name!r} are not numbers (dtype "
+                                 f"{excerpt(str(w.dtype))}).")
             if w.shape != shape:
                 raise ValueError(self._shape_message(name, w.shape, shape))
             if finite and not np.isfinite(w).all():
@@ -202,17 +235,23 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         model._check_hyperparameters()
         classes = np.asarray(classes)
         if classes.ndim != 1 or len(classes) < 2:
-            raise ValueError(f"classes must list at least two labels, got {classes.tolist()!r}.")
+            raise ValueError(f"classes must list at least two labels, got "
+                             f"{excerpt(classes.tolist())}.")
+        if classes.dtype.kind not in "biufUS":
+            raise ValueError(f"classes must be all numbers or all texts, got "
+                             f"{excerpt(classes.tolist())}.")
+        if classes.dtype.kind == "f" and not np.isfinite(classes).all():
+            raise ValueError(f"classes must be finite numbers, got {excerpt(classes.tolist())}.")
         if not np.array_equal(np.unique(classes), classes):
             raise ValueError(f"classes must be distinct and sorted (as classes_ is), got "
-                             f"{classes.tolist()!r}.")
-        if (not isinstance(n_features, numbers.Integral) or isinstance(n_features, bool)
-                or n_features < 1):
-            raise ValueError(f"n_features must be a positive integer, got {n_features!r}.")
-        if not isinstance(steps, numbers.Integral) or isinstance(steps, bool) or steps < 0:
-            raise ValueError(f"steps must be a non-negative integer, got {steps!r}.")
+                             f"{excerpt(classes.tolist())}.")
+        if not _integer(n_features) or n_features < 1:
+            raise ValueError(f"n_features must be a positive integer, got {excerpt(n_features)}.")
+        if not _integer(steps) or steps < 0:
+            raise ValueError(f"steps must be a non-negative integer, got {excerpt(steps)}.")
         model.classes_ = classes
         model.n_features_in_ = int(n_features)
+        model._check_size(model.n_features_in_, 0)
         model._rng = np.random.default_rng(model.random_state)
         model._reset_counters(int(steps))
         model.set_weights(weights)
@@ -243,6 +282,7 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         self._check_hyperparameters()
         X, y = self._validate_Xy(X, y, reset=True)
         self._set_classes(y, classes)
+        self._check_size(X.shape[1], len(X))
         Y = self.encode(y)
         self._rng = np.random.default_rng(self.random_state)
         self._init_params(X.shape[1], self._n_outputs(), self._rng)
@@ -279,6 +319,7 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         loss = self._step(Xb, Yb)
         self.t_ += 1
         self.n_seen_ += len(Xb)
+        self.last_batch_ = idx  # which examples the last step used (a page shows its math)
         if not np.isfinite(loss):
             raise TrainingDiverged(self.t_, self.learning_rate)
         return loss
@@ -430,6 +471,52 @@ def proba_from_logits(Z):
         p = sigmoid(Z[:, 0])
         return np.column_stack([1.0 - p, p])
     return softmax(Z)
+
+
+def _real(x):
+    """A finite real number (not a bool, not text)."""
+    if not isinstance(x, numbers.Real) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an int beyond float's range
+        return False
+
+
+def _integer(x):
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def _check_random_state(random_state):
+    """None, a non-negative integer or a numpy Generator (or what default_rng takes)."""
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        ok = True
+    elif _integer(random_state):
+        ok = random_state >= 0
+    elif isinstance(random_state, (bool, str, bytes, float)):
+        ok = False
+    else:
+        try:
+            np.random.default_rng(random_state)
+            ok = True
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+    if not ok:
+        raise ValueError(f"random_state must be None, a non-negative integer or a numpy "
+                         f"Generator, got {excerpt(random_state)}.")
+
+
+def _cast(X, dtype):
+    """X in ``dtype``: values beyond float32's range are refused, not turned into inf."""
+    if X.dtype == dtype:
+        return X
+    X = X.astype(dtype)
+    try:
+        _check_finite(X)
+    except ValueError:
+        raise ValueError(f"Input X holds values beyond {np.dtype(dtype).name}'s range (about "
+                         f"{np.finfo(dtype).max:.1e}); rescale the data.") from None
+    return X
 
 
 def _check_finite(X):

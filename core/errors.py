@@ -1,4 +1,5 @@
-"""Exceptions that a page can show to the user as they are."""
+"""Exceptions that a page can show to the user as they are, and how their messages quote input."""
+import reprlib
 
 
 class TrainingDiverged(ArithmeticError):
@@ -28,3 +29,27 @@ class EmptyDrawingError(ValueError):
 
 class DataUnavailable(OSError):
     """A data set could not be found locally nor downloaded; the message says how to get it."""
+
+
+class _Short(reprlib.Repr):
+    """reprlib's bounded repr, with ints too long to print (over 4300 digits) described."""
+
+    def repr_int(self, x, level):
+        if x.bit_length() > 10_000:
+            return f"<a number of about {x.bit_length() * 0.30103:.0f} digits>"
+        return super().repr_int(x, level)
+
+
+def excerpt(value, limit=40):
+    """A short, escaped quote of an untrusted value, safe to put in a message.
+
+    ``repr`` escapes quotes, control characters and invisible ones; long strings, numbers with
+    many digits and long lists are cut in the middle (``'abc...xyz'``), without ever building
+    the whole repr of a huge value. At most about ``limit`` characters.
+    """
+    r = _Short()
+    r.maxstring = r.maxother = r.maxlong = limit
+    r.maxlist = r.maxtuple = r.maxdict = r.maxset = r.maxarray = 4
+    r.maxlevel = 2
+    text = r.repr(value)
+    return text if len(text) <= limit + 10 else text[:limit // 2] + "..." + text[-(limit // 2):]

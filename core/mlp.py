@@ -21,9 +21,15 @@ import numbers
 
 import numpy as np
 
-from ._estimator import GradientClassifier
+from ._estimator import GradientClassifier, _real
 from .activations import ACTIVATIONS, DERIVATIVES, sigmoid, softmax
+from .errors import excerpt
 from .fast_step import FastStep, forward_into
+
+MAX_HIDDEN_LAYERS = 100
+# What training one network may take (weights, gradients, one batch's activations): beyond it
+# a setting is refused with a message instead of ending in numpy's MemoryError.
+MAX_TRAINING_BYTES = 2**30
 
 
 def init_weights(layer_sizes, activation, rng, dtype=np.float64):
@@ -241,6 +247,10 @@ class MLPClassifier(GradientClassifier):
 
     A training step is ``backprop``'s arithmetic done fast, in place (core/fast_step.py).
 
+    Every setting is checked before anything is allocated (a ValueError names the bad one): at
+    most ``MAX_HIDDEN_LAYERS`` hidden layers, and no network or batch size whose training would
+    take more than ``MAX_TRAINING_BYTES`` (see ``training_bytes``).
+
     Attributes
     ----------
     coefs_ : list of ndarrays (fan_in, fan_out); intercepts_ : list of (fan_out,).
@@ -267,28 +277,82 @@ class MLPClassifier(GradientClassifier):
 
     # ---- configuration -----------------------------------------------------------------
     def _dtype(self):
-        dt = np.dtype(self.dtype)
+        try:
+            dt = np.dtype(self.dtype)
+        except (TypeError, ValueError):
+            dt = None
         if dt not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}.")
+            raise ValueError(f"dtype must be float32 or float64, got {excerpt(self.dtype)}.")
         return dt
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
-        sizes = (sizes,) if isinstance(sizes, numbers.Integral) else tuple(sizes)
-        if not all(isinstance(s, numbers.Integral) and s >= 1 for s in sizes):
-            raise ValueError(f"hidden_layer_sizes must be positive integers, got {sizes!r}.")
+        if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
+            sizes = (sizes,)
+        elif isinstance(sizes, (list, tuple, np.ndarray)) and len(sizes) <= MAX_HIDDEN_LAYERS:
+            sizes = tuple(sizes)
+        else:
+            sizes = None
+        if sizes is None or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool)
+                                    and s >= 1 for s in sizes):
+            raise ValueError(f"hidden_layer_sizes must be up to {MAX_HIDDEN_LAYERS} positive "
+                             f"integers, got {excerpt(self.hidden_layer_sizes)}.")
         return sizes
 
     def _check_hyperparameters(self):
         super()._check_hyperparameters()
-        self._hidden_sizes()
         self._dtype()
-        if self.activation not in ACTIVATIONS:
+        activation = self.activation
+        if not isinstance(activation, str) or activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, "
-                             f"got {self.activation!r}.")
+                             f"got {excerpt(activation)}.")
         m = self.momentum
-        if not isinstance(m, numbers.Real) or not 0 <= m < 1:
-            raise ValueError(f"momentum must be in [0, 1), got {m!r}.")
+        if not _real(m) or not 0 <= m < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {excerpt(m)}.")
+        self._check_size(1, 0, remember=False)  # the hidden layers alone, before the data
+
+    def training_bytes(self, n_features, n_outputs, batch_rows):
+        """Memory that training this network takes, in bytes, estimated before allocating:
+        the weights, their gradients, velocities and a copy, plus one batch's inputs,
+        activations and deltas for ``batch_rows`` rows (see core/fast_step.py's Workspace)."""
+        sizes = [n_features, *self._hidden_sizes(), n_outputs]
+        n_params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+        per_row = 2 * sum(sizes[1:]) + 2 * n_features + n_outputs + 1
+        return self._dtype().itemsize * (4 * n_params + batch_rows * per_row)
+
+    def _check_size(self, n_features, n_rows, remember=True):
+        """Refuse a network (and batch size) whose training would take more than
+        ``MAX_TRAINING_BYTES``; a full batch is ``n_rows`` rows. Remembers the largest batch
+        size that fits, so that a batch size changed during training is checked too."""
+        bs = self._check_batch_size()
+        n_outputs = self._n_outputs() if hasattr(self, "classes_") else 1
+        rows = max(bs or n_rows, 1)
+        need = self.training_bytes(n_features, n_outputs, rows)
+        if need > MAX_TRAINING_BYTES:
+            raise ValueError(
+                f"This network would need {need / 2**30:,.3g} GB to train"
+                f"{f' with batch size {bs:,}' if bs else ''} (its weights and one batch's "
+                f"activations); the limit is {MAX_TRAINING_BYTES / 2**30:g} GB: use fewer or "
+                "smaller hidden layers or a smaller batch size.")
+        if remember:
+            fixed = self.training_bytes(n_features, n_outputs, 0)
+            per_row = self.training_bytes(n_features, n_outputs, 1) - fixed
+            self._max_batch = (MAX_TRAINING_BYTES - fixed) // per_row
+
+    def begin(self, X, y, classes=None):
+        self.__dict__.pop("_max_batch", None)  # a new network, perhaps: sized again
+        return super().begin(X, y, classes)
+
+    begin.__doc__ = GradientClassifier.begin.__doc__
+
+    def _check_batch_size(self):
+        # called before every step: a batch size changed since ``begin`` must still fit
+        bs = super()._check_batch_size()
+        if bs is not None and bs > self.__dict__.get("_max_batch", bs):
+            raise ValueError(f"batch_size {bs:,} would need more than "
+                             f"{MAX_TRAINING_BYTES / 2**30:g} GB for this network; the largest "
+                             f"that fits is {self._max_batch:,}.")
+        return bs
 
     # ---- parameters ----------------------------------------------------------------------
     def _layer_sizes(self):

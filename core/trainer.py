@@ -5,17 +5,18 @@ A ``Trainer`` owns a model and its data. ``run(k)`` takes k gradient steps (exac
 ``snapshots(k)`` is the same as a generator. Hyperparameters that do not change the model's
 shape (learning rate, batch size, l2, momentum) can be changed on ``trainer.model`` between
 steps; they apply from the very next step. The trainer uses only the estimators' public
-contract (``begin``, ``training_steps``, ``check_X``, ``encode``, ``logits``,
+contract (``begin``, ``training_steps``, ``check_params``, ``check_X``, ``encode``, ``logits``,
 ``layer_outputs``, ``get_weights``, ``set_weights``), so it treats every model alike.
 """
 import dataclasses
+import numbers
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 
 from ._estimator import proba_from_logits
-from .errors import TrainingDiverged
+from .errors import TrainingDiverged, excerpt
 from .losses import cross_entropy
 from .surface import grid_images
 
@@ -99,13 +100,18 @@ class Trainer:
     grid : optional ``surface.Grid``; snapshots then carry probabilities on it.
     classes : optional list of all labels (default: those in y_train).
     max_eval : evaluate losses and accuracies on at most this many examples of each set
-        (a fixed random subset), so a snapshot stays cheap on large data.
+        (a fixed random subset), so a snapshot stays cheap on large data; at least 1.
     weights : optional dict name -> array, as ``get_weights`` returns (or a Snapshot's
         ``weights``): training starts from these weights instead of fresh ones.
     """
 
     def __init__(self, model, X_train, y_train, X_test=None, y_test=None, grid=None,
                  classes=None, max_eval=5000, weights=None):
+        if not isinstance(max_eval, numbers.Integral) or isinstance(max_eval, bool) or max_eval < 1:
+            raise ValueError(f"max_eval must be a positive integer (the examples evaluated), "
+                             f"got {excerpt(max_eval)}.")
+        if X_test is not None and len(X_test) and (y_test is None or len(y_test) != len(X_test)):
+            raise ValueError("X_test and y_test must both be given, with one label per row.")
         self.model = model
         self.X, self.Y = model.begin(X_train, y_train, classes)
         if weights is not None:
@@ -149,7 +155,11 @@ class Trainer:
 
         A step checks its batch loss, computed from clipped probabilities; weights so large that
         the logits overflow keep that finite, so the snapshot's own loss is checked too.
+
+        Hyperparameters changed since the last run are checked first: a bad one is a ValueError
+        that takes no step and leaves the training where it was, ready to go on.
         """
+        self.model.check_params()
         for _ in range(int(n_steps)):
             if next(self._steps, StopIteration) is StopIteration:
                 self.done = True
@@ -174,6 +184,8 @@ class Trainer:
 
     def _evaluate(self, data):
         X, Y = data
+        if not len(X):  # an accuracy over no examples would be NaN
+            raise ValueError("There are no examples to evaluate the model on.")
         Z = self.model.logits(X)
         pred = (Z[:, 0] > 0) if Z.shape[1] == 1 else Z.argmax(axis=1)
         truth = (Y[:, 0] > 0.5) if Y.shape[1] == 1 else Y.argmax(axis=1)

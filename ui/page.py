@@ -9,7 +9,7 @@ import streamlit as st
 
 from core import DATASETS, make_dataset, split
 from core.baselines import sklearn_logistic, sklearn_mlp
-from core.persistence import ModelFileError, load, to_json, to_npz
+from core.persistence import LIMITS as MODEL_FILE_LIMITS, ModelFileError, load, to_json, to_npz
 from ui.runtime import configure_runtime
 from ui.settings import Setting, settings, stage, widget
 
@@ -176,7 +176,7 @@ def model_box(page, file_page, specs, run, name, saved_settings, fit, caption=No
             return weights
 
         memo = remembered_upload(key, "Load a model saved from this page (.json or .npz)",
-                                 ["json", "npz"], read)
+                                 ["json", "npz"], read, help=MODEL_FILE_LIMITS)
         if memo["error"]:
             st.error(memo["error"] + "  \nNothing was changed.", icon="⚠️")
         elif memo["fresh"]:
