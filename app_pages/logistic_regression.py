@@ -1,119 +1,157 @@
 """Logistic regression, live: gradient ascent on the log-likelihood of 2-D data."""
+import numpy as np
 import streamlit as st
 
 from core import LogisticRegression, Trainer, make_grid
+from core.features import expand, expanded_grid
+from core.hill import largest_stable_step
 from core.logistic import add_intercept
+from ui import logistic_lessons as LL
+from ui import logistic_sections as sections
 from ui import logistic_views as V
-from ui.logistic_views import DATA, MODES, SPECS, TRAINING, VIEW
 from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
+from ui.logistic_views import DATA, MODES, SPECS, TRAINING, VIEW
 from ui.page import (data_sidebar, file_settings, fitted, header, loads, make_split, model_box,
                      start_weights, status)
 from ui.settings import current, restore, widget, write_url
 
 KEY = "logreg"
-header("📈 Logistic regression: walking up the likelihood hill",
-       "The model says **P(Y = 1 | x) = σ(θᵀx)**, with x₀ = 1 prepended so θ₀ is the intercept. "
-       "Training starts at θ = 0 and repeats one move: compute the whole gradient of the "
-       "log-likelihood, then step uphill, **θ ← θ + η ∂(LL/n)/∂θ**.",
+header("📈 Logistic regression",
+       "**P(Y = 1 | x) = σ(θᵀx)** with x₀ = 1. From θ = 0, each step moves uphill on the "
+       "log-likelihood: **θ ← θ + η ∂LL/∂θ**.",
        "logistic regression as maximum likelihood; the sigmoid; gradient ascent; "
-       "linear separability.")
+       "linear separability; Naive Bayes; minibatch SGD.")
 values = restore(KEY, SPECS)
 with st.sidebar:
     data = data_sidebar(KEY, DATA)
-    st.header("Training")
-    learning_rate = widget(KEY, TRAINING["lr"])
-    batch_size = MODES[widget(KEY, TRAINING["mode"])]
-    if batch_size == "mini":
-        batch_size = widget(KEY, TRAINING["batch"])
-    l2 = widget(KEY, TRAINING["l2"])
+    st.header("Inputs and speed")
+    extra = widget(KEY, TRAINING["features"])
     speed = widget(KEY, TRAINING["speed"])
-write_url(KEY, SPECS)
 
-X, *split = make_split(data)
-X_train, X_test, y_train, y_test = split
+X, X_train, X_test, y_train, y_test = make_split(data)
+Xf_train, Xf_test = expand(X_train, extra), expand(X_test, extra)
+n = len(X_train)
 grid = make_grid(X, resolution=100)
+lecture = current(KEY, TRAINING["lecture"])
+top = st.container()  # the buttons, drawn above these settings once the run exists
+c1, c2, c3 = st.columns([2.3, 2.2, 1.5], vertical_alignment="bottom")
+with c1:
+    learning_rate = (widget(KEY, TRAINING["eta"]) * n if lecture
+                     else widget(KEY, TRAINING["lr"]))
+with c2:
+    batch_size = MODES[widget(KEY, TRAINING["mode"], horizontal=True, disabled=lecture)]
+with c3:
+    l2 = 0.0 if lecture else widget(KEY, TRAINING["l2"])
+if lecture:
+    batch_size = None
+elif batch_size == "mini":
+    with st.sidebar:
+        batch_size = widget(KEY, TRAINING["batch"])
+stable = largest_stable_step(add_intercept(Xf_train), l2)
+st.caption(V.eta_note(learning_rate, n, stable, lecture))
 
 
 def build():
     model = LogisticRegression(learning_rate=learning_rate, batch_size=batch_size, l2=l2,
                                max_iter=10**9, tol=0, random_state=data["seed"])
-    return {"ours": Trainer(model, X_train, y_train, X_test, y_test, grid=grid,
-                            weights=start_weights(KEY))}
+    return {"ours": Trainer(model, Xf_train, y_train, Xf_test, y_test,
+                            grid=expanded_grid(grid, extra), weights=start_weights(KEY))}
 
 
-run = get_run(KEY, {"the data": tuple(data.values()), "the loaded model file": loads(KEY)},
+run = get_run(KEY, {"the data": tuple(data.values()), "the inputs": extra,
+                    "lecture mode": lecture, "the loaded model file": loads(KEY)},
               build, record=lambda name, trainer, snap: {"theta": snap.theta[:, 0]})
 run.set_params(learning_rate=learning_rate, batch_size=batch_size, l2=l2)
-baseline = fitted("logistic", X_train, y_train, X_test, y_test, l2=l2)
+model = run.trainers["ours"].model
+baseline = fitted("logistic", Xf_train, y_train, Xf_test, y_test, l2=l2)
 sk = V.sk_theta(baseline)
-point_spec = VIEW["point"].bounded(hi=len(X_train) - 1)
+sk_proba = (baseline.model.predict_proba(expand(grid.points, extra))[:, 1].reshape(grid.shape)
+            if extra else None)
+point_spec = VIEW["point"].bounded(hi=n - 1)
 point = current(KEY, point_spec)
-controls(run, KEY)
+PHASE = f"{KEY}_phase"
+
+
+def walk():
+    """One phase of the lectures' loop: zero the gradient, sum it, update θ."""
+    phase = st.session_state.get(PHASE)
+    following = LL.PHASES[(LL.PHASES.index(phase) + 1) % 3] if phase in LL.PHASES else "zero"
+    if following == "update":
+        run.step_once(1)
+    st.session_state[PHASE] = following
+
+
+def top_controls():
+    widget(KEY, TRAINING["lecture"])
+    if lecture:
+        st.button("👣 One iteration, line by line", key=f"{KEY}_walk", on_click=walk,
+                  width="content", help="Zero the gradient, sum it over the examples, then "
+                                        "update θ: one press per line of the lectures' loop.")
+
+
+with top:
+    controls(run, KEY, extra=top_controls)
+if run.running or not lecture:
+    st.session_state.pop(PHASE, None)
+
+
+def pick(click):
+    """The training point nearest to a click on the plane becomes the chosen point."""
+    where = np.array([click["x"], click["y"]], dtype=float)
+    st.session_state[f"{KEY}_point"] = int(np.argmin(((X_train - where) ** 2).sum(axis=1)))
+    st.rerun(scope="app")
 
 
 def render(run):
     snap = run.latest["ours"]
     status(V.status_items(snap))
-    left, right = st.columns([1.15, 1])
+    left, right = st.columns([1.1, 1])
     with left:
-        live_chart(V.surface_figure(snap, grid, split, sk), key=f"{KEY}_surface", height=470)
+        click = live_chart(V.plane_figure(snap, grid, (X_train, y_train, X_test, y_test), extra,
+                                          point, sk, sk_proba), key=f"{KEY}_surface",
+                           height=430, clickable=True)
+        if click:
+            pick(click)
     with right:
-        live_chart(run.every("curves", lambda: V.curves_figure(run.histories["ours"])),
-                   key=f"{KEY}_curves", height=470)
-
-
-def render_details(run):
-    """The slower views, refreshed every two seconds while training."""
-    snap, history = run.latest["ours"], run.histories["ours"]
-    theta, thetas, steps = snap.theta[:, 0], history.get("theta"), history.get("step")
-    live_chart(V.thetas_figure(steps, thetas), key=f"{KEY}_thetas", height=260)
-    st.subheader("⛰️ The likelihood hill")
-    st.markdown(V.HILL_TEXT)
-    hill_col, dist_col = st.columns([1.15, 1])
-    with hill_col:
-        live_chart(V.hill_figure(theta, thetas, sk, add_intercept(X_train), y_train,
-                                 current(KEY, VIEW["hill_axes"]), l2), key=f"{KEY}_hill", height=380)
-    with dist_col:
-        live_chart(V.distance_figure(steps, thetas, sk), key=f"{KEY}_distance", height=380)
-
-    st.subheader("🧮 The math, with the current numbers")
-    intro, lines = V.point_math(theta, X_train, y_train, point, snap.train_loss)
-    st.markdown(intro)
-    for line in lines:
-        st.latex(line)
-    st.markdown(V.PULL_TEXT)
-    pull_col, table_col = st.columns([1.15, 1])
-    with pull_col:
-        live_chart(V.pull_figure(theta, X_train, y_train, grid), key=f"{KEY}_pull", height=380)
-    with table_col:
-        st.dataframe(V.pull_table(theta, X_train, y_train), hide_index=True, height=330)
-
-    st.subheader("🆚 scikit-learn on the same split")
-    st.markdown(V.baseline_call(l2, len(X_train)))
-    st.dataframe(V.baseline_table(snap, baseline), hide_index=True)
-    warning = V.baseline_warning(l2, baseline)
-    if warning:
-        st.warning(warning, icon="📚")
+        if lecture:
+            theta = snap.theta[:, 0]
+            phase = "loop" if run.running else st.session_state.get(PHASE) or (
+                "init" if snap.step == 0 else None)
+            gradient = (V.contributions(theta, Xf_train, y_train).sum(axis=0)
+                        if phase in ("acc", "update") else None)
+            st.markdown(LL.pseudocode_html(phase, theta, learning_rate / n),
+                        unsafe_allow_html=True)
+            if phase in LL.PHASES:
+                before = model.last_step_[0][:, 0] if phase == "update" else theta
+                st.caption(LL.phase_text(phase, gradient, before, theta, learning_rate / n, n))
+        note = V.overshoot_note(run.histories["ours"]) or V.line_cannot_fit(
+            data["dataset"], extra, snap.train_accuracy if snap.step > 50 else 1.0) or (
+            V.L2_NOTE if l2 else None)
+        live_chart(run.every("curves", lambda: V.curves_figure(run.histories["ours"], l2)),
+                   key=f"{KEY}_curves", height=250 if lecture else 400)
+        st.caption(note or " ")
 
 
 live_fragment(run, render, speed)
-follow_fragment(run, render_details, every=2.0)
 
-st.divider()
-with st.expander("🔍 Pick the point for the live math, and the hill's axes", expanded=False):
-    widget(KEY, point_spec)
-    widget(KEY, VIEW["hill_axes"], horizontal=True)
+sections.tabs(sections.Page(KEY, run, data["dataset"], (X_train, y_train, X_test, y_test),
+                            Xf_train, grid, extra, point_spec, point, learning_rate, l2, stable,
+                            baseline))
+write_url(KEY, SPECS)
 
 
 def fit_file(model, meta):
     """A model file's settings and weights, if it is one of this page's models."""
-    if meta["model"] != "LogisticRegression" or model.n_features_in_ != 2 \
-            or len(model.classes_) != 2:
-        raise ValueError(f"This page trains two-class logistic regressions of two features; the "
-                         f"file holds a {meta['model']} of {model.n_features_in_} features and "
-                         f"{len(model.classes_)} classes.")
-    return file_settings(meta, SPECS), model.get_weights()
+    if meta["model"] != "LogisticRegression" or len(model.classes_) != 2:
+        raise ValueError(f"This page trains two-class logistic regressions; the file holds a "
+                         f"{meta['model']} of {len(model.classes_)} classes.")
+    values = file_settings(meta, SPECS)
+    inputs = 2 + len(SPECS["features"].parse(values.get("features", ())))
+    if model.n_features_in_ != inputs:
+        raise ValueError(f"The file's model takes {model.n_features_in_} inputs, but its "
+                         f"settings make {inputs}.")
+    return values, model.get_weights()
 
 
 model_box(KEY, "logistic_regression", SPECS, run, "ours",
@@ -121,7 +159,3 @@ model_box(KEY, "logistic_regression", SPECS, run, "ours",
           caption="A model file holds θ and the page's settings (the data's too: dataset, size, "
                   "noise, split and seed), so loading it here rebuilds the same data and "
                   "starts from that θ.")
-
-with st.expander("📚 Separable data: why θ keeps growing, and how L2 stops it",
-                 expanded=data["dataset"] == "separable"):
-    st.markdown(V.SEPARABLE_TEXT)

@@ -68,3 +68,11 @@ def sklearn_mlp(X_train, y_train, X_test=None, y_test=None, hidden_layer_sizes=(
                           random_state=random_state)
     return _evaluate("scikit-learn MLPClassifier", model, lambda: model.fit(X_train, y_train),
                      X_train, y_train, X_test, y_test)
+
+
+def sklearn_naive_bayes(X_train, y_train, X_test=None, y_test=None):
+    """scikit-learn's GaussianNB (one variance per class and input), on the same split."""
+    from sklearn.naive_bayes import GaussianNB
+    model = GaussianNB()
+    return _evaluate("scikit-learn GaussianNB", model, lambda: model.fit(X_train, y_train),
+                     X_train, y_train, X_test, y_test)

@@ -139,6 +139,8 @@ class LogisticRegression(GradientClassifier):
             grad[1:] -= self.l2 * self.theta_[1:]
         self._grad_max = float(np.abs(grad).max())
         loss = -mean_log_likelihood(Y, Z)
+        # the step as it was taken, for a page to show: theta before it, and the gradient used
+        self.last_step_ = (self.theta_.copy(), grad)
         self.theta_ += self.learning_rate * grad
         return loss
 

@@ -48,3 +48,31 @@ def test_play_advances_pause_stops_no_errors(page, app_url):
     assert z_range > 0.5
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
+
+
+def test_clicking_a_point_on_the_plane_chooses_it_for_the_math(page, app_url):
+    page.goto(app_url)
+    wait_ready(page)
+    page.goto(f"{app_url}/logistic_regression?dataset=overlapping")
+    wait_ready(page)
+    plot = ".st-key-logreg_surface .np-live-chart__plot"
+    page.wait_for_function(f"document.querySelector('{plot}') && "
+                           f"document.querySelector('{plot}')._fullLayout", timeout=60_000)
+    # where the 6th class-1 training point is drawn, in page pixels
+    target = page.evaluate(f"""() => {{
+        const p = document.querySelector('{plot}');
+        const t = p._fullData.find(d => d.name === 'class 1 (train)');
+        const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis, r = p.getBoundingClientRect();
+        return {{x: t.x[5], y: t.y[5], px: r.left + xa._offset + xa.d2p(t.x[5]),
+                 py: r.top + ya._offset + ya.d2p(t.y[5])}}; }}""")
+    page.mouse.click(target["px"], target["py"])
+    page.wait_for_function(f"""() => {{
+        const ring = document.querySelector('{plot}')._fullData.find(d => d.name.startsWith('point #'));
+        return ring && ring.name !== 'point #0' && Math.abs(ring.x[0] - {target['x']}) < 1e-4
+               && Math.abs(ring.y[0] - {target['y']}) < 1e-4; }}""", timeout=60_000)
+    wait_ready(page)
+    chosen = page.evaluate(f"document.querySelector('{plot}')._fullData"
+                           ".find(d => d.name.startsWith('point #')).name")
+    number = page.locator("[data-testid=stNumberInput]").filter(has_text="Training point #")
+    assert number.locator("input").input_value() == chosen.split("#")[1]
+    assert page.locator("[data-testid=stException]").count() == 0

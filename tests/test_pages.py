@@ -10,11 +10,15 @@ def app(path):
     return open_page(path)
 
 
-def test_home_lists_pages_and_how_to_start():
+def test_home_shows_each_page_and_one_obvious_first_step():
     at = app("app.py")
-    text = " ".join(m.value for m in at.markdown)
-    assert "Logistic regression" in text or any("Logistic" in str(x) for x in at.get("page_link"))
-    assert "How to start" in [h.value for h in at.subheader]
+    assert at.button(key="home_start").label == "👉 Start here: logistic regression"
+    links = [link.proto.label for link in at.get("page_link")]
+    assert links == ["**Logistic regression**", "**XOR and hidden units**", "**Draw a digit**",
+                     "**Backpropagation**"]
+    thumbnails = at.get("plotly_chart")
+    assert len(thumbnails) == 4  # a picture of each page, drawn by the engine
+    assert not any("Lecture ideas" in c.value for c in at.caption)
 
 
 def test_logistic_page_step_play_reset():
@@ -60,7 +64,7 @@ def test_logistic_page_surface_and_sklearn_line_are_drawn():
     names = [t.get("name") for t in fig["data"]]
     assert "scikit-learn" in names and any("θᵀx = 0" in (n or "") for n in names)
     assert fig["data"][0]["type"] == "heatmap" and fig["data"][0]["z"]["shape"] == "100, 100"
-    theta_table = at.dataframe[-1].value
+    theta_table = next(d.value for d in at.dataframe if "θ₀" in d.value.columns)
     assert list(theta_table.iloc[:, 0]) == ["ours (now)", "scikit-learn"]
 
 
@@ -180,11 +184,16 @@ def test_logistic_page_hill_math_and_baseline_show_the_current_numbers():
     lls = [log_likelihood(t.reshape(-1, 1), X1, Y) for t in thetas]
     assert np.all(np.diff(lls) > 0)
 
-    # the equations carry the current gradient, d(LL/n)/d theta_j
-    grad = log_likelihood_gradient(theta, X1, Y)[:, 0]
+    # the equations carry the last step exactly as it was taken: the gradient at the theta
+    # before it (step 14), d(LL/n)/d theta_j for the whole batch, and the update to step 15
+    before = thetas[-2].reshape(-1, 1)
+    grad = log_likelihood_gradient(before, X1, Y)[:, 0]
     latex = " ".join(el.value for el in at.latex)
-    for j in range(3):
-        assert f"\\partial \\theta_{j}}} = {tex(grad[j])}" in latex
+    vector = lambda v: r"\left(" + ", ".join(tex(x) for x in v) + r"\right)"  # noqa: E731
+    assert f"g = {vector(grad)}" in latex
+    assert f"{vector(before[:, 0])} + {tex(0.3)} \\cdot {vector(grad)}" in latex
+    assert f"&= {vector(theta[:, 0])}" in latex
+    assert f"= {vector(len(X1) * grad)}" in latex  # the lectures' sum: n times the mean
 
     # scikit-learn's boundary is the dashed line; its theta is in the table beside ours
     surface = live_figure(at, "logreg_surface")

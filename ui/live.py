@@ -113,6 +113,11 @@ class LiveRun:
     def done(self):
         return all(t.done for t in self.trainers.values())
 
+    def refresh(self):
+        """Snapshot every model again, after its weights were changed by hand between steps."""
+        for name, trainer in self.trainers.items():
+            self._remember(name, trainer.snapshot())
+
     def set_params(self, **params):
         """Apply shape-preserving hyperparameters to every model that has them."""
         for trainer in self.trainers.values():
@@ -197,21 +202,27 @@ def get_run(key, signature, build, record=None):
     return run
 
 
-def controls(run, key, step_size=1):
-    """Play / Pause / Step / Reset buttons for a run. Reruns the page (not just the fragment)."""
-    cols = st.columns([1, 1, 1, 1, 3])
-    cols[0].button("▶ Play", key=f"{key}_play", on_click=run.play, type="primary",
-                   disabled=run.running or run.error is not None or run.done, width="stretch")
-    cols[1].button("⏸ Pause", key=f"{key}_pause", on_click=run.pause,
-                   disabled=not run.running, width="stretch")
-    cols[2].button("⏭ Step", key=f"{key}_step", on_click=run.step_once, args=(step_size,),
-                   disabled=run.error is not None or run.done, width="stretch",
-                   help=f"Take {step_size} gradient step{'s' if step_size > 1 else ''} and stop.")
-    cols[3].button("↺ Reset", key=f"{key}_reset", on_click=run.restart, width="stretch",
-                   help="Start again from the same initial weights.")
-    if run.notice:  # beside the buttons, so the charts below do not move
-        cols[4].caption(run.notice)
-        run.notice = None
+def controls(run, key, step_size=1, extra=None):
+    """Play / Pause / Step / Reset for a run, in one row that wraps instead of truncating its
+    labels, then ``extra()`` (a page's own controls, drawn in the same row). A restart notice
+    goes at the row's end (the charts below do not move); a divergence gets an error under it.
+    The buttons rerun the page (not just the fragment)."""
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    with row:
+        st.button("▶ Play", key=f"{key}_play", on_click=run.play, type="primary",
+                  disabled=run.running or run.error is not None or run.done, width="content")
+        st.button("⏸ Pause", key=f"{key}_pause", on_click=run.pause,
+                  disabled=not run.running, width="content")
+        st.button("⏭ Step", key=f"{key}_step", on_click=run.step_once, args=(step_size,),
+                  disabled=run.error is not None or run.done, width="content",
+                  help=f"Take {step_size} gradient step{'s' if step_size > 1 else ''} and stop.")
+        st.button("↺ Reset", key=f"{key}_reset", on_click=run.restart, width="content",
+                  help="Start again from the same initial weights.")
+        if extra is not None:
+            extra()
+        if run.notice:
+            st.caption(run.notice)
+            run.notice = None
     if run.error:
         st.error(f"{run.error}  \nPress **Reset** to start again.", icon="⚠️")
 

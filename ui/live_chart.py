@@ -189,6 +189,17 @@ async function drawLatest(chart, plot, state) {
       state.reacts += 1;
       LIVE.reacts += 1;
       plot.dataset.reacts = String(state.reacts);
+      if (!state.clickBound && typeof plot.on === "function") {
+        // A click on the chart goes to Python as the "click" trigger of the newest call.
+        plot.on("plotly_click", (event) => {
+          const p = event && event.points && event.points[0];
+          if (!p || !state.trigger) return;
+          const index = p.pointIndex ?? p.pointNumber ?? null;
+          state.trigger("click", { x: p.x, y: p.y, curve: p.curveNumber, index: index,
+                                   name: (p.data && p.data.name) || null });
+        });
+        state.clickBound = true;
+      }
       chart.querySelector(".np-live-chart__error").hidden = true;
       if (!state.observer && window.ResizeObserver) {
         // `responsive` only follows window resizes; this also follows the column.
@@ -229,13 +240,15 @@ export default function (component) {
       plot = kept;
       LIVE.adopted += 1;
     } else {
-      plot.__npLive = { next: null, busy: false, reacts: 0, observer: null, purgeTimer: 0 };
+      plot.__npLive = { next: null, busy: false, reacts: 0, observer: null, purgeTimer: 0,
+                        trigger: null, clickBound: false };
       LIVE.mounts += 1;
     }
     LIVE.plots.set(id, plot);
   }
   const state = plot.__npLive;
   plot.style.height = `${data.height}px`;
+  state.trigger = data.clickable ? component.setTriggerValue : null;
   state.next = data;
   LIVE.updates += 1;
   drawLatest(chart, plot, state);
@@ -282,7 +295,7 @@ def _encoded(trace: dict) -> dict:
     return trace
 
 
-def live_chart(fig: Any, *, key: str, height: int = 380) -> None:
+def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False):
     """Draw `fig` (a plotly Figure or its dict) and update it in place on later reruns.
 
     Parameters
@@ -295,16 +308,28 @@ def live_chart(fig: Any, *, key: str, height: int = 380) -> None:
     key : str
         Identifies the chart across reruns; unique on the page. Keep it the same
         from one rerun to the next or the chart is rebuilt. Like a widget key,
-        it also names an (empty) entry in ``st.session_state``.
+        it also names an entry in ``st.session_state``.
     height : int
         Height of the chart in pixels.
+    clickable : bool
+        Send clicks on the chart back: the run a click causes gets it as the return value.
+
+    Returns
+    -------
+    dict or None
+        With ``clickable``, on the run that a click on the chart caused: the clicked point's
+        ``x``, ``y``, ``curve`` (trace index), ``index`` and trace ``name``. Else None.
     """
     if not st_config.get_option("global.appTest"):  # AppTest serves no files
         ensure_plotly_js()
     height = int(height)
-    _live_chart_component(
+    events = {"on_click_change": lambda: None} if clickable else {}
+    result = _live_chart_component(
         key=key,
-        data={"figure": figure_to_json(fig), "height": height, "key": key, "src": PLOTLY_JS_URL},
+        data={"figure": figure_to_json(fig), "height": height, "key": key, "src": PLOTLY_JS_URL,
+              "clickable": clickable},
         width="stretch",
         height=height,
+        **events,
     )
+    return getattr(result, "click", None) if clickable else None

@@ -1,41 +1,69 @@
 """What the logistic-regression page shows, built from numbers: figures, LaTeX, tables, text.
 
-No Streamlit here: every number the page prints comes out of these functions, so unit tests
-reach them without a browser.
+No Streamlit calls here: every number the page prints comes out of these functions, so unit
+tests reach them without a browser. The lectures' own lessons that do not move with training
+(probability, worked examples, Naive Bayes, minibatches) are in ``ui.logistic_lessons``.
 """
 import numpy as np
 
+from core import features as FT
 from core.hill import hill_axis
 from core.logistic import add_intercept, gradient_contributions, log_likelihood_grid
+from core.sgd import example_gradients
 from ui import figures as F
 from ui.numbers import num, percent, tex
 from ui.page import data_settings
 from ui.settings import Setting, settings
 
-THETA_NAMES = ["θ₀ (intercept)", "θ₁", "θ₂"]
-HILL_AXES = {"θ₁ and θ₂": (1, 2), "θ₀ and θ₁": (0, 1), "θ₀ and θ₂": (0, 2)}
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+LECTURE_ETAS = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03)
 L2_VALUES = (0.0, 1e-4, 1e-3, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-MODES = {"Full batch (the lectures' algorithm)": None, "Minibatch": "mini", "SGD (one example)": 1}
+MODES = {"Full batch": None, "Minibatch": "mini", "SGD (one example)": 1}
 DATA = data_settings(noise=0.2)
 TRAINING = settings(
-    Setting("lr", "Learning rate η", 0.3, options=LEARNING_RATES, widget="select_slider",
-            fmt=lambda v: f"{v:g}",
-            help="Log scale. Changing it while training continues from the current θ."),
-    Setting("mode", "Gradient from", next(iter(MODES)), options=tuple(MODES), widget="radio"),
+    Setting("lecture", "🎓 Lecture mode", False, kind=bool, widget="toggle",
+            help="The lectures' algorithm verbatim: θ = 0, the gradient summed over all "
+                 "examples, η in the lectures' units, full batch, no L2."),
+    Setting("lr", "Learning rate η", 0.3, options=LEARNING_RATES,
+            widget="select_slider", fmt=lambda v: f"{v:g}",
+            help="On the mean log-likelihood LL/n (log scale). Changing it while training "
+                 "continues from the current θ."),
+    Setting("eta", "η, the lectures' units", 1e-3,
+            options=LECTURE_ETAS, widget="select_slider", fmt=lambda v: f"{v:g}",
+            help="The lectures step on the sum over examples; the slide's example uses 0.0001."),
+    Setting("mode", "Gradient from", "Full batch", options=tuple(MODES), widget="radio"),
     Setting("batch", "Batch size", 16, lo=2, hi=128, step=1, kind=int),
     Setting("l2", "L2 strength", 0.0, options=L2_VALUES, widget="select_slider",
             fmt=lambda v: f"{v:g}",
             help="Ascends LL/n − (l2/2)‖θ₁..ₘ‖²; the intercept is not penalised."),
+    Setting("features", "Extra inputs", (), options=tuple(FT.FEATURES), widget="multiselect",
+            help="Features made from x₁ and x₂, as TF Playground offers them: with x₁² and x₂² "
+                 "a circle is a straight line in the inputs' space."),
     Setting("speed", "Speed (steps per tick)", 3, lo=1, hi=50, step=1, kind=int,
             help="Gradient steps between two chart updates (about 10 updates a second)."))
 VIEW = settings(
     Setting("point", "Training point #", 0, lo=0, hi=999, step=1, kind=int,
-            widget="number_input", in_url=False),
-    Setting("hill_axes", "Hill over", next(iter(HILL_AXES)), options=tuple(HILL_AXES),
-            widget="radio", in_url=False))
+            widget="number_input", in_url=False,
+            help="Or click a point on the plane."),
+    Setting("hill_axes", "Hill over", "θ₁ and θ₂", options=None, widget="selectbox",
+            in_url=False))
 SPECS = {**DATA, **TRAINING, **VIEW}
 
+
+# ---- names ---------------------------------------------------------------------------------
+def theta_names(extra=()):
+    """θ₀ (intercept), θ₁, θ₂, then one per extra input: "θ₃ (x₁²)"."""
+    names = ["θ₀ (intercept)", "θ₁", "θ₂"]
+    return names + [f"θ{str(3 + i).translate(SUB)} ({name})" for i, name in enumerate(extra)]
+
+
+def hill_options(extra=()):
+    """Pairs of weights the hill can be drawn over: label -> (i, j)."""
+    names = theta_names(extra)
+    pairs = [(1, 2), (0, 1), (0, 2)] + [(i, j) for i in range(1, len(names))
+                                        for j in range(i + 1, len(names)) if j > 2]
+    return {f"{names[i]} and {names[j]}": (i, j) for i, j in pairs}
 
 
 def sk_theta(baseline):
@@ -44,6 +72,7 @@ def sk_theta(baseline):
     return np.r_[m.intercept_, m.coef_[0]]
 
 
+# ---- the top of the page --------------------------------------------------------------------
 def status_items(snap):
     theta = snap.theta[:, 0]
     return [("step", f"{snap.step:,}"), ("epoch", f"{snap.epoch:,.1f}"),
@@ -52,40 +81,136 @@ def status_items(snap):
             ("‖θ₁..ₘ‖", num(np.linalg.norm(theta[1:]), 3))]
 
 
-def surface_figure(snap, grid, split, sk):
-    """P(Y = 1 | x) over the plane, our line θᵀx = 0 and scikit-learn's (dashed)."""
-    X_train, X_test, y_train, y_test = split
+def eta_note(lr, n, stable, lecture):
+    """The learning rate in both conventions, and where steps start to overshoot."""
+    if lecture:
+        head = (f"η = {num(lr / n)} on the lectures' sum (n = {n}) is η = {num(lr)} on the mean "
+                f"LL/n.")
+    else:
+        head = f"η = {num(lr)} on the mean LL/n is {num(lr / n)} on the lectures' sum (n = {n})."
+    tail = f" Largest stable step: η ≈ {num(stable, 2)} (2/λ_max at θ = 0)"
+    return head + tail + (": above it, steps overshoot." if lr > stable else ".")
+
+
+def overshoot_note(history):
+    """A sentence when the last recorded step made the training loss rise (else None)."""
+    losses, steps = history.get("train_loss"), history.get("step")
+    if losses is None or len(losses) < 2 or not losses[-1] > losses[-2] + 1e-12:
+        return None
+    return (f"⚠️ The loss rose from {num(losses[-2])} to {num(losses[-1])} at step "
+            f"{int(steps[-1]):,}: the step was too large and jumped past the top of the hill.")
+
+
+def theta_arrow(theta, grid, X):
+    """An arrow along (θ₁, θ₂), the direction in which P(Y = 1 | x) grows, starting on the
+    boundary θᵀx = 0 where it passes nearest the data's centre (None while θ₁ = θ₂ = 0)."""
+    w, b = np.asarray(theta[1:3], float), float(theta[0])
+    norm = float(np.linalg.norm(w))
+    if norm < 1e-9:
+        return None
+    c = np.asarray(X, float).mean(axis=0)
+    start = c - (b + w @ c) / norm ** 2 * w
+    span = min(grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0])
+    end = start + 0.18 * span * w / norm
+    inside = all(grid.xs[0] <= p[0] <= grid.xs[-1] and grid.ys[0] <= p[1] <= grid.ys[-1]
+                 for p in (start, end))
+    if not inside:
+        return None
+    return dict(x=float(end[0]), y=float(end[1]), ax=float(start[0]), ay=float(start[1]),
+                xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=3,
+                arrowsize=1.2, arrowwidth=2.5, arrowcolor="#111827", text="θ",
+                font=dict(size=15, color="#111827"), xanchor="left")
+
+
+def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height=430):
+    """P(Y = 1 | x) over the plane, drawn 1:1 so the boundary is perpendicular to θ: our
+    boundary (a line θᵀx = 0, or a contour with extra inputs) and θ's arrow, scikit-learn's
+    boundary dashed, and the chosen training point ringed."""
+    X_train, y_train, X_test, y_test = split
     theta = snap.theta[:, 0]
-    ours = F.line_in_box(theta[1:], theta[0], grid.xs, grid.ys)
-    theirs = F.line_in_box(sk[1:], sk[0], grid.xs, grid.ys)
-    return F.surface_figure(
-        grid.xs, grid.ys, snap.grid_proba, X_train, y_train, X_test, y_test, contour=False,
-        lines=[dict(x=ours[0], y=ours[1], name="ours: θᵀx = 0 (P = 0.5)", color="#111827"),
-               dict(x=theirs[0], y=theirs[1], name="scikit-learn", color="#6b7280",
-                    dash="dash")],
-        title="P(Y = 1 | x) over the plane")
+    lines = []
+    if not extra:
+        ours = F.line_in_box(theta[1:3], theta[0], grid.xs, grid.ys)
+        lines.append(dict(x=ours[0], y=ours[1], name="ours: θᵀx = 0 (P = 0.5)", color="#111827"))
+        if sk is not None:
+            theirs = F.line_in_box(sk[1:3], sk[0], grid.xs, grid.ys)
+            lines.append(dict(x=theirs[0], y=theirs[1], name="scikit-learn", color="#6b7280",
+                              dash="dash"))
+    fig = F.surface_figure(grid.xs, grid.ys, snap.grid_proba, X_train, y_train, X_test, y_test,
+                           contour=bool(extra), lines=lines, height=height, show_scale=False,
+                           title="P(Y = 1 | x): red 0, white ½, blue 1")
+    if extra and sk_proba is not None:
+        fig["data"].append(dict(type="contour", x=F._f32(grid.xs), y=F._f32(grid.ys),
+                                z=F._f32(sk_proba), showscale=False, hoverinfo="skip",
+                                name="scikit-learn", showlegend=True,
+                                contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                                line=dict(color="#6b7280", width=2, dash="dash")))
+    fig["data"].append(F.highlight_point(X_train[point, 0], X_train[point, 1],
+                                         f"point #{point}"))
+    layout = fig["layout"]
+    layout["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
+    layout["xaxis"].update(constrain="domain")
+    arrow = None if extra else theta_arrow(theta, grid, np.vstack([X_train, X_test]))
+    layout["annotations"] = [arrow] if arrow else []
+    return fig
 
 
-def curves_figure(history):
-    return F.curves_figure(history.arrays("step", "train_loss", "test_loss", "train_accuracy",
-                                          "test_accuracy"), title="Loss and accuracy")
+def curves_figure(history, l2=0.0):
+    """Loss and accuracy over the steps. With L2, the objective being climbed is drawn too:
+    −LL/n alone may rise while −LL/n + (l2/2)‖θ₁..ₘ‖² still falls."""
+    h = history.arrays("step", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+    fig = F.curves_figure(h, title="Loss and accuracy")
+    thetas = history.get("theta")
+    if l2 and thetas is not None:
+        objective = h["train_loss"] + 0.5 * l2 * (thetas[:, 1:] ** 2).sum(axis=1)
+        fig["data"].append(dict(type="scatter", x=F._f32(h["step"]), y=F._f32(objective),
+                                mode="lines", name="train −LL/n + (l2/2)‖θ₁..ₘ‖²",
+                                line=dict(color="#17a589", width=2, dash="dash"),
+                                xaxis="x", yaxis="y"))
+    if len(h["step"]) <= 1:  # nothing to draw yet: show where the curves will go
+        for axis, top in (("xaxis", None), ("xaxis2", None)):
+            fig["layout"][axis]["range"] = [0, 10]
+        fig["layout"]["yaxis"]["range"] = [0, max(1.0, float(h["train_loss"][0]) * 1.2)]
+    return fig
 
 
-def thetas_figure(steps, thetas):
-    return F.trajectories_figure(steps, thetas, THETA_NAMES, title="Each θ over time",
+def thetas_figure(steps, thetas, extra=()):
+    return F.trajectories_figure(steps, thetas, theta_names(extra), title="Each θ over time",
                                  y_title="θ")
 
 
-def hill_figure(theta, thetas, sk, X1, y, axes, l2):
-    """The objective over two weights (the third at its current value) and the path."""
-    i, j = HILL_AXES[axes]
+# ---- the hill ------------------------------------------------------------------------------
+def hill_figure(theta, thetas, sk, X1, y, pair, l2, names):
+    """The objective over two weights, the others held at their current values (a slice), on a
+    log scale of the loss so the climb stays visible when the top is far (separable data);
+    the path, θ now, and scikit-learn's θ (the top of the whole hill, when there is one)."""
+    i, j = pair
     path_a, path_b = thetas[:, i], thetas[:, j]
     a_values, b_values = hill_axis(path_a, sk[i]), hill_axis(path_b, sk[j])
-    Z = log_likelihood_grid(theta, X1, y, i, j, a_values, b_values, l2)
-    # the far corners of the plane are very low: clip them so the colours show the hilltop
-    Z = np.maximum(Z, np.quantile(Z, 0.15))
-    return F.contour_path_figure(a_values, b_values, Z, path_a, path_b, THETA_NAMES[i],
-                                 THETA_NAMES[j], z_name="LL/n − penalty" if l2 else "LL/n")
+    objective = log_likelihood_grid(theta, X1, y, i, j, a_values, b_values, l2)
+    height = -np.log10(np.maximum(-objective, 1e-12))  # higher is better; never flat near 0
+    label = "−log₁₀(−LL/n + penalty)" if l2 else "−log₁₀(−LL/n)"
+    fig = F.contour_path_figure(a_values, b_values, height, path_a, path_b, names[i], names[j],
+                                z_name=label)
+    if a_values[0] <= sk[i] <= a_values[-1] and b_values[0] <= sk[j] <= b_values[-1]:
+        fig["data"].append(dict(type="scatter", x=[float(sk[i])], y=[float(sk[j])],
+                                mode="markers", name="scikit-learn's θ (the top)",
+                                marker=dict(symbol="star", size=16, color="#f1a208",
+                                            line=dict(color="#111827", width=1))))
+    return fig
+
+
+def hill_caption(pair, names, theta, separable_without_l2):
+    others = [f"{names[k].split(' ')[0]} = {num(theta[k])}" for k in range(len(theta))
+              if k not in pair]
+    text = (f"A slice of the hill: the weights not on the axes are held at their current "
+            f"values ({', '.join(others)}), so the picture moves as they change; the path is "
+            f"drawn over it. Colour: −log₁₀ of the loss, so that brighter is higher even where "
+            f"the loss is tiny.")
+    if separable_without_l2:
+        text += (" The data is separable and there is no L2: the hill has no top, and the star "
+                 "(if shown) is only where scikit-learn stopped.")
+    return text
 
 
 def distance_figure(steps, thetas, sk):
@@ -97,75 +222,191 @@ def distance_figure(steps, thetas, sk):
                                  y_title="")
 
 
+# ---- the math of the chosen point and of the last step --------------------------------------
 def contributions(theta, X_train, y_train):
-    """Each training point's term (y − σ(θᵀx))·x of the gradient, (n, 3)."""
-    return gradient_contributions(theta.reshape(-1, 1), add_intercept(X_train),
+    """Each training point's term (y − σ(θᵀx))·x of the gradient, (n, m + 1)."""
+    return gradient_contributions(np.reshape(theta, (-1, 1)), add_intercept(X_train),
                                   y_train.reshape(-1, 1).astype(float))[:, :, 0]
 
 
-def point_math(theta, X_train, y_train, point, train_loss):
-    """The lectures' equations for one training point, with today's numbers: a line of
-    markdown and the LaTeX lines under it."""
-    x, yi = X_train[point], int(y_train[point])
-    x1 = np.r_[1.0, x]
+def _vector(values):
+    return r"\left(" + ", ".join(tex(v) for v in values) + r"\right)"
+
+
+def _sum_terms(theta, x1):
+    """θ₀x₀ + θ₁x₁ + … with the numbers, three terms to a line (inside an aligned block)."""
+    terms = [rf"({tex(t)})({tex(v)})" for t, v in zip(theta, x1)]
+    return r" \\ &\quad + ".join(" + ".join(terms[i:i + 3]) for i in range(0, len(terms), 3))
+
+
+def point_math(theta, X_f, y, point, extra=()):
+    """The chosen training point: its inputs, z = θᵀx, σ(z), and its own gradient term."""
+    x1 = np.r_[1.0, X_f[point]]
+    yi = int(y[point])
     z = float(theta @ x1)
     p = 1 / (1 + np.exp(-z))
-    n = len(X_train)
-    contrib = contributions(theta, X_train, y_train)
-    grad = contrib.mean(axis=0)
-    intro = f"For training point **#{point}**, x = (1, {num(x[0])}, {num(x[1])}) with y = {yi}:"
-    terms = r" ,\; ".join(rf"\frac{{\partial LL/n}}{{\partial \theta_{j}}} = {tex(grad[j])}"
-                          for j in range(3))
-    lines = [
-        rf"z = \theta^T x = {tex(theta[0])} \cdot 1 + ({tex(theta[1])}) \cdot ({tex(x[0])}) + "
-        rf"({tex(theta[2])}) \cdot ({tex(x[1])}) = {tex(z)}",
-        rf"P(Y=1 \mid x) = \sigma(z) = \frac{{1}}{{1 + e^{{-z}}}} = {tex(p)}, \qquad "
-        rf"\sigma'(z) = \sigma(z)(1-\sigma(z)) = {tex(p * (1 - p))}",
-        rf"LL(\theta) = \sum_{{i=1}}^{{{n}}} y_i \log \sigma(\theta^T x_i) + "
-        rf"(1-y_i)\log(1-\sigma(\theta^T x_i)) = {tex(-train_loss * n)}, \qquad "
-        rf"\tfrac{{1}}{{n}} LL(\theta) = {tex(-train_loss)}",
-        rf"\frac{{\partial LL}}{{\partial \theta_j}} = \sum_i \left(y_i - \sigma(\theta^T x_i)"
-        rf"\right) x_{{ij}}: \quad {terms}",
-        rf"\text{{this point's term: }} (y - \sigma(z))\,x = ({yi} - {tex(p)}) \cdot "
-        rf"(1, {tex(x[0])}, {tex(x[1])}) = ({tex(contrib[point, 0])}, {tex(contrib[point, 1])}, "
-        rf"{tex(contrib[point, 2])})"]
+    intro = (f"**Training point #{point}**: x = ({', '.join(num(v) for v in x1)}) with x₀ = 1 "
+             f"first, label y = {yi}.")
+    lines = [rf"\begin{{aligned}} z = \theta^T x &= {_sum_terms(theta, x1)} \\"
+             rf" &= {tex(z)} \end{{aligned}}",
+             rf"\hat y = P(Y=1 \mid x) = \sigma(z) = \frac{{1}}{{1 + e^{{-z}}}} = {tex(p)}",
+             rf"\sigma'(z) = \sigma(z)(1-\sigma(z)) = {tex(p * (1 - p))}",
+             rf"\begin{{aligned}} (y - \hat y)\,x &= ({yi} - {tex(p)}) \cdot {_vector(x1)} \\"
+             rf" &= {_vector((yi - p) * x1)} \quad \text{{(its term of the gradient)}}"
+             rf" \end{{aligned}}"]
     return intro, lines
 
 
-def pull_figure(theta, X_train, y_train, grid):
+def describe_batch(batch, n):
+    if isinstance(batch, slice) or batch is None or len(batch) >= n:
+        return f"all {n} training examples (full batch)"
+    if len(batch) == 1:
+        return f"one example, #{int(batch[0])} (SGD)"
+    shown = ", ".join(f"#{int(i)}" for i in batch[:6]) + (", …" if len(batch) > 6 else "")
+    return f"a minibatch of {len(batch)} examples ({shown})"
+
+
+def step_math(model, X_f, y, learning_rate, l2, n_steps):
+    """The last step exactly as it was taken: which examples, their mean gradient and the
+    lectures' sum, and the update θⱼ ← θⱼ + η gⱼ with numbers. Before any step: the first one
+    (full batch from θ = 0)."""
+    n = len(X_f)
+    last = getattr(model, "last_step_", None)
+    if last is None or n_steps == 0:
+        theta_before = model.get_weights()["theta"][:, 0]
+        batch = np.arange(n)
+        grad = contributions(theta_before, X_f, y).mean(axis=0)
+        head = "**No step yet.** The first full-batch step, from θ = 0, would be:"
+    else:
+        theta_before, grad = last[0][:, 0], last[1][:, 0]
+        batch = model.last_batch_
+        head = f"**The last step (step {n_steps:,})** used {describe_batch(batch, n)}:"
+    size = n if isinstance(batch, slice) else len(batch)
+    after = theta_before + learning_rate * grad
+    data_part = grad + l2 * np.r_[0.0, theta_before[1:]]  # g without the L2 pull
+    penalty = r" - \ell_2\,\theta_j" if l2 else ""
+    lines = [
+        rf"g_j = \frac{{1}}{{{size}}} \sum_{{i \in \text{{batch}}}} (y_i - \sigma(\theta^T x_i))"
+        rf"\, x_{{ij}}{penalty}",
+        rf"g = {_vector(grad)}",
+        rf"\text{{the lectures' sum: }} \sum_{{i \in \text{{batch}}}} (y_i - \sigma(\theta^T x_i))"
+        rf"\, x_{{ij}} = {_vector(size * data_part)}",
+        rf"\begin{{aligned}} \theta &\leftarrow \theta + \eta\, g \\ &= {_vector(theta_before)}"
+        rf" + {tex(learning_rate)} \cdot {_vector(grad)} \\ &= {_vector(after)} \end{{aligned}}"]
+    return head, lines
+
+
+def likelihood_math(train_loss, n):
+    return (rf"\begin{{aligned}} LL(\theta) &= \sum_{{i=1}}^{{{n}}} y_i \log \sigma(\theta^T x_i)"
+            rf" + (1-y_i)\log(1-\sigma(\theta^T x_i)) = {tex(-train_loss * n)} \\"
+            rf" \tfrac{{1}}{{n}} LL(\theta) &= {tex(-train_loss)} \end{{aligned}}")
+
+
+SUM_MEAN_NOTE = ("The lectures write the **sum** over examples and step with a tiny η; this page "
+                 "steps on the **mean** LL/n (so one η suits any number of points). The two are "
+                 "the same step when η_mean = n · η_sum: every line above shows both.")
+
+
+def pull_figure(theta, X_f, X_train, y_train, grid):
     """The training points sized by their pull |y − σ(θᵀx)| on the boundary."""
-    residual = np.abs(contributions(theta, X_train, y_train)[:, 0])
-    lx, ly = F.line_in_box(theta[1:], theta[0], grid.xs, grid.ys)
+    residual = np.abs(contributions(theta, X_f, y_train)[:, 0])
     traces = F.points_traces(X_train, y_train, "train")
     for trace, k in zip(traces, (0, 1)):  # one points trace per class
         trace["marker"]["size"] = 4 + 22 * residual[y_train == k]
-    traces.append(dict(type="scatter", x=lx, y=ly, mode="lines", name="θᵀx = 0",
-                       line=dict(color="#111827", width=2)))
+    if len(theta) == 3:
+        lx, ly = F.line_in_box(theta[1:], theta[0], grid.xs, grid.ys)
+        traces.append(dict(type="scatter", x=lx, y=ly, mode="lines", name="θᵀx = 0",
+                           line=dict(color="#111827", width=2)))
     return F.figure(traces, "Pull of each training point", 380,
                     xaxis=F.axis("x1", range=[float(grid.xs[0]), float(grid.xs[-1])]),
-                    yaxis=F.axis("x2", range=[float(grid.ys[0]), float(grid.ys[-1])]))
+                    yaxis=F.axis("x2", range=[float(grid.ys[0]), float(grid.ys[-1])],
+                                 scaleanchor="x", scaleratio=1))
 
 
-def pull_table(theta, X_train, y_train, top=8):
+def pull_table(theta, X_f, y_train, extra=(), top=8):
     """The ``top`` points that pull hardest, with σ(θᵀx) and their pull on each θ."""
-    contrib = contributions(theta, X_train, y_train)
+    contrib = contributions(theta, X_f, y_train)
     order = np.argsort(-np.abs(contrib[:, 0]))[:top]
+    names = [n.split(" ")[0] for n in theta_names(extra)]
     return {"point": order, "y": y_train[order],
             "σ(θᵀx)": [num(y_train[i] - contrib[i, 0]) for i in order],  # θ₀'s term is y − σ
-            **{f"pull on θ{s}": [num(contrib[i, j]) for i in order]
-               for j, s in enumerate("₀₁₂")}}
+            **{f"pull on {names[j]}": [num(contrib[i, j]) for i in order]
+               for j in range(contrib.shape[1])}}
 
 
+# ---- the sigmoid -----------------------------------------------------------------------------
+def sigmoid_figure(theta, X_f, y, point, height=330):
+    """σ(z) with every training point at its own z = θᵀx: at y = 0 or 1 (its label) and on the
+    curve (what the model says), coloured by class. A line can only sort the points along z."""
+    z = add_intercept(X_f) @ theta
+    span = max(6.0, float(np.abs(z).max()) * 1.1) if len(z) else 6.0
+    grid = np.linspace(-span, span, 241)
+    data = [dict(type="scatter", x=F._f32(grid), y=F._f32(1 / (1 + np.exp(-grid))),
+                 mode="lines", name="σ(z)", line=dict(color="#111827", width=2.5))]
+    rng = np.random.default_rng(0)
+    for k in (0, 1):
+        zk = z[y == k]
+        data.append(dict(type="scatter", x=F._f32(zk),
+                         y=F._f32(k + rng.uniform(-0.03, 0.03, len(zk))), mode="markers",
+                         name=f"class {k} (label)", marker=dict(size=6, color=F.CLASS_COLORS[k],
+                                                                opacity=0.7)))
+        data.append(dict(type="scatter", x=F._f32(zk), y=F._f32(1 / (1 + np.exp(-zk))),
+                         mode="markers", name=f"class {k}: σ(z)", showlegend=False,
+                         marker=dict(size=5, color=F.CLASS_COLORS[k], symbol="circle-open")))
+    data.append(F.highlight_point(z[point], float(y[point]), f"point #{point}"))
+    return F.figure(data, "σ(z) with every training point at its z = θᵀx", height,
+                    xaxis=F.axis("z = θᵀx", range=[-span, span]),
+                    yaxis=F.axis("P(Y = 1 | x)", range=[-0.1, 1.1]))
+
+
+# ---- minibatch SGD: the noisy gradient ---------------------------------------------------------
+def gradient_cloud_figure(theta, X_f, y, batch=16, random_state=0, height=360):
+    """Each example's own gradient (its θ₁, θ₂ components) around the full gradient, their
+    mean, and a few minibatch means: noisy steps whose expectation is the full step."""
+    G = example_gradients(theta, X_f, y)
+    full = G.mean(axis=0)
+    rng = np.random.default_rng(random_state)
+    minis = np.array([G[rng.choice(len(G), min(batch, len(G)), replace=False)].mean(axis=0)
+                      for _ in range(30)])
+    data = [dict(type="scatter", x=F._f32(G[:, 1]), y=F._f32(G[:, 2]), mode="markers",
+                 name="one example's gradient (SGD)",
+                 marker=dict(size=5, color="#9ca3af", opacity=0.6)),
+            dict(type="scatter", x=F._f32(minis[:, 1]), y=F._f32(minis[:, 2]), mode="markers",
+                 name=f"a minibatch of {batch}'s mean",
+                 marker=dict(size=7, color="#8fb3ee")),
+            dict(type="scatter", x=[0.0, float(full[1])], y=[0.0, float(full[2])],
+                 mode="lines+markers", name="the full gradient (their mean)",
+                 line=dict(color="#e4572e", width=3), marker=dict(size=[1, 10]))]
+    return F.figure(data, "The noisy gradients around the full one (θ₁, θ₂ parts)", height,
+                    legend=F.BELOW, margin=dict(l=50, r=10, t=45, b=45),
+                    xaxis=F.axis("∂/∂θ₁", constrain="domain"),
+                    yaxis=F.axis("∂/∂θ₂", scaleanchor="x", scaleratio=1, constrain="domain"))
+
+
+def batch_curves_figure(curves, height=360):
+    data = []
+    names = {None: "full batch", 1: "SGD (one example)"}
+    for k, (batch, (seen, loss)) in enumerate(curves.items()):
+        data.append(dict(type="scatter", x=F._f32(seen), y=F._f32(loss), mode="lines",
+                         name=names.get(batch, f"minibatch of {batch}"),
+                         line=dict(color=F.PALETTE[k], width=2)))
+    return F.figure(data, "Training loss against the examples processed", height,
+                    legend=F.BELOW, margin=dict(l=50, r=10, t=45, b=45),
+                    xaxis=F.axis("examples processed"), yaxis=F.axis("loss −LL/n"))
+
+
+# ---- scikit-learn ------------------------------------------------------------------------------
 def baseline_call(l2, n):
     setting = "C = ∞ (unpenalised)" if l2 == 0 else f"C = 1/(n·l2) = {num(1 / (n * l2))}"
     return (f"`sklearn.linear_model.LogisticRegression({setting})`, fitted once on the same "
-            f"training points. Its boundary is the dashed line on the surface above.")
+            f"training points and inputs. Its boundary is the dashed line on the plane.")
 
 
-def baseline_table(snap, baseline):
+def baseline_table(snap, baseline, extra=()):
     theta, sk = snap.theta[:, 0], sk_theta(baseline)
+    names = [n.split(" ")[0] for n in theta_names(extra)]
     return {"": ["ours (now)", "scikit-learn"],
-            **{f"θ{s}": [num(theta[j]), num(sk[j])] for j, s in enumerate("₀₁₂")},
+            **{names[j]: [num(theta[j]), num(sk[j])] for j in range(len(theta))},
             "train accuracy": [percent(snap.train_accuracy), percent(baseline.train_accuracy)],
             "test accuracy": [percent(snap.test_accuracy), percent(baseline.test_accuracy)],
             "test log-loss": [num(snap.test_loss), num(baseline.test_log_loss)],
@@ -185,17 +426,40 @@ def baseline_warning(l2, baseline):
     return None
 
 
-HILL_TEXT = ("The objective over two weights, the third held at its current value. Gradient "
-             "ascent walks uphill; for logistic regression the log-likelihood is concave (the "
-             "lectures say \"convex\": one hill, no false tops), so it never gets stuck.")
+def line_cannot_fit(dataset, extra, accuracy):
+    """A pointer to the XOR page (or to the extra inputs) when a line cannot fit the data."""
+    if dataset in ("xor", "circles", "spiral", "moons") and not extra and accuracy < 0.9:
+        hint = {"circles": "add **x₁²** and **x₂²** under *Extra inputs*: the circle becomes a "
+                           "line in that space",
+                "xor": "add **x₁x₂** under *Extra inputs*, or"}.get(dataset, "")
+        return (f"A straight line cannot separate this data (best so far "
+                f"{percent(accuracy)}). {hint + ' ' if hint else ''}see how hidden units bend "
+                f"the boundary on the **XOR and hidden units** page.")
+    return None
+
+
+L2_NOTE = ("With L2, training climbs LL/n − (l2/2)‖θ₁..ₘ‖² (the dashed curve falls): −LL/n alone "
+           "may rise, as small weights are bought with a little likelihood.")
+HILL_TEXT = ("Gradient ascent walks uphill on the log-likelihood; for logistic regression it is "
+             "concave (the lectures say \"convex\": one hill, no false tops), so it never gets "
+             "stuck.")
 PULL_TEXT = ("**Which points pull the boundary?** Each point's term (y − σ(θᵀx))·x is its pull "
              "on θ. Points already classified with confidence pull almost nothing; "
              "misclassified and borderline points pull hardest (marker size ∝ |y − σ(θᵀx)|).")
 SEPARABLE_TEXT = (
     "If a line separates the classes perfectly, scaling θ up by any factor c > 1 keeps the "
     "same line but pushes every σ(θᵀxᵢ) closer to its label, so **LL(θ) rises for ever**: "
-    "there is no maximum likelihood estimate. Watch ‖θ₁..ₘ‖ in the chart above grow without "
-    "bound (about like log of the step) and the sigmoid on the plane sharpen into a cliff.\n\n"
+    "there is no maximum likelihood estimate. Watch ‖θ₁..ₘ‖ grow without bound (about like log "
+    "of the step) and the sigmoid on the plane sharpen into a cliff.\n\n"
     "An **L2 penalty** (l2/2)‖θ₁..ₘ‖² makes large θ cost more than the tiny gain in "
-    "likelihood: the objective gets a top, and ‖θ‖ stops growing. Try *Linearly separable "
-    "blobs*, play for a while, then raise **L2 strength** while it trains.")
+    "likelihood: the objective gets a top, and ‖θ‖ stops growing. With L2 on, the plotted "
+    "−LL/n can rise while the penalised objective (the dashed curve) still falls: training "
+    "trades a little likelihood for smaller weights. Try *Linearly separable blobs*, play for a "
+    "while, then raise **L2 strength** while it trains.")
+SGD_TEXT = (
+    "The full gradient is the **average** of the examples' own gradients (grey dots): "
+    "(1/n) Σᵢ (yᵢ − σ(θᵀxᵢ)) xᵢ. Pick one example at random and its gradient is, on average, "
+    "exactly the full one: its expectation is the full gradient, only noisy. A minibatch's "
+    "average (blue) is less noisy. Each noisy step costs 1/n (or b/n) of a full one, so for the "
+    "same number of examples processed SGD and minibatches usually get further (left); near "
+    "the top their noise keeps them jiggling, which a smaller η calms.")

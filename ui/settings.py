@@ -41,7 +41,8 @@ class Setting:
     options : for a choice: the values allowed (a link's text matches by value, "10" is 10.0).
     lo, hi : for a number: the bounds, inclusive; ``kind`` is int or float.
     step : the widget's step, for numbers.
-    widget : "slider", "select_slider", "radio", "selectbox", "number_input" or "toggle".
+    widget : "slider", "select_slider", "radio", "selectbox", "number_input", "toggle" or
+        "multiselect" (its value is a tuple of options, in the options' order).
     fmt : how an option is shown (format_func).
     help : the widget's help text.
     in_url : False for view settings that a link does not carry (which point is inspected).
@@ -65,6 +66,13 @@ class Setting:
         Numbers must be of the right kind (a seed of 1.5 is refused, not rounded) and within
         bounds; choices must be one of the options, text matched as text or numbers by value.
         """
+        if self.widget == "multiselect":
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, (list, tuple)):
+                raise ValueError(f"{self.name} must be a list of {', '.join(self.options)}")
+            chosen = {self._choose(item.strip() if isinstance(item, str) else item)
+                      for item in items if not (isinstance(item, str) and not item.strip())}
+            return tuple(option for option in self.options if option in chosen)
         if self.options is not None:
             return self._choose(value)
         if self.kind is bool:
@@ -99,6 +107,8 @@ class Setting:
 
     def text(self, value) -> str:
         """The value as a link writes it."""
+        if self.widget == "multiselect":
+            return ",".join(map(str, value))
         return str(value).lower() if isinstance(value, bool) else str(value)
 
     def valid(self, value) -> bool:
@@ -113,6 +123,8 @@ class Setting:
         [lo, hi], or the default when it is no option any more."""
         if self.valid(value):
             return self.parse(value)
+        if self.widget == "multiselect" and isinstance(value, (list, tuple)):
+            return tuple(option for option in self.options if option in value)
         if self.options is not None or self.kind is bool:
             return self.default
         try:
@@ -241,8 +253,11 @@ _WIDGETS = {
     "select_slider": lambda s, kw: st.select_slider(s.label, list(s.options), **_fmt(s, kw)),
     "radio": lambda s, kw: st.radio(s.label, list(s.options), **_fmt(s, kw)),
     "selectbox": lambda s, kw: st.selectbox(s.label, list(s.options), **_fmt(s, kw)),
-    "number_input": lambda s, kw: st.number_input(s.label, s.lo, s.hi, step=s.step, **kw),
+    # "%.10g": a number shows as it was typed (1000000, -0.000123), not rounded to two decimals
+    "number_input": lambda s, kw: st.number_input(
+        s.label, s.lo, s.hi, step=s.step, **{"format": "%.10g" if s.kind is float else None, **kw}),
     "toggle": lambda s, kw: st.toggle(s.label, **kw),
+    "multiselect": lambda s, kw: tuple(st.multiselect(s.label, list(s.options), **_fmt(s, kw))),
 }
 
 
@@ -264,6 +279,8 @@ def widget(page: str, spec: Setting, **kw):
     current = st.session_state[key] if key in st.session_state else store.get(spec.name,
                                                                                 spec.default)
     wanted = spec.nearest(current)
+    if spec.widget == "multiselect":
+        wanted = list(wanted)  # the widget's own state is a list
     if key not in st.session_state or st.session_state[key] != wanted:
         st.session_state[key] = wanted
     kw = {"key": key, "help": spec.help, **kw}

@@ -1,0 +1,71 @@
+"""What a learner sees first, in a real browser: every page's main controls and charts in one
+screen at 1440x900, and nothing cut at 1024x768 (no elided button label, no equation wider
+than its column)."""
+import pytest
+
+from browser import wait_ready
+
+pytestmark = pytest.mark.browser
+
+# Buttons whose label does not fit (the browser elides it with "…"), and equations wider than
+# the block that shows them (KaTeX lines then scroll, cut before their result).
+CUT = """() => ({
+  buttons: [...document.querySelectorAll('button')]
+    .filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.innerText),
+  equations: [...document.querySelectorAll('.katex-display')]
+    .filter(k => k.offsetParent && k.scrollWidth >
+            k.closest('[data-testid=stElementContainer]').clientWidth + 2)
+    .map(k => k.querySelector('annotation')?.textContent.slice(0, 70) ?? '?'),
+})"""
+
+
+def box(page, locator):
+    element = locator.first
+    element.wait_for(timeout=60_000)
+    return element.bounding_box()
+
+
+def open_page(page, app_url, path, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(app_url)
+    wait_ready(page)
+    page.goto(f"{app_url}/{path}")
+    wait_ready(page)
+    page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg').length >= 1",
+                           timeout=60_000)
+    wait_ready(page)
+
+
+def test_the_logistic_pages_essentials_fit_one_screen_at_1440x900(page, app_url):
+    open_page(page, app_url, "logistic_regression", 1440, 900)
+    wanted = {"Play": page.get_by_role("button", name="▶ Play"),
+              "Reset": page.get_by_role("button", name="↺ Reset"),
+              "learning rate": page.locator("[data-testid=stSlider]").filter(has_text="Learning rate"),
+              "gradient mode": page.locator("[data-testid=stRadio]").filter(has_text="Gradient from"),
+              "dataset": page.locator("[data-testid=stSelectbox]").filter(has_text="Dataset"),
+              "plane": page.locator(".st-key-logreg_surface .main-svg"),
+              "loss": page.locator(".st-key-logreg_curves .main-svg")}
+    for name, locator in wanted.items():
+        b = box(page, locator)
+        assert b is not None and b["y"] >= 0 and b["y"] + min(b["height"], 300) <= 900, (name, b)
+
+
+@pytest.mark.parametrize("path", ["", "logistic_regression", "xor", "digits", "backprop"])
+def test_nothing_is_cut_at_1024x768(page, app_url, path):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(app_url)
+    wait_ready(page)
+    if path:
+        page.goto(f"{app_url}/{path}")
+        wait_ready(page)
+        page.wait_for_function("document.querySelectorAll('.main-svg').length >= 1",
+                               timeout=60_000)
+        wait_ready(page)
+    cut = page.evaluate(CUT)
+    assert cut == {"buttons": [], "equations": []}, cut
+    if path in ("logistic_regression", "backprop"):  # and in every tab
+        for tab in page.get_by_role("tab").all():
+            tab.click()
+            wait_ready(page)
+            cut = page.evaluate(CUT)
+            assert cut == {"buttons": [], "equations": []}, (tab.inner_text(), cut)

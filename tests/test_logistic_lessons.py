@@ -1,0 +1,100 @@
+"""The logistic-regression page's lessons as math: the stable step, features, Naive Bayes,
+minibatch gradients, the sigmoid view, the worked examples and the pseudocode."""
+import numpy as np
+import pytest
+from sklearn.naive_bayes import GaussianNB
+
+from core import LogisticRegression, Trainer, make_dataset, make_grid
+from core.features import FEATURES, expand, expanded_grid, names
+from core.hill import curvature, largest_stable_step
+from core.logistic import add_intercept, log_likelihood_gradient
+from core.naive_bayes import GaussianNaiveBayes
+from core.sgd import compare_batch_sizes, example_gradients
+from ui import logistic_lessons as LL
+from ui import logistic_views as V
+
+
+def losses(X, y, lr, steps=15):
+    t = Trainer(LogisticRegression(learning_rate=lr, max_iter=10**9, tol=0), X, y)
+    return [t.snapshot().train_loss] + [t.run(1).train_loss for _ in range(steps)]
+
+
+def test_the_largest_stable_step_separates_calm_climbs_from_overshoots():
+    X, y = make_dataset("overlapping", 200, 0.3, random_state=0)
+    stable = largest_stable_step(add_intercept(X))
+    assert np.all(np.diff(losses(X, y, 0.9 * stable)) < 0)  # every step goes uphill on LL
+    overshoot = losses(X, y, 12 * stable)
+    assert overshoot[1] > overshoot[0]  # the first step jumps past the top
+    # the hill bends most at theta = 0: nowhere else is the curvature larger
+    rng = np.random.default_rng(0)
+    X1 = add_intercept(X)
+    assert all(curvature(X1, rng.normal(size=3)) <= curvature(X1) + 1e-12 for _ in range(20))
+
+
+def test_extra_inputs_make_circles_separable_for_a_line():
+    X, y = make_dataset("circles", 300, 0.1, random_state=0)
+    F = expand(X, ("x₁²", "x₂²"))
+    assert F.shape == (300, 4) and np.allclose(F[:, 2], X[:, 0] ** 2)
+    plain = LogisticRegression(learning_rate=1.0, max_iter=300).fit(X, y).score(X, y)
+    squared = LogisticRegression(learning_rate=1.0, max_iter=300).fit(F, y).score(F, y)
+    assert plain < 0.75 and squared > 0.95
+    grid = make_grid(X, 20)
+    assert expanded_grid(grid, ("x₁x₂",)).points.shape == (400, 3)
+    assert names(("sin x₂", "x₁²")) == ("x₁", "x₂", "x₁²", "sin x₂")  # in one order
+    with pytest.raises(ValueError, match="Unknown input feature"):
+        expand(X, ("x₃",))
+    assert set(FEATURES) == {"x₁²", "x₂²", "x₁x₂", "sin x₁", "sin x₂"}
+
+
+def test_naive_bayes_matches_scikit_learn_and_its_shared_form_is_a_logistic_line():
+    X, y = make_dataset("overlapping", 300, 0.4, random_state=3)
+    curved = GaussianNaiveBayes.fit(X, y, shared=False)
+    np.testing.assert_allclose(curved.predict_proba(X), GaussianNB().fit(X, y).predict_proba(X),
+                               rtol=1e-6, atol=1e-9)
+    line = GaussianNaiveBayes.fit(X, y, shared=True)
+    p = 1 / (1 + np.exp(-(add_intercept(X) @ line.theta)))
+    np.testing.assert_allclose(line.predict_proba(X)[:, 1], p, rtol=1e-9)
+    assert curved.theta is None
+    Xs, ys = line.sample(20_000, random_state=0)  # the model makes points of its own
+    assert abs(ys.mean() - line.prior[1]) < 0.02
+    np.testing.assert_allclose(Xs[ys == 1].mean(axis=0), line.mean[1], atol=0.05)
+
+
+def test_one_examples_gradient_is_on_average_the_full_gradient():
+    X, y = make_dataset("moons", 120, 0.2, random_state=0)
+    theta = np.array([0.3, -0.5, 0.8])
+    G = example_gradients(theta, X, y)
+    full = log_likelihood_gradient(theta.reshape(-1, 1), add_intercept(X), y.reshape(-1, 1))
+    np.testing.assert_allclose(G.mean(axis=0), full[:, 0], atol=1e-12)
+    curves = compare_batch_sizes(X, y, 0.3, epochs=4)
+    assert [len(curves[b][0]) for b in (None, 16, 1)] == [5, 4 * 8 + 1, 4 * 120 + 1]
+    assert all(curves[b][0][-1] == 4 * 120 for b in curves)  # the same work for each
+
+
+def test_the_sigmoid_view_puts_each_point_at_its_own_z():
+    X, y = make_dataset("overlapping", 50, 0.3, random_state=0)
+    theta = np.array([0.1, 0.7, -0.2])
+    fig = V.sigmoid_figure(theta, X, y, point=4)
+    z = add_intercept(X) @ theta
+    labels = next(t for t in fig["data"] if t["name"] == "class 1 (label)")
+    np.testing.assert_allclose(np.asarray(labels["x"], float), z[y == 1], rtol=1e-6)
+    assert fig["data"][-1]["name"] == "point #4"
+
+
+@pytest.mark.parametrize("name, theta, want", [
+    ("movie", (0.2, -0.4, 1.1, 2.1), "P(Y = 0 \\mid x) = 0.03"),  # the lectures' bad theta
+    ("movie", (0.9, 0.2, -0.1, -1.9), "P(Y = 0 \\mid x) = 0.75"),  # and the better one
+    ("neuron", (2, 3, -2, 1), "\\sigma(6) = 0.9975"),
+    ("hat", (1.5, 0.8, -1.0, 0.4), "= 0.9089")])
+def test_the_lectures_worked_examples(name, theta, want):
+    example = LL.EXAMPLES[name]
+    text = " ".join(LL.example_latex(example["x"], theta, example["y"]))
+    assert want in text
+
+
+def test_the_pseudocode_highlights_the_line_being_executed():
+    html = LL.pseudocode_html("zero", [0.0, 0.0, 0.0], 1e-4)
+    highlighted = [row for row in html.split("</div>") if "#fff3c4" in row]
+    assert len(highlighted) == 1 and "gradient[j] = 0" in highlighted[0]
+    loop = LL.pseudocode_html("loop", [0.1, 0.2, 0.3], 1e-4)
+    assert loop.count("#fff3c4") == 6 and "θ = (0.1, 0.2, 0.3)" in loop

@@ -1,0 +1,196 @@
+"""The logistic-regression page tells the truth for every setting (AppTest): epochs across a
+mode switch, the step it shows, the plane, the hill, the curves, overshooting steps, the
+lectures' algorithm, extra inputs, and the lessons beside them."""
+import re
+
+import numpy as np
+
+from apptest_helpers import figure_array, live_figure, metrics, open_page
+from core.logistic import add_intercept
+
+PAGE = "app_pages/logistic_regression.py"
+
+
+def page(query=None):
+    return open_page(PAGE, query)
+
+
+def step(at, n=1):
+    for _ in range(n):
+        at.button(key="logreg_step").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def model(at):
+    return at.session_state["logreg"].trainers["ours"].model
+
+
+def latex(at):
+    return " ".join(el.value for el in at.latex)
+
+
+def test_switching_sgd_to_full_batch_counts_epochs_by_examples_seen():
+    at = page({"mode": "SGD (one example)"})
+    step(at, 42)
+    assert metrics(at)["epoch"] == "0.3"  # 42 of 140 examples
+    at.radio(key="logreg_mode").set_value("Full batch").run()
+    step(at)
+    assert metrics(at)["epoch"] == "1.3"  # the very next step used all 140
+    assert "used all 140 training examples (full batch)" in " ".join(m.value for m in at.markdown)
+    at.radio(key="logreg_mode").set_value("SGD (one example)").run()
+    step(at)
+    assert metrics(at)["epoch"] == "1.3" and metrics(at)["step"] == "44"  # never falls
+
+
+def test_the_math_shows_the_sgd_step_that_was_taken():
+    at = page({"mode": "SGD (one example)", "dataset": "overlapping"})
+    step(at, 5)
+    m = model(at)
+    k = int(m.last_batch_[0])
+    before = m.last_step_[0]
+    trainer = at.session_state["logreg"].trainers["ours"]
+    term = (trainer.Y[k, 0] - 1 / (1 + np.exp(-(np.r_[1.0, trainer.X[k]] @ before[:, 0])))) \
+        * np.r_[1.0, trainer.X[k]]
+    text = " ".join(m.value for m in at.markdown)
+    assert f"used one example, #{k} (SGD)" in text
+    from ui.numbers import tex
+    assert f"g = \\left({', '.join(tex(v) for v in term)}\\right)" in latex(at)
+
+
+def test_the_plane_is_square_marks_the_point_and_draws_theta_perpendicular_to_the_line():
+    at = page({"dataset": "overlapping"})
+    at.number_input(key="logreg_point").set_value(7).run()
+    step(at, 10)
+    fig = live_figure(at, "logreg_surface")
+    assert fig["layout"]["yaxis"]["scaleanchor"] == "x" and fig["layout"]["yaxis"]["scaleratio"] == 1
+    ring = next(t for t in fig["data"] if t.get("name") == "point #7")
+    X_train = at.session_state["logreg"].trainers["ours"].X
+    np.testing.assert_allclose([ring["x"][0], ring["y"][0]], X_train[7])
+    arrow = fig["layout"]["annotations"][0]
+    theta = model(at).theta_[:, 0]
+    direction = np.array([arrow["x"] - arrow["ax"], arrow["y"] - arrow["ay"]])
+    np.testing.assert_allclose(direction / np.linalg.norm(direction),
+                               theta[1:] / np.linalg.norm(theta[1:]), atol=1e-6)
+    start = np.array([arrow["ax"], arrow["ay"]])
+    assert abs(theta[0] + theta[1:] @ start) < 1e-6  # it starts on the boundary
+
+
+def test_the_hill_keeps_the_climb_visible_on_separable_data_and_marks_the_top():
+    at = page({"dataset": "separable", "lr": "3.0"})
+    step(at, 30)
+    hill = live_figure(at, "logreg_hill")
+    z = figure_array(hill["data"][0]["z"])
+    assert np.ptp(z) > 1.0  # colours spread over more than a factor 10 in the loss
+    caption = " ".join(c.value for c in at.caption)
+    assert "held at their current values (θ₀ =" in caption and "no top" in caption
+    at = page({"dataset": "overlapping"})
+    step(at, 5)
+    hill = live_figure(at, "logreg_hill")
+    star = next(t for t in hill["data"] if t.get("name") == "scikit-learn's θ (the top)")
+    sk = at.session_state["logreg"].trainers["ours"]  # the top is scikit-learn's unpenalised theta
+    from core.baselines import sklearn_logistic
+    top = sklearn_logistic(sk.X, sk.Y[:, 0]).model
+    np.testing.assert_allclose([star["x"][0], star["y"][0]], top.coef_[0], rtol=1e-4)
+
+
+def test_curves_start_on_real_axes_and_show_the_penalised_objective_with_l2():
+    at = page()
+    fig = live_figure(at, "logreg_curves")
+    assert fig["layout"]["xaxis"]["range"] == [0, 10] and fig["layout"]["yaxis"]["range"][0] == 0
+    at.select_slider(key="logreg_l2").set_value(0.1).run()
+    step(at, 3)
+    fig = live_figure(at, "logreg_curves")
+    objective = next(t for t in fig["data"] if t["name"].startswith("train −LL/n + (l2/2)"))
+    thetas = at.session_state["logreg"].histories["ours"].get("theta")
+    loss = at.session_state["logreg"].histories["ours"].get("train_loss")
+    np.testing.assert_allclose(figure_array(objective["y"]),
+                               loss + 0.05 * (thetas[:, 1:] ** 2).sum(axis=1), rtol=1e-5)
+
+
+def test_a_too_large_step_overshoots_visibly_and_is_explained():
+    at = page({"dataset": "overlapping", "lr": "30"})
+    note = next(c.value for c in at.caption if c.value.startswith("η = 30"))
+    assert "Largest stable step: η ≈ 2.7" in note and "overshoot" in note
+    step(at)
+    assert float(metrics(at)["train loss −LL/n"]) > 0.6931
+    assert any("The loss rose from 0.6931" in c.value for c in at.caption)
+    assert "NaN" not in " ".join(m.value for m in at.markdown)
+
+
+def test_a_restart_says_why_in_one_short_sentence():
+    at = page()
+    step(at, 2)
+    at.slider(key="logreg_noise").set_value(0.5).run()
+    notices = [c.value for c in at.caption if "restarted" in c.value]
+    assert notices == ["🔄 Training restarted from step 0: the data changed."]
+    assert not at.toast
+
+
+def test_lecture_mode_runs_the_lectures_algorithm_line_by_line():
+    at = page({"dataset": "overlapping"})
+    at.toggle(key="logreg_lecture").set_value(True).run()
+    assert at.select_slider(key="logreg_eta").value == 1e-3
+    assert at.radio(key="logreg_mode").disabled
+    m = model(at)
+    assert m.learning_rate == 1e-3 * 140 and m.batch_size is None and m.l2 == 0
+    note = next(c.value for c in at.caption if c.value.startswith("η = 0.001"))
+    assert "on the lectures' sum (n = 140) is η = 0.14 on the mean" in note
+    html = next(m.value for m in at.markdown if "np-pseudocode" in m.value)
+    assert "initialize θⱼ = 0" in html and html.count("#fff3c4") == 1  # "init" before a step
+
+    walk = lambda: at.button(key="logreg_walk").click().run()  # noqa: E731
+    walk()
+    assert "gradient[j] = 0 for every j" in " ".join(c.value for c in at.caption)
+    walk()
+    trainer = at.session_state["logreg"].trainers["ours"]
+    total = (trainer.Y[:, 0] - 0.5) @ add_intercept(trainer.X)  # at theta = 0, sigma = 1/2
+    assert metrics(at)["step"] == "0"  # the gradient is summed, theta has not moved
+    text = " ".join(c.value for c in at.caption)
+    assert re.search(r"gradient = \(0, ", text) and "finish the gradient before updating" in text
+    walk()
+    assert metrics(at)["step"] == "1"
+    np.testing.assert_allclose(model(at).theta_[:, 0], 1e-3 * total, rtol=1e-12)
+
+
+def test_extra_inputs_reach_the_model_the_surface_and_scikit_learn():
+    at = page({"dataset": "circles", "lr": "3.0"})
+    at.multiselect(key="logreg_features").set_value(["x₁²", "x₂²"]).run()
+    assert "features=x₁²,x₂²" in "&".join(f"{k}={v}" for k, v in at.query_params.items()) or \
+        at.query_params["features"] in ("x₁²,x₂²", ["x₁²,x₂²"])
+    at.slider(key="logreg_speed").set_value(50).run()
+    at.button(key="logreg_play").click().run()
+    for _ in range(8):
+        at.run()
+    assert model(at).theta_.shape == (5, 1)
+    assert float(metrics(at)["test accuracy"].rstrip("%")) > 90
+    table = next(d.value for d in at.dataframe if "θ₄" in d.value.columns)
+    assert list(table.columns[1:6]) == ["θ₀", "θ₁", "θ₂", "θ₃", "θ₄"]
+    fig = live_figure(at, "logreg_surface")
+    assert sum(t["type"] == "contour" for t in fig["data"]) == 2  # ours and scikit-learn's
+
+
+def test_a_line_that_cannot_fit_points_to_extra_inputs_and_hidden_units():
+    at = page({"dataset": "circles", "speed": "50", "lr": "1.0"})
+    at.button(key="logreg_play").click().run()
+    for _ in range(3):
+        at.run()
+    text = " ".join(c.value for c in at.caption)
+    assert "A straight line cannot separate this data" in text and "XOR and hidden units" in text
+
+
+def test_the_lessons_tabs_probability_quiz_examples_and_naive_bayes():
+    at = page({"dataset": "overlapping"})
+    tabs = [t.label for t in at.tabs]
+    assert tabs[:5] == ["🧮 The math", "🎲 Probability → gradient", "〰️ The sigmoid",
+                        "⛰️ The hill", "🎯 Minibatch SGD"]
+    assert "P(Y = y \\mid x) = \\hat y^{\\,y} (1 - \\hat y)^{1 - y}" in latex(at)
+    at.radio(key="logreg_lessons_quiz").set_value("σ(θᵀx) · xⱼ").run()
+    assert any("Not quite" in w.value for w in at.warning)
+    at.radio(key="logreg_lessons_quiz").set_value("σ(θᵀx)(1 − σ(θᵀx)) · xⱼ").run()
+    assert any(s.value.startswith("Right.") for s in at.success)
+    at.button(key="logreg_lessons_movie_better parameters").click().run()
+    assert "P(Y = 0 \\mid x) = 1 - \\sigma(z) = 0.75" in latex(at)
+    nb = next(d.value for d in at.dataframe if "model" in d.value.columns
+              and "Naive Bayes, shared variances" in list(d.value["model"]))
+    assert list(nb["model"])[-1] == "scikit-learn GaussianNB"
+    assert live_figure(at, "logreg_cloud")["data"][2]["name"] == "the full gradient (their mean)"
