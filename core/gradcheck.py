@@ -278,3 +278,25 @@ def time_gradients(n_inputs=40, hidden_sizes=(2, 8, 20, 32, 128), n_samples=32,
                 break
         rows.append(Timing(int(m_h), int(n_params), t_backprop, t_numeric, 2 * n_params))
     return rows
+
+
+def time_network(X, Y, coefs, intercepts, activation):
+    """The same timing as ``time_gradients`` for one given network on the given data: one
+    gradient by backpropagation (best of several) and by central differences (best of up to 5
+    while they are cheap). Returns a Timing (``hidden`` is the first hidden layer's width)."""
+    X = np.asarray(X, np.float64)
+    Y = np.asarray(Y, np.float64).reshape(len(X), -1)
+    coefs = [np.array(W, np.float64) for W in coefs]
+    intercepts = [np.array(b, np.float64) for b in intercepts]
+    n_params = sum(W.size + b.size for W, b in zip(coefs, intercepts))
+    t_backprop = _best_time(lambda: mlp_backprop(X, Y, coefs, intercepts, activation))
+    t_numeric = np.inf
+    for _ in range(5):
+        t0 = time.perf_counter()
+        numerical_gradient(lambda: objective(X, Y, coefs, intercepts, activation),
+                           [*coefs, *intercepts])
+        elapsed = time.perf_counter() - t0
+        t_numeric = min(t_numeric, elapsed)
+        if elapsed > 0.05:
+            break
+    return Timing(int(coefs[0].shape[1]), int(n_params), t_backprop, t_numeric, 2 * n_params)

@@ -1,18 +1,17 @@
-"""A small network stepped by hand: full-batch training, one-example updates, and undo.
+"""One example's update on a network, by hand: theta += eta dLL/dtheta for a chosen example, its
+verdict on the example and on the whole data set, undo, and how large a step overshoots.
 
-The backpropagation page keeps one of these per browser session: the learner trains it a few
-hundred steps, applies single gradient-ascent updates on one chosen example (the lectures'
-theta += eta dLL/dtheta), looks at every number, and undoes. Nothing here knows about pages.
+The backpropagation page trains its network live (a ``Trainer``); between steps the learner
+applies these single-example updates to the same model. Nothing here knows about pages.
 """
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import TrainingDiverged
-from .ledger import ascent_step
+from .ledger import trace
 from .losses import cross_entropy
-from .mlp import MLPClassifier, forward, init_weights, weights_dict, xor_by_hand
-from .trainer import Trainer
+from .mlp import forward, weights_dict
 
 
 @dataclass(frozen=True)
@@ -27,98 +26,87 @@ class Update:
     y_hat_after: float
     data_loss_before: float
     data_loss_after: float
-    previous: tuple
+    previous: dict
+
+    @property
+    def example_improved(self):
+        return self.loss_after < self.loss_before
+
+    @property
+    def data_improved(self):
+        return self.data_loss_after < self.data_loss_before
 
 
-@dataclass
-class HandNetwork:
-    """A 2-h-1 network (one hidden layer, one sigmoid output) on data (X, y).
+def network(model):
+    """(coefs, intercepts) of an MLPClassifier, as new float64 arrays."""
+    w = model.get_weights()
+    n = sum(name.startswith("coef_") for name in w)
+    return ([np.asarray(w[f"coef_{l}"], float) for l in range(n)],
+            [np.asarray(w[f"intercept_{l}"], float) for l in range(n)])
 
-    Parameters
-    ----------
-    X : (n, 2) inputs; y : (n,) labels in {0, 1}.
-    hidden : hidden units; activation : their g.
-    start : "random" (Glorot weights from ``seed``) or "or_and" (the lectures' XOR network).
+
+def data_loss(coefs, intercepts, activation, X, y):
+    """The data set's loss −LL/n (inf or NaN once the weights overflow)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = forward(np.asarray(X, float), coefs, intercepts, activation, output="logits")[-1]
+        return cross_entropy(np.asarray(y, float).reshape(-1, 1), Z)
+
+
+def stepped(coefs, intercepts, tr, eta):
+    """The weights after one step theta <- theta - eta de/dtheta along the example's trace."""
+    return ([W - eta * g for W, g in zip(coefs, tr.coef_grads)],
+            [b - eta * g for b, g in zip(intercepts, tr.intercept_grads)])
+
+
+def example_update(model, X, y, point, eta):
+    """Apply one gradient-ascent update on example ``point`` to ``model`` (an MLP of one
+    sigmoid output): theta += eta dLL_i/dtheta.
+
+    Returns the Update. Raises TrainingDiverged, changing nothing, if a weight or the data
+    set's loss stops being finite.
     """
-    X: np.ndarray
-    y: np.ndarray
-    hidden: int = 2
-    activation: str = "sigmoid"
-    start: str = "random"
-    seed: int = 0
-    steps: int = 0          # full-batch training steps taken
-    n_updates: int = 0      # single-example updates applied (and not undone)
-    last_update: "Update | None" = None  # the one update that can be undone
+    coefs, intercepts = network(model)
+    activation = model.activation
+    before = trace(X[point], y[point], coefs, intercepts, activation)
+    with np.errstate(over="ignore", invalid="ignore"):
+        new_coefs, new_intercepts = stepped(coefs, intercepts, before, eta)
+        after = trace(X[point], y[point], new_coefs, new_intercepts, activation)
+    data_after = data_loss(new_coefs, new_intercepts, activation, X, y)
+    if not (all(np.isfinite(p).all() for p in [*new_coefs, *new_intercepts])
+            and np.isfinite(data_after) and np.isfinite(after.loss)):
+        raise TrainingDiverged(model.t_ + 1, eta, what="a weight or the loss")
+    previous = model.get_weights()
+    update = Update(int(point), float(eta), before.loss, after.loss, before.y_hat, after.y_hat,
+                    data_loss(coefs, intercepts, activation, X, y), data_after, previous)
+    model.set_weights(weights_dict(new_coefs, new_intercepts))
+    return update
 
-    def __post_init__(self):
-        if self.start == "or_and":
-            self.coefs, self.intercepts = xor_by_hand()
-        else:
-            self.coefs, self.intercepts = init_weights([self.X.shape[1], self.hidden, 1],
-                                                       self.activation,
-                                                       np.random.default_rng(self.seed))
-        self.Y = np.asarray(self.y, dtype=float).reshape(-1, 1)
 
-    def logits(self, coefs=None, intercepts=None):
-        coefs, intercepts = (self.coefs, self.intercepts) if coefs is None else (coefs, intercepts)
-        return forward(self.X, coefs, intercepts, self.activation, output="logits")[-1]
+def undo(model, update):
+    """Put back the weights an update replaced."""
+    model.set_weights(update.previous)
 
-    def loss(self, coefs=None, intercepts=None):
-        """The data set's loss −LL/n (inf or NaN once the weights overflow)."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            return cross_entropy(self.Y, self.logits(coefs, intercepts))
 
-    def accuracy(self):
-        return float(np.mean((self.logits()[:, 0] > 0) == (self.y == 1)))
+def overshoot_etas(model, X, y, point, etas=tuple(np.logspace(-2, 3, 31))):
+    """The smallest step sizes (of ``etas``) at which one update on example ``point`` makes
+    the loss rise: (for the example itself, for the whole data set), each None if none does.
 
-    def train(self, n_steps, learning_rate):
-        """``n_steps`` full-batch gradient steps on all the points, from the current weights.
-
-        Raises TrainingDiverged (counting steps from the start) and keeps the weights as they
-        were when a step diverges.
-        """
-        net = MLPClassifier((self.hidden,), activation=self.activation,
-                            learning_rate=learning_rate, batch_size=None, max_iter=10**9, tol=0,
-                            random_state=self.seed)
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence is caught below
-            trainer = Trainer(net, self.X, self.y,
-                              weights=weights_dict(self.coefs, self.intercepts))
-            try:
-                for _ in range(n_steps):
-                    trainer.run(1)  # one at a time: a divergence stops at the step it happened
-            except TrainingDiverged as err:
-                raise TrainingDiverged(self.steps + err.step, learning_rate) from None
-        snap = trainer.snapshot()
-        self.coefs = [np.array(W) for W in snap.coefs]
-        self.intercepts = [np.array(b) for b in snap.intercepts]
-        self.steps += n_steps
-        self.last_update = None  # an update before training can no longer be undone
-
-    def update(self, point, eta):
-        """One gradient-ascent update on example ``point``: theta += eta dLL/dtheta.
-
-        Returns the Update. Raises TrainingDiverged (and changes nothing) if a weight or the
-        data set's loss stops being finite.
-        """
-        with np.errstate(over="ignore", invalid="ignore"):
-            coefs, intercepts, before, after = ascent_step(
-                self.coefs, self.intercepts, self.X[point], self.y[point], eta, self.activation)
-        data_after = self.loss(coefs, intercepts)
-        if not (all(np.isfinite(p).all() for p in [*coefs, *intercepts])
-                and np.isfinite(data_after)):
-            raise TrainingDiverged(self.steps + self.n_updates + 1, eta,
-                                   what="a weight or the loss")
-        update = Update(int(point), float(eta), before.loss, after.loss, before.y_hat,
-                        after.y_hat, self.loss(), data_after, (self.coefs, self.intercepts))
-        self.coefs, self.intercepts = coefs, intercepts
-        self.n_updates += 1
-        self.last_update = update
-        return update
-
-    def undo(self):
-        """Take the last update back (once); returns it, or None if there is none to undo."""
-        update, self.last_update = self.last_update, None
-        if update is not None:
-            self.coefs, self.intercepts = update.previous
-            self.n_updates -= 1
-        return update
+    The example's own loss rarely rises (a sigmoid output only saturates towards its label as
+    the step grows); the data set's usually does, at a much smaller step: what suits one example
+    pulls the boundary away from the others.
+    """
+    coefs, intercepts = network(model)
+    activation = model.activation
+    before = trace(X[point], y[point], coefs, intercepts, activation)
+    data_before = data_loss(coefs, intercepts, activation, X, y)
+    own = data = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for eta in etas:
+            new = stepped(coefs, intercepts, before, eta)
+            if own is None and not trace(X[point], y[point], *new, activation).loss <= before.loss:
+                own = float(eta)
+            if data is None and not data_loss(*new, activation, X, y) <= data_before:
+                data = float(eta)
+            if own is not None and data is not None:
+                break
+    return own, data

@@ -168,3 +168,59 @@ def parameter_counts(n_x, n_h, n_y=1, bias=False):
     theta_h = (int(n_x) + extra) * int(n_h)
     theta_y = (int(n_h) + extra) * int(n_y)
     return {"theta_h": theta_h, "theta_y": theta_y, "total": theta_h + theta_y}
+
+
+# ---- any depth: the lectures' sensitivities ------------------------------------------------------
+@dataclass(frozen=True)
+class Trace:
+    """One example through a network of any depth, forward and backward, in the form of the
+    lectures' backpropagation algorithm (signals, outputs, sensitivities):
+
+        s(l) = W(l)^T x(l-1) + b(l),   x(l) = g(s(l))          (x(0) = x; sigma at the output)
+        delta(L) = de/ds(L) = y_hat - y
+        delta(l) = g'(s(l)) * (W(l+1) delta(l+1))              (the recursion, right to left)
+        de/dW(l) = x(l-1) delta(l)^T,   de/db(l) = delta(l)
+
+    for the example's loss e = -LL = -[y log y_hat + (1 - y) log(1 - y_hat)]. Lists hold one
+    array per layer, layer 1 first: ``signals`` (s), ``outputs`` (x(l), the output layer's is
+    y_hat), ``deltas``, ``coef_grads`` (fan_in, fan_out) and ``intercept_grads``. The ascent on
+    LL steps against these: theta <- theta - eta de/dtheta = theta + eta dLL/dtheta.
+    """
+    x: np.ndarray
+    y: int
+    signals: list
+    outputs: list
+    deltas: list
+    coef_grads: list
+    intercept_grads: list
+    y_hat: float
+    loss: float
+
+
+def trace(x, y, coefs, intercepts, activation="sigmoid"):
+    """Forward and backward for one example (x, y) through ``coefs``/``intercepts`` (any
+    number of hidden layers, one sigmoid output): see ``Trace``."""
+    x = np.asarray(x, float).ravel()
+    coefs = [np.asarray(W, float) for W in coefs]
+    intercepts = [np.asarray(b, float).ravel() for b in intercepts]
+    if coefs[-1].shape[1] != 1:
+        raise ValueError("The trace is for one sigmoid output unit (two classes).")
+    # forward
+    signals, outputs, h = [], [], x
+    for l, (W, b) in enumerate(zip(coefs, intercepts)):
+        s = h @ W + b
+        h = sigmoid(s) if l == len(coefs) - 1 else ACTIVATIONS[activation](s)
+        signals.append(s)
+        outputs.append(h)
+    y, y_hat = int(y), float(outputs[-1][0])
+    z = float(signals[-1][0])
+    loss = -float(y * log_sigmoid(z) + (1 - y) * log_sigmoid(-z))
+    # backward: the sensitivities, right to left
+    deltas = [None] * len(coefs)
+    deltas[-1] = outputs[-1] - y  # the sigmoid's slope cancels the log's: y_hat - y
+    for l in range(len(coefs) - 2, -1, -1):
+        deltas[l] = DERIVATIVES[activation](outputs[l]) * (coefs[l + 1] @ deltas[l + 1])
+    inputs = [x, *outputs[:-1]]
+    coef_grads = [np.outer(inputs[l], deltas[l]) for l in range(len(coefs))]
+    return Trace(x, y, signals, outputs, deltas, coef_grads, [d.copy() for d in deltas],
+                 y_hat, loss)

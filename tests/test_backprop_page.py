@@ -1,11 +1,12 @@
 """The backpropagation page runs headless (AppTest) and its controls do what they say."""
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from apptest_helpers import open_page
+from apptest_helpers import live_figure, open_page
 from core import make_dataset
 from core.graph import backward, lecture_graph
 from ui.backprop_text import chain_latex, reuse_text
@@ -38,10 +39,22 @@ def metric_values(at):
     return {m.label: m.value for m in at.metric}
 
 
-def test_page_runs_with_four_tabs(at):
-    assert [t.label for t in at.tabs] == ["① The computation graph",
-                                         "② One example, every derivative",
-                                         "③ Gradient check and its cost", "④ Small facts"]
+def net(at):
+    """The page's live network: its model (the run trains it; updates change it by hand)."""
+    return at.session_state["bp"].trainers["net"].model
+
+
+def network(at):
+    w = net(at).get_weights()
+    n = sum(k.startswith("coef_") for k in w)
+    return [w[f"coef_{l}"] for l in range(n)], [w[f"intercept_{l}"] for l in range(n)]
+
+
+def test_page_runs_with_its_tabs(at):
+    assert [t.label for t in at.tabs] == ["① The computation graph", "② Training in slow motion",
+                                         "③ One example, every derivative",
+                                         "④ Gradient check and its cost", "⑤ Your own expression",
+                                         "⑥ Small facts"]
     assert "L = −10" in status(at)
     assert "a = 3" in graph_texts(at) and "L = c · e = −10" in graph_texts(at)
 
@@ -86,18 +99,20 @@ def test_one_update_lowers_the_points_loss(at):
     at.number_input(key="bp_point").set_value(3).run()
     at.select_slider(key="bp_eta").set_value(0.1).run()
     at.button(key="bp_update").click().run()
-    last = at.session_state["bp_net"].last_update
+    last = at.session_state["bp_last_update"]
     assert last.point == 3 and last.eta == 0.1
     assert last.loss_after < last.loss_before
     shown = metric_values(at)
     assert shown["Loss −LL of point #3 before"] == num(last.loss_before)
     assert shown["after one update"] == num(last.loss_after)
-    assert any("fell from" in s.value for s in at.success)
+    verdicts = [m.value for m in list(at.success) + list(at.warning)]
+    assert any(f"point #3's loss went from {num(last.loss_before)} to {num(last.loss_after)}"
+               in v and "the data set's loss from" in v for v in verdicts)
     # the ledger now shows the new weights: the point's loss is the "after" value
     assert any(f"this point's loss −LL = **{num(last.loss_after)}**" in m.value
                for m in at.markdown)
     at.button(key="bp_undo").click().run()
-    assert at.session_state["bp_net"].last_update is None
+    assert "bp_last_update" not in at.session_state
     assert any(f"this point's loss −LL = **{num(last.loss_before)}**" in m.value
                for m in at.markdown)
 
@@ -109,16 +124,17 @@ def test_ledger_table_matches_core_backward(at):
     ledger_col, core_col = "∂LL/∂θ (ledger)", "−∂J/∂θ (core.mlp.backprop)"
     assert len(table) == 9  # 2-2-1 with biases
     assert (table[ledger_col] == table[core_col]).all()  # the same numbers, as shown
-    net = at.session_state["bp_net"]  # and as computed, to 1e-12
-    book = ledger(net.X[0], net.y[0], net.coefs, net.intercepts, net.activation)
-    gW, gb = backprop(net.X[:1], net.Y[:1], net.coefs, net.intercepts, net.activation)
+    coefs, intercepts = network(at)  # and as computed, to 1e-12
+    X, y = make_dataset("xor", 40, 0.1, random_state=2)
+    book = ledger(X[0], y[0], coefs, intercepts, "sigmoid")
+    gW, gb = backprop(X[:1], np.array([[float(y[0])]]), coefs, intercepts, "sigmoid")
     np.testing.assert_allclose(book.grad_theta_y[1:], -gW[1][:, 0], atol=1e-12)
     np.testing.assert_allclose(book.grad_theta_h[1:], -gW[0], atol=1e-12)
 
 
 def test_gradient_check_and_a_bug(at):
     error = next(m for m in at.metric if m.label == "Largest relative error")
-    assert float(error.value) < 1e-6
+    assert float(error.value.replace("×10⁻", "e-").translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))) < 1e-6
     assert any("derivatives are right" in s.value for s in at.success)
     at.selectbox(key="bp_which").set_value("forgot g′(z) in the hidden layer").run()
     error = next(m for m in at.metric if m.label == "Largest relative error")
@@ -141,7 +157,8 @@ def test_training_and_the_lectures_weights(at):
         return float(line.split("−LL/n = ")[1].split(",")[0].replace("−", "-"))
 
     start = data_loss()
-    at.button(key="bp_train").click().run()
+    for _ in range(30):
+        at.button(key="bp_net_step").click().run()
     assert data_loss() < start
     at.radio(key="bp_start").set_value("The lectures' OR/AND weights").run()
     with pytest.raises(KeyError):  # its shape is fixed: no slider shows another one
@@ -201,14 +218,14 @@ def test_a_link_sets_the_widgets_and_reproduces_the_initial_weights():
     # point 42 exists only because the link's n = 60 is read before its point
     assert at.number_input(key="bp_point").value == 42
     assert point_line(at).startswith("**Point #42:**")
-    model = at.session_state["bp_net"]
-    assert [W.shape for W in model.coefs] == [(2, 5), (5, 1)]
-    assert {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()} == LINK
+    coefs, intercepts = network(at)
+    assert [W.shape for W in coefs] == [(2, 5), (5, 1)]
+    assert {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()} == \
+        dict(LINK, layers="1", speed="5")
     # a second session from the same link: the same data point and the same initial weights
     again = page_from_link(LINK)
     assert point_line(again) == point_line(at)
-    for a, b in zip(model.coefs + model.intercepts,
-                    again.session_state["bp_net"].coefs + again.session_state["bp_net"].intercepts):
+    for a, b in zip(coefs + intercepts, sum(network(again), [])):
         np.testing.assert_array_equal(a, b)
     # and the URL follows the widgets
     at.slider(key="bp_hidden").set_value(3).run()
@@ -217,7 +234,7 @@ def test_a_link_sets_the_widgets_and_reproduces_the_initial_weights():
 
 def test_invalid_link_values_are_ignored_without_an_exception():
     at = page_from_link({"a": "nan", "b": "banana", "c": "1e9", "hidden": "9",
-                         "activation": "softplus", "dataset": "nope", "n": "41", "lr": "100",
+                         "activation": "softplus", "dataset": "nope", "n": "41", "lr": "1000",
                          "point": "45", "eta": "-1", "seed": "5"})
     assert [at.number_input(key=f"bp_{n}").value for n in "abc"] == [3.0, 1.0, -2.0]
     assert at.slider(key="bp_hidden").value == 2 and at.radio(key="bp_activation").value == "sigmoid"
@@ -230,46 +247,69 @@ def test_invalid_link_values_are_ignored_without_an_exception():
                for t in at.toast)
 
 
-# ---- learning rates up to 10, and divergence ---------------------------------------------------
+# ---- large learning rates, and divergence ----------------------------------------------------------
 def weights(at):
-    net = at.session_state["bp_net"]
-    return [np.array(p) for p in net.coefs + net.intercepts]
+    return [np.array(p) for p in sum(network(at), [])]
 
 
 @pytest.mark.parametrize("link", [{}, {"activation": "relu", "hidden": "6", "n": "200",
                                        "dataset": "spiral", "noise": "1.0"}])
-def test_learning_rate_10_trains_and_updates_without_an_exception(link):
+def test_large_learning_rates_train_and_update_without_an_exception(link):
     at = page_from_link(link)
-    assert at.select_slider(key="bp_lr").options[-1] == "10"
+    assert at.select_slider(key="bp_lr").options[-1] == "100"
     at.select_slider(key="bp_lr").set_value(10.0).run()
-    for _ in range(3):
-        at.button(key="bp_train").click().run()
+    at.slider(key="bp_speed").set_value(50).run()
+    at.button(key="bp_net_play").click().run()
+    for _ in range(5):
+        at.run()
         assert not at.exception, [e.value for e in at.exception]
-    assert at.session_state["bp_net"].steps == 900
+    at.button(key="bp_net_pause").click().run()
+    assert at.session_state["bp"].latest["net"].step > 100
     assert all(np.isfinite(p).all() for p in weights(at))
     for eta in (10.0, 30.0):
         at.select_slider(key="bp_eta").set_value(eta).run()
         at.button(key="bp_update").click().run()
         assert not at.exception, [e.value for e in at.exception]
-        assert at.session_state["bp_net"].last_update.eta == eta
-    assert at.session_state["bp_net"].n_updates == 2
+        assert at.session_state["bp_last_update"].eta == eta
+
+
+def test_an_overshoot_is_reproducible_and_judged_on_the_example_and_the_data():
+    """At a large step the example's own loss falls but the data set's jumps: the verdict says
+    so (it was a green "went uphill" before), and the page says from which η that happens."""
+    at = page_from_link({})
+    at.number_input(key="bp_point").set_value(5).run()
+    caption = next(c.value for c in at.caption if c.value.startswith("For point #5, a step"))
+    limit = float(caption.split("η ≥ ")[1].split(" ")[0])
+    eta = min(e for e in (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0) if e >= limit)
+    at.select_slider(key="bp_eta").set_value(eta).run()
+    at.button(key="bp_update").click().run()
+    last = at.session_state["bp_last_update"]
+    assert last.data_loss_after > last.data_loss_before  # the data set's loss rose
+    judged = [m.value for m in list(at.warning) + list(at.error)]
+    assert any("the data set's loss from" in v for v in judged)
+    assert not any("went uphill" in s.value for s in at.success)
+    at.select_slider(key="bp_eta").set_value(30.0).run()
+    at.button(key="bp_undo").click().run()
+    at.button(key="bp_update").click().run()
+    assert not any("went uphill" in s.value for s in at.success)  # at 30 the data set's jumps
 
 
 def test_a_diverging_update_or_training_says_so_and_keeps_the_weights():
     at = page_from_link({"activation": "relu"})
     start = weights(at)
-    net = at.session_state["bp_net"]
     # huge hidden weights: z = (x1 + x2) 1e160, so every loss is finite (at most about 1e160),
     # but one more step on a misclassified point makes theta_y about 1e161 and z overflows
-    net.coefs = [np.array([[1e160, -1e160], [1e160, -1e160]]), np.array([[1.0], [-1.0]])]
-    net.intercepts = [np.zeros(2), np.zeros(1)]
-    huge = {"coefs": net.coefs}
+    huge = {"coef_0": np.array([[1e160, -1e160], [1e160, -1e160]]),
+            "coef_1": np.array([[1.0], [-1.0]]), "intercept_0": np.zeros(2),
+            "intercept_1": np.zeros(1)}
+    net(at).set_weights(huge)
+    at.session_state["bp"].refresh()
     X, y = make_dataset("xor", 40, 0.1, random_state=2)
     wrong = int(np.flatnonzero((X.sum(axis=1) > 0) != (y == 1))[0])
     at.number_input(key="bp_point").set_value(wrong).run()
     assert not at.exception, [e.value for e in at.exception]
     kept = weights(at)
-    np.testing.assert_array_equal(kept[0], huge["coefs"][0])
+    np.testing.assert_array_equal(kept[0], huge["coef_0"])
 
     at.select_slider(key="bp_eta").set_value(30.0).run()
     at.button(key="bp_update").click().run()
@@ -277,43 +317,49 @@ def test_a_diverging_update_or_training_says_so_and_keeps_the_weights():
     assert any("diverged" in e.value and "learning rate 30" in e.value and "kept" in e.value
                for e in at.error)
     assert at.button(key="bp_reset_after_update").label == "↺ Reset weights"  # offered with it
-    assert at.session_state["bp_net"].last_update is None
+    assert "bp_last_update" not in at.session_state
     for a, b in zip(weights(at), kept):
         np.testing.assert_array_equal(a, b)
 
     at.select_slider(key="bp_lr").set_value(10.0).run()
-    at.button(key="bp_train").click().run()
+    at.button(key="bp_net_step").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Training diverged at step" in e.value and "Reset" in e.value for e in at.error)
-    assert at.session_state["bp_net"].steps == 0
-    for a, b in zip(weights(at), kept):
-        np.testing.assert_array_equal(a, b)
+    assert any("diverged at step" in e.value and "Reset" in e.value for e in at.error)
     assert at.select_slider(key="bp_lr").value == 10.0  # the settings are kept too
 
-    at.button(key="bp_reset_weights").click().run()
+    at.button(key="bp_net_reset").click().run()
     for a, b in zip(weights(at), start):  # Reset: the seed's initial weights again
         np.testing.assert_array_equal(a, b)
 
 
-# ---- a click on the chart picks a point --------------------------------------------------------
-def test_clicking_the_surface_picks_the_nearest_point(at):
-    """AppTest cannot click a Plotly chart, and a selection written to session state does not run
-    the chart's on_select callback. So send the click the way the browser does: as the chart's
-    widget state (a JSON selection event) with the next run. This uses AppTest's private
-    ``_tree`` and ``_run``; if a Streamlit upgrade breaks them, this test needs updating, not
-    the page."""
-    X, _ = make_dataset("xor", 40, 0.1, random_state=2)  # the page's default data
-    k = 17
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("-bp_surface"))
-    states = at._tree.get_widget_states()
-    click = states.widgets.add()
-    click.id = chart.proto.id
-    near = {"x": float(X[k, 0]) + 0.01, "y": float(X[k, 1]) - 0.01}
-    click.string_value = json.dumps({"selection": {"points": [near], "point_indices": [],
-                                                   "box": [], "lasso": []}})
-    at._run(states)
-    assert not at.exception, [e.value for e in at.exception]
-    assert at.number_input(key="bp_point").value == k
-    assert point_line(at).startswith(f"**Point #{k}:**")
-    at.run()  # the next ordinary run keeps the choice
-    assert at.number_input(key="bp_point").value == k
+# ---- slow motion, deeper networks ----------------------------------------------------------------
+def test_one_iteration_in_numbered_phases_then_the_update():
+    at = page_from_link({"layers": "2", "hidden": "3", "activation": "tanh"})
+    names = []
+    for _ in range(7):
+        at.button(key="bp_phase_next").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        names.append(next(m.value for m in at.markdown if re.match(r"\*\*\d\. ", m.value)))
+    assert [n.split(".")[1].strip(" *") for n in names] == [
+        "Forward", "The loss", "Backward, layer 3 (the output)", "Backward, layer 2",
+        "Backward, layer 1", "Update", "The new boundary"]
+    assert at.session_state["bp"].latest["net"].step == 1  # the update phase took the step
+    graph = live_figure(at, "bp_point_graph")
+    assert graph["layout"]["title"]["text"].startswith("The network for the chosen point")
+
+
+def test_a_deeper_network_shows_the_delta_recursion_with_numbers_and_checks_its_gradient():
+    from core.ledger import trace
+    at = page_from_link({"layers": "3", "hidden": "4", "activation": "tanh", "point": "6"})
+    coefs, intercepts = network(at)
+    assert [W.shape for W in coefs] == [(2, 4), (4, 4), (4, 4), (4, 1)]
+    X, y = make_dataset("xor", 40, 0.1, random_state=2)
+    tr = trace(X[6], y[6], coefs, intercepts, "tanh")
+    text = " ".join(l.value for l in at.latex)
+    from ui.numbers import tex
+    for l in (1, 2, 3):
+        assert ", ".join(tex(v) for v in tr.deltas[l - 1]) in text  # each delta, with numbers
+    assert "\\delta^{(4)}" in text and "\\otimes" in text
+    error = next(m for m in at.metric if m.label == "Largest relative error")
+    assert any("derivatives are right" in s.value for s in at.success)
+    assert error.value

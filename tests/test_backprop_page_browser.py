@@ -59,3 +59,32 @@ def test_step_backward_to_dL_db_with_the_default_inputs(page, app_url):
     wait_for_text(page, "∂L/∂b = 2c = −4")
     assert step.is_disabled()
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_clicking_a_point_follows_it_through_the_network_and_the_ledger(page, app_url):
+    page.goto(app_url)
+    wait_ready(page)
+    page.goto(f"{app_url}/backprop")
+    wait_ready(page)
+    page.get_by_role("tab", name="② Training in slow motion").click()
+    plot = ".st-key-bp_surface .np-live-chart__plot"
+    page.wait_for_function(f"document.querySelector('{plot}') && "
+                           f"document.querySelector('{plot}')._fullLayout", timeout=60_000)
+    target = page.evaluate(f"""() => {{
+        const p = document.querySelector('{plot}');
+        const t = p._fullData.find(d => d.name === 'class 1 (train)');
+        const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis, r = p.getBoundingClientRect();
+        return {{x: t.x[3], y: t.y[3], px: r.left + xa._offset + xa.d2p(t.x[3]),
+                 py: r.top + ya._offset + ya.d2p(t.y[3])}}; }}""")
+    page.mouse.click(target["px"], target["py"])
+    # the point nearest the click (arrows and neighbours may overlap the one aimed at)
+    page.wait_for_function(f"""() => {{
+        const ring = document.querySelector('{plot}')._fullData.find(d => d.name.startsWith('point #'));
+        return ring && ring.name !== 'point #0' && Math.abs(ring.x[0] - {target['x']}) < 0.2
+               && Math.abs(ring.y[0] - {target['y']}) < 0.2; }}""", timeout=60_000)
+    wait_ready(page)
+    chosen = page.evaluate(f"document.querySelector('{plot}')._fullData"
+                           ".find(d => d.name.startsWith('point #')).name").split("#")[1]
+    page.get_by_role("tab", name="③ One example, every derivative").click()
+    wait_for_text(page, f"Point #{chosen}:")
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -4,15 +4,16 @@ view builders that turn it into LaTeX, tables and figures."""
 import numpy as np
 import pytest
 
-from core import LogisticRegression, MLPClassifier, Trainer, load_digits8, make_dataset, make_grid
+from core import (LogisticRegression, MLPClassifier, Trainer, load_digits8, make_dataset, make_grid,
+                  xor_by_hand)
 from core.datasets import digit_split
 from core.errors import TrainingDiverged
-from core.handnet import HandNetwork
+from core.handnet import data_loss, example_update, network, overshoot_etas, undo
 from core.hidden import hidden_space, unit_values
 from core.hill import hill_axis
-from core.ledger import ledger
+from core.ledger import ledger, trace
 from core.logistic import add_intercept, log_likelihood_gradient
-from core.mlp import backprop, init_weights
+from core.mlp import backprop, init_weights, weights_dict
 from ui import backprop_views as BV
 from ui import logistic_views as LV
 from ui import xor_views as XV
@@ -68,46 +69,65 @@ def test_hill_axis_covers_the_path_and_the_top_when_it_is_near():
     assert np.array_equal(hill_axis(path, best=np.nan), hill_axis(path))
 
 
-# ---- the hand-stepped network of the backpropagation page ------------------------------------
-def hand_net(**kw):
+# ---- one example's update on the backpropagation page's network ---------------------------------------
+def hand_net(hidden=2, activation="sigmoid", weights=None):
     X, y = make_dataset("xor", 40, 0.1, random_state=2)
-    return HandNetwork(X, y, **kw)
-
-
-def test_training_lowers_the_loss_and_counts_the_steps():
-    net = hand_net(hidden=4, activation="tanh")
-    before = net.loss()
-    net.train(300, 1.0)
-    assert net.loss() < before and net.steps == 300
+    model = MLPClassifier((hidden,), activation=activation, learning_rate=1.0, batch_size=None,
+                          max_iter=10**9, tol=0, random_state=2)
+    trainer = Trainer(model, X, y, weights=weights)
+    return model, trainer, X, y
 
 
 def test_an_update_climbs_the_examples_likelihood_and_undo_takes_it_back():
-    net = hand_net()
-    coefs = [W.copy() for W in net.coefs]
-    update = net.update(3, 0.1)
-    assert update.loss_after < update.loss_before and net.n_updates == 1
-    book = ledger(net.X[3], net.y[3], net.coefs, net.intercepts)
-    assert book.loss == pytest.approx(update.loss_after)
-    assert update.data_loss_before == pytest.approx(hand_net().loss())
-    assert net.undo() is update and net.undo() is None
-    for a, b in zip(net.coefs, coefs):
-        np.testing.assert_array_equal(a, b)
-    assert net.n_updates == 0
+    model, _, X, y = hand_net()
+    start = model.get_weights()
+    update = example_update(model, X, y, 3, 0.1)
+    assert update.loss_after < update.loss_before and update.example_improved
+    coefs, intercepts = network(model)
+    assert ledger(X[3], y[3], coefs, intercepts).loss == pytest.approx(update.loss_after)
+    assert update.data_loss_after == pytest.approx(data_loss(coefs, intercepts, "sigmoid", X, y))
+    undo(model, update)
+    for name, w in start.items():
+        np.testing.assert_array_equal(model.get_weights()[name], w)
 
 
 def test_a_diverging_update_changes_nothing():
-    net = hand_net(activation="relu")
-    net.coefs = [np.array([[1e160, -1e160], [1e160, -1e160]]), np.array([[1.0], [-1.0]])]
-    net.intercepts = [np.zeros(2), np.zeros(1)]
-    wrong = int(np.flatnonzero((net.X.sum(axis=1) > 0) != (net.y == 1))[0])
+    huge = {"coef_0": np.array([[1e160, -1e160], [1e160, -1e160]]),
+            "coef_1": np.array([[1.0], [-1.0]]), "intercept_0": np.zeros(2),
+            "intercept_1": np.zeros(1)}
+    model, _, X, y = hand_net(activation="relu", weights=huge)
+    wrong = int(np.flatnonzero((X.sum(axis=1) > 0) != (y == 1))[0])
     with np.errstate(all="ignore"), pytest.raises(TrainingDiverged, match="learning rate 30"):
-        net.update(wrong, 30.0)
-    assert net.coefs[0][0, 0] == 1e160 and net.last_update is None
+        example_update(model, X, y, wrong, 30.0)
+    assert model.get_weights()["coef_0"][0, 0] == 1e160
+
+
+def test_where_one_examples_step_starts_to_overshoot():
+    model, _, X, y = hand_net(hidden=4, activation="tanh")
+    own, data = overshoot_etas(model, X, y, 5)
+    assert data is not None
+    coefs, intercepts = network(model)
+    before = data_loss(coefs, intercepts, "tanh", X, y)
+    update = example_update(model, X, y, 5, data * 1.5)
+    assert update.data_loss_after > before  # past the reported step size, the data set's rose
+    assert own is None or own >= data
 
 
 def test_the_lectures_or_and_network_already_solves_xor():
-    net = hand_net(start="or_and")
-    assert [W.shape for W in net.coefs] == [(2, 2), (2, 1)] and net.accuracy() > 0.95
+    model, trainer, X, y = hand_net(weights=weights_dict(*xor_by_hand()))
+    assert trainer.snapshot().train_accuracy > 0.95
+
+
+def test_the_sensitivity_trace_equals_backprop_at_every_depth():
+    rng = np.random.default_rng(0)
+    for sizes in ([2, 3, 1], [2, 4, 3, 1], [2, 2, 2, 2, 1]):
+        coefs, intercepts = init_weights(sizes, "tanh", rng)
+        x = rng.normal(size=2)
+        tr = trace(x, 1, coefs, intercepts, "tanh")
+        gW, gb = backprop(x[None], np.array([[1.0]]), coefs, intercepts, "tanh")
+        for a, b in zip(tr.coef_grads + tr.intercept_grads, gW + gb):
+            np.testing.assert_allclose(a, b, atol=1e-15)
+        assert tr.deltas[-1][0] == pytest.approx(tr.y_hat - 1)
 
 
 # ---- the digits split --------------------------------------------------------------------------
@@ -128,11 +148,15 @@ def test_the_logistic_math_block_shows_the_gradient_that_training_uses():
     trainer = Trainer(model, X, y)
     snap = trainer.run(15)
     theta = snap.theta[:, 0]
-    intro, lines = LV.point_math(theta, X, y, 5, snap.train_loss)
-    grad = log_likelihood_gradient(snap.theta, add_intercept(X), y.reshape(-1, 1).astype(float))
-    assert "#5" in intro
-    for j in range(3):
-        assert rf"\partial \theta_{j}}} = {tex(grad[j, 0])}" in lines[3]
+    intro, lines = LV.point_math(theta, X, y, 5)
+    assert "#5" in intro and f"&= {tex(theta @ np.r_[1.0, X[5]])}" in lines[0]
+    # the step just taken: the gradient at the theta before it, and the update to the theta now
+    before = model.last_step_[0]
+    grad = log_likelihood_gradient(before, add_intercept(X), y.reshape(-1, 1).astype(float))
+    head, lines = LV.step_math(model, X, y, 0.3, 0.0, snap.step)
+    assert "step 15" in head and "full batch" in head
+    assert ", ".join(tex(g) for g in grad[:, 0]) in lines[1]
+    assert ", ".join(tex(t) for t in theta) in lines[3]
     table = LV.pull_table(theta, X, y)
     assert len(table["point"]) == 8 and table["pull on θ₀"][0].lstrip("−") != "0"
 
@@ -149,11 +173,13 @@ def test_the_xor_hidden_space_caption_says_where_the_picture_stops():
 
 
 def test_the_backprop_tables_carry_the_ledgers_numbers():
-    net = hand_net(hidden=3)
-    book = ledger(net.X[7], net.y[7], net.coefs, net.intercepts)
-    table = BV.every_weight(net, 7, book)
+    model, _, X, y = hand_net(hidden=3)
+    coefs, intercepts = network(model)
+    book = ledger(X[7], y[7], coefs, intercepts)
+    Y = y.reshape(-1, 1).astype(float)
+    table = BV.every_weight(X, Y, coefs, intercepts, "sigmoid", 7, book)
     assert table["∂LL/∂θ (ledger)"] == table["−∂J/∂θ (core.mlp.backprop)"]
-    gW, _ = backprop(net.X[7:8], net.Y[7:8], net.coefs, net.intercepts, "sigmoid")
+    gW, _ = backprop(X[7:8], Y[7:8], coefs, intercepts, "sigmoid")
     assert table["∂LL/∂θ (ledger)"][1] == num(-gW[1][0, 0], 6)
     forward = BV.forward_latex(book, "sigmoid")
     assert len(forward) == 1 + 3 + 1 + 1 and tex(book.y_hat) in forward[-2]

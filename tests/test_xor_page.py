@@ -11,7 +11,7 @@ from core import (MLPClassifier, Trainer, TrainingDiverged, make_dataset, points
 from core.baselines import sklearn_mlp
 from apptest_helpers import figure_array as array
 from apptest_helpers import live_figure, metrics, open_page
-from ui.numbers import percent
+from ui.numbers import num, percent
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "app_pages/xor.py")
@@ -135,7 +135,7 @@ def test_network_diagram_draws_every_weight_and_hover_shows_z_and_h_of_the_point
 
     edges = []  # (|w|, width, drawn blue, w)
     seen = set()
-    for trace in fig["data"][:-1]:
+    for trace in [t for t in fig["data"][:-1] if t["mode"] == "lines"]:
         ex, ey = array(trace["x"]), array(trace["y"])
         assert len(ex) % 3 == 0 and np.isnan(ex[2::3]).all()
         for k in range(0, len(ex), 3):
@@ -150,6 +150,10 @@ def test_network_diagram_draws_every_weight_and_hover_shows_z_and_h_of_the_point
     edges.sort()
     widths = [width for _, width, _, _ in edges]
     assert widths == sorted(widths) and widths[-1] > widths[0]  # wider as |w| grows
+    # every edge hovers its weight, as the page writes numbers
+    hovers = next(t for t in fig["data"] if t.get("name") == "weights")["text"]
+    assert len(hovers) == sum(W.size for W in coefs)
+    assert hovers[0] == f"weight x1 → h1.1: w = {num(coefs[0][0, 0])}"
 
     # the hover values, computed here by numpy from the model's weights
     a = mlp_trainer(at).X[5]
@@ -158,12 +162,10 @@ def test_network_diagram_draws_every_weight_and_hover_shows_z_and_h_of_the_point
         z = a @ W + b
         a = np.tanh(z) if l < len(coefs) - 1 else sigmoid(z)
         expected += list(zip(z, a))
-    texts = nodes["text"][2:]
+    texts = nodes["hovertext"][2:]
     assert texts[0].startswith("hidden layer 1, unit 1") and texts[-1].startswith("output")
     for text, (z, h) in zip(texts, expected, strict=True):
-        shown = re.search(r"weighted input z = (-?[\d.]+)<br>output h = g\(z\) = (-?[\d.]+)", text)
-        assert shown, text
-        assert abs(float(shown[1]) - z) < 6e-4 and abs(float(shown[2]) - h) < 6e-4, (text, z, h)
+        assert f"weighted input z = {num(z)}<br>output h = g(z) = {num(h)}" in text, (text, z, h)
 
 
 # ---- 4. hidden space -----------------------------------------------------------------------
@@ -411,7 +413,8 @@ def test_divergence_shows_an_error_disables_play_and_reset_clears_it():
     assert not at.session_state["xor"].running
     assert at.button(key="xor_play").disabled and at.button(key="xor_step").disabled
     # the diagram and hidden space still draw, from the last snapshot's finite weights
-    assert all(np.isfinite(t["line"]["width"]) for t in live_figure(at, "xor_network")["data"][:-1])
+    assert all(np.isfinite(t["line"]["width"]) for t in live_figure(at, "xor_network")["data"]
+               if t["mode"] == "lines")
     _, points, line = hidden_space(at)
     assert np.isfinite(points[0]).all() and np.isfinite(points[1]).all() and np.isfinite(line).all()
 

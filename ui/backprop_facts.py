@@ -13,8 +13,8 @@ def activation_explorer(key):
                     key=f"{key}_fact_act")
     figure, at_z0 = V.activation_view(name, st.slider("z", -6.0, 6.0, 0.0, 0.1, key=f"{key}_z0"))
     st.plotly_chart(figure, key=f"{key}_activation_chart", config=CHART)
-    st.latex(V.ACTIVATION_TEX[name])
-    st.latex(at_z0)
+    for line in V.ACTIVATION_TEX[name] + at_z0:
+        st.latex(line)
     st.caption(V.ACTIVATION_NOTES[name])
 
 

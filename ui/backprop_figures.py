@@ -16,15 +16,35 @@ CURRENT = "#f1a208"   # the node the backward pass has just reached
 def layered_positions(names, edges, row_gap=1.0):
     """(x, y) per node for a left-to-right drawing: a node's column is one more than its
     furthest input's; inputs of the graph are stacked top to bottom in the given order,
-    ``row_gap`` apart, and every other node sits at the mean height of its inputs."""
+    ``row_gap`` apart, and every other node sits at the mean height of its inputs. Nodes of
+    one column that would overlap ((a + b)(a - b): both sums sit between a and b) are moved
+    apart to ``row_gap``, keeping their order and their mean height."""
     inputs = {n: [u for u, v in edges if v == n] for n in names}
-    leaves = [n for n in names if not inputs[n]]
-    pos = {n: (0.0, row_gap * (len(leaves) - 1 - k)) for k, n in enumerate(leaves)}
+    column = {}
     for n in names:  # names come in forward order, so a node's inputs are placed already
-        if n not in pos:
-            xs, ys = zip(*(pos[u] for u in inputs[n]))
-            pos[n] = (max(xs) + 1.0, float(np.mean(ys)))
-    return pos
+        column[n] = 1 + max(column[u] for u in inputs[n]) if inputs[n] else 0
+    leaves = [n for n in names if not inputs[n]]
+    y = {n: row_gap * (len(leaves) - 1 - k) for k, n in enumerate(leaves)}
+    for c in range(1, max(column.values(), default=0) + 1):
+        nodes = [n for n in names if column[n] == c]
+        for n in nodes:
+            y[n] = float(np.mean([y[u] for u in inputs[n]]))
+        _spread(sorted(nodes, key=lambda n: -y[n]), y, row_gap)
+    return {n: (float(column[n]), y[n]) for n in names}
+
+
+def _spread(nodes, y, gap):
+    """Top to bottom, each node at least ``gap`` below the one above; if any moved, the whole
+    column is shifted back to its former mean height."""
+    before = np.mean([y[n] for n in nodes])
+    moved = False
+    for above, below in zip(nodes, nodes[1:]):
+        if y[above] - y[below] < gap * 0.999:
+            y[below], moved = y[above] - gap, True
+    if moved:
+        shift = before - np.mean([y[n] for n in nodes])
+        for n in nodes:
+            y[n] = float(y[n] + shift)
 
 
 def graph_figure(nodes, edges, title=None, height=400):
@@ -122,10 +142,3 @@ def timing_figure(n_params, backprop_seconds, numerical_seconds, labels, height=
                   xaxis=axis("parameters P (log scale)", type="log", tickvals=n_params.tolist(),
                              ticktext=[f"{int(p):,}" for p in n_params]),
                   yaxis=axis("ms per gradient (log scale)", type="log", dtick=1))
-
-
-def highlight_point(x, y, name="chosen point"):
-    """A ring around one point, to lay over a scatter of the data."""
-    return dict(type="scatter", x=[float(x)], y=[float(y)], mode="markers", name=name,
-                hoverinfo="skip",
-                marker=dict(size=22, color="rgba(0,0,0,0)", line=dict(color="#111827", width=3)))

@@ -7,9 +7,8 @@ from core import DATASETS
 from core.activations import ACTIVATIONS, DERIVATIVES
 from core.graph import LECTURE_INPUTS, backward, backward_order, lecture_graph
 from core.ledger import parameter_counts
-from core.mlp import backprop, forward
-from ui import figures as F
-from ui.backprop_figures import activation_figure, graph_figure, highlight_point
+from core.mlp import backprop
+from ui.backprop_figures import activation_figure, graph_figure
 from ui.backprop_text import chain_latex, partial, reuse_text
 from ui.numbers import num, percent, ptex, tex
 from ui.settings import Setting, settings
@@ -25,7 +24,9 @@ SPECS = settings(
     Setting("start", "Start from", RANDOM, options=(RANDOM, OR_AND), widget="radio",
             help="The OR/AND weights are the lectures' XOR network set by hand: 2 sigmoid hidden "
                  "units, an OR unit and an AND unit."),
-    Setting("hidden", "Hidden units |h|", 2, lo=1, hi=6, step=1, kind=int),
+    Setting("layers", "Hidden layers", 1, lo=1, hi=3, step=1, kind=int,
+            help="The lectures' network has one; with more, the same δ recursion goes on."),
+    Setting("hidden", "Units per hidden layer |h|", 2, lo=1, hi=6, step=1, kind=int),
     Setting("activation", "Hidden activation g", "sigmoid", options=("sigmoid", "tanh", "relu"),
             widget="radio", help="The lectures use sigmoid units; their formulas then hold "
                                  "exactly as written, with g′(z) = h(1 − h)."),
@@ -35,8 +36,10 @@ SPECS = settings(
     Setting("noise", "Noise", 0.1, lo=0.0, hi=1.0, step=0.05),
     Setting("seed", "Seed", 2, lo=0, hi=9999, step=1, kind=int, widget="number_input",
             help="Seeds the data and the random initial weights."),
-    Setting("lr", "Learning rate for training", 1.0, options=(0.1, 0.3, 1.0, 3.0, 10.0),
-            widget="select_slider", fmt=lambda v: f"{v:g}"),
+    Setting("lr", "Learning rate for training", 1.0,
+            options=(0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0), widget="select_slider",
+            fmt=lambda v: f"{v:g}", help="Full-batch steps on all the points."),
+    Setting("speed", "Speed (steps per tick)", 5, lo=1, hi=50, step=1, kind=int),
     Setting("point", "Training point #", 0, lo=0, hi=199, step=1, kind=int,
             widget="number_input"),
     Setting("eta", "Step size η", 0.3, options=(0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0),
@@ -88,48 +91,32 @@ def graph_view(inputs, k):
 
 
 # ---- ② one example, every derivative -------------------------------------------------------
-def data_surface(net, point):
-    """The network's P(Y = 1 | x) over the data's plane, the chosen point ringed; clickable."""
-    from core import make_grid
-    grid = make_grid(net.X, resolution=60)
-    proba = forward(grid.points, net.coefs, net.intercepts, net.activation)[-1][:, 0]
-    fig = F.surface_figure(grid.xs, grid.ys, proba.reshape(grid.shape), net.X, net.y, height=380)
-    for trace in fig["data"]:
-        if trace["type"] == "scatter":  # a click picks a point; keep the others unfaded
-            trace["unselected"] = dict(marker=dict(opacity=1))
-    fig["data"].append(highlight_point(net.X[point, 0], net.X[point, 1], f"point #{point}"))
-    fig["layout"]["clickmode"] = "event+select"
-    return fig
-
-
-def point_text(net, point, book):
-    x = net.X[point]
+def point_text(X, y, point, book, loss, accuracy):
+    x = X[point]
     return (f"**Point #{point}:** x = ({num(x[0])}, {num(x[1])}), label **y = {book.y}**; the "
             f"network says ŷ = P(Y = 1 | x) = **{num(book.y_hat)}**, so this point's loss −LL = "
-            f"**{num(book.loss)}**.  \nWhole data set: loss −LL/n = {num(net.loss())}, accuracy "
-            f"{percent(net.accuracy(), 0)}.")
+            f"**{num(book.loss)}**.  \nWhole data set: loss −LL/n = {num(loss)}, accuracy "
+            f"{percent(accuracy, 0)}.")
 
 
 def forward_latex(book, activation):
-    """x → h → ŷ → LL with the numbers, one LaTeX line each (ŷ's sum wrapped when long)."""
+    """x → h → ŷ → LL with the numbers, each a short aligned block (it fits a narrow column)."""
     g, x1, m = G_TEX[activation], book.x, len(book.z_h)
     lines = [rf"x = (x_0, x_1, x_2) = (1,\ {tex(x1[1], 3)},\ {tex(x1[2], 3)}), \qquad y = {book.y}"]
     for j in range(m):
         terms = " + ".join(rf"{ptex(x1[i], 3)} \cdot {ptex(book.theta_h[i, j], 3)}"
                            for i in range(len(x1)))
-        lines.append(rf"h_{j + 1} = {g}\Big(\sum_i x_i \theta_{{i,{j + 1}}}^{{(h)}}\Big) = "
-                     rf"{g}({terms}) = {g}({tex(book.z_h[j])}) = {tex(book.h[j + 1])}")
+        lines.append(rf"\begin{{aligned}} h_{j + 1} &= {g}\Big(\sum_i x_i \theta_{{i,{j + 1}}}^{{(h)}}"
+                     rf"\Big) \\ &= {g}({terms}) \\ &= {g}({tex(book.z_h[j])}) = "
+                     rf"{tex(book.h[j + 1])} \end{{aligned}}")
     terms = [rf"{ptex(book.h[j], 3)} \cdot {ptex(book.theta_y[j], 3)}" for j in range(m + 1)]
-    head, end = r"\hat y = \sigma\Big(\sum_j h_j \theta_j^{(y)}\Big)", \
-        rf"\sigma({tex(book.z_y)}) = {tex(book.y_hat)}"
-    if m <= 3:
-        lines.append(rf"{head} = \sigma({' + '.join(terms)}) = {end}")
-    else:  # one line would run off the page: three terms per line
-        rows = [" + ".join(terms[r:r + 3]) for r in range(0, len(terms), 3)]
-        lines.append(r"\begin{aligned}" + head.replace(" = ", " &= ", 1) + r" \\ &= \sigma("
-                     + r" \\ &\qquad + ".join(rows) + r") \\ &= " + end + r"\end{aligned}")
-    lines.append(rf"LL = y \log \hat y + (1 - y) \log(1 - \hat y) = {book.y} \log {tex(book.y_hat)} + "
-                 rf"{1 - book.y} \log {tex(1 - book.y_hat)} = {tex(book.LL)}")
+    rows = [" + ".join(terms[r:r + 3]) for r in range(0, len(terms), 3)]
+    lines.append(r"\begin{aligned} \hat y &= \sigma\Big(\sum_j h_j \theta_j^{(y)}\Big) \\ &= "
+                 r"\sigma(" + r" \\ &\qquad + ".join(rows) + rf") \\ &= \sigma({tex(book.z_y)}) = "
+                 rf"{tex(book.y_hat)} \end{{aligned}}")
+    lines.append(rf"\begin{{aligned}} LL &= y \log \hat y + (1 - y) \log(1 - \hat y) \\ &= "
+                 rf"{book.y} \log {tex(book.y_hat)} + {1 - book.y} \log {tex(1 - book.y_hat)} = "
+                 rf"{tex(book.LL)} \end{{aligned}}")
     return lines
 
 
@@ -148,38 +135,43 @@ def forward_rows(book):
                                         book.loss)]}
 
 
-def weight_pickers(hidden):
-    """The settings that pick one output weight θ_j^(y) and one hidden weight θ_ij^(h)."""
-    return (Setting("j_out", r"Output weight $\theta_j^{(y)}$, $j$ =", 1,
+def weight_pickers(hidden, live_unit=1):
+    """The settings that pick one output weight θ_j^(y) and one hidden weight θ_ij^(h); the
+    hidden one starts at ``live_unit`` (a unit that is on for the point: a dead ReLU unit's
+    chain ends in 0)."""
+    return (Setting("j_out", r"Output weight $\theta_j^{(y)}$, $j$ =", live_unit,
                     options=tuple(range(hidden + 1)), widget="selectbox", in_url=False,
                     fmt=lambda j: f"{j} (bias, on h₀ = 1)" if j == 0 else str(j)),
             Setting("i_in", r"Hidden weight $\theta_{i,j}^{(h)}$, $i$ =", 1, options=(0, 1, 2),
                     widget="selectbox", in_url=False,
                     fmt=lambda i: f"{i} (bias, on x₀ = 1)" if i == 0 else str(i)),
-            Setting("j_hid", r"… and $j$ =", 1, options=tuple(range(1, hidden + 1)),
+            Setting("j_hid", r"… and $j$ =", live_unit, options=tuple(range(1, hidden + 1)),
                     widget="selectbox", in_url=False))
 
 
 def backward_latex(book, j_out, i_in, j_hid, activation):
-    """The chain rule for one output weight and one hidden weight: symbols, then numbers."""
+    """The chain rule for one output weight and one hidden weight: symbols, then numbers (four
+    aligned blocks that fit a narrow column)."""
     dyhat = r"\left[\frac{y}{\hat y} - \frac{1-y}{1-\hat y}\right]"
     out, hid = rf"\theta_{j_out}^{{(y)}}", rf"\theta_{{{i_in},{j_hid}}}^{{(h)}}"
     slope = G_SLOPE_TEX[activation].replace("j", str(j_hid))
     d_ll_yhat, d_yhat_z = partial("LL", r"\hat y"), partial(r"\hat y", "z")
     d_yhat_h, d_h_theta = partial(r"\hat y", f"h_{j_hid}"), partial(f"h_{j_hid}", hid)
     return [
-        rf"{partial('LL', out)} = {d_ll_yhat} \cdot {d_yhat_z} \cdot {partial('z', out)} = "
-        rf"{dyhat} \cdot \hat y (1 - \hat y) \cdot h_{j_out}",
-        rf"= {ptex(book.dLL_dyhat)} \cdot {ptex(book.dyhat_dz)} \cdot {ptex(book.h[j_out])} = "
-        rf"(y - \hat y)\, h_{j_out} = ({book.y} - {tex(book.y_hat)}) \cdot {ptex(book.h[j_out])} = "
-        rf"\mathbf{{{tex(book.grad_theta_y[j_out])}}}",
-        rf"{partial('LL', hid)} = {d_ll_yhat} \cdot {d_yhat_h} \cdot "
-        rf"{d_h_theta} = {dyhat} \cdot \hat y (1 - \hat y)\, "
-        rf"\theta_{j_hid}^{{(y)}} \cdot {slope}\, x_{i_in}",
-        rf"= {ptex(book.dLL_dyhat)} \cdot {ptex(book.dyhat_dz)} \cdot {ptex(book.theta_y[j_hid])} \cdot "
-        rf"{ptex(book.dh_dz[j_hid - 1])} \cdot {ptex(book.x[i_in], 3)} = "
-        rf"(y - \hat y)\, \theta_{j_hid}^{{(y)}}\, {slope}\, x_{i_in} = "
-        rf"\mathbf{{{tex(book.grad_theta_h[i_in, j_hid - 1])}}}"]
+        rf"\begin{{aligned}} {partial('LL', out)} &= {d_ll_yhat} \cdot {d_yhat_z} \cdot "
+        rf"{partial('z', out)} \\ &= {dyhat} \cdot \hat y (1 - \hat y) \cdot h_{j_out} "
+        rf"\end{{aligned}}",
+        rf"\begin{{aligned}} &= {ptex(book.dLL_dyhat)} \cdot {ptex(book.dyhat_dz)} \cdot "
+        rf"{ptex(book.h[j_out])} \\ &= (y - \hat y)\, h_{j_out} = ({book.y} - {tex(book.y_hat)})"
+        rf" \cdot {ptex(book.h[j_out])} = \mathbf{{{tex(book.grad_theta_y[j_out])}}} "
+        rf"\end{{aligned}}",
+        rf"\begin{{aligned}} {partial('LL', hid)} &= {d_ll_yhat} \cdot {d_yhat_h} \cdot "
+        rf"{d_h_theta} \\ &= {dyhat} \cdot \hat y (1 - \hat y)\, \theta_{j_hid}^{{(y)}} \cdot "
+        rf"{slope}\, x_{i_in} \end{{aligned}}",
+        rf"\begin{{aligned}} &= {ptex(book.dLL_dyhat)} \cdot {ptex(book.dyhat_dz)} \cdot "
+        rf"{ptex(book.theta_y[j_hid])} \cdot {ptex(book.dh_dz[j_hid - 1])} \cdot "
+        rf"{ptex(book.x[i_in], 3)} \\ &= (y - \hat y)\, \theta_{j_hid}^{{(y)}}\, {slope}\, "
+        rf"x_{i_in} = \mathbf{{{tex(book.grad_theta_h[i_in, j_hid - 1])}}} \end{{aligned}}"]
 
 
 def backward_caption(activation):
@@ -191,12 +183,11 @@ def backward_caption(activation):
                                       else "1 where hⱼ > 0, else 0.")))
 
 
-def every_weight(net, point, book):
+def every_weight(X, Y, coefs, intercepts, activation, point, book):
     """Each weight's ∂LL/∂θ from the ledger beside −∂J/∂θ from ``core.mlp.backprop``."""
-    x, Y = net.X[point:point + 1], net.Y[point:point + 1]
-    gW, gb = backprop(x, Y, net.coefs, net.intercepts, net.activation)
-    m, slope = len(book.z_h), (lambda j: f"h{j}(1 − h{j})" if net.activation == "sigmoid"
-                            else f"g′(z{j})")
+    gW, gb = backprop(X[point:point + 1], Y[point:point + 1], coefs, intercepts, activation)
+    m, slope = len(book.z_h), (lambda j: f"h{j}(1 − h{j})" if activation == "sigmoid"
+                               else f"g′(z{j})")
     rows = [(f"θ(y)[{j}]", f"(y − ŷ) h{j}", book.grad_theta_y[j],
              -(gb[1][0] if j == 0 else gW[1][j - 1, 0])) for j in range(m + 1)]
     rows += [(f"θ(h)[{i},{j}]", f"(y − ŷ) θ(y)[{j}] {slope(j)} x{i}", book.grad_theta_h[i, j - 1],
@@ -207,24 +198,11 @@ def every_weight(net, point, book):
             "−∂J/∂θ (core.mlp.backprop)": [num(r[3], 6) for r in rows]}
 
 
-def update_verdict(u):
-    """(kind, text) for an applied update: "success" when the chosen example's LL rose."""
-    data = (f" The whole data set's loss went from {num(u.data_loss_before)} to "
-            f"{num(u.data_loss_after)}.")
-    if u.loss_after < u.loss_before:
-        return "success", (f"With η = {u.eta:g} the loss on point #{u.point} fell from "
-                           f"{num(u.loss_before)} to {num(u.loss_after)}: the step went uphill "
-                           f"on LL, as the gradient promised." + data)
-    return "warning", (f"With η = {u.eta:g} the step overshot: the loss on point #{u.point} "
-                       f"rose. The gradient only promises improvement for a small enough step; "
-                       f"undo and try a smaller η." + data)
-
-
 # ---- ③ the gradient check and its cost ------------------------------------------------------
 def check_table(result):
     order = np.argsort(-result.relative_error, kind="stable")
     return {"parameter": [result.names[i] for i in order],
-            **{name: [f"{v:.3e}" for v in values[order]] for name, values in (
+            **{name: [num(v) for v in values[order]] for name, values in (
                 ("backprop ∂J/∂θ", result.analytic), ("numerical ∂J/∂θ", result.numeric),
                 ("absolute error", result.absolute_error),
                 ("relative error", result.relative_error))}}
@@ -240,11 +218,11 @@ def cost_table(rows):
 
 
 # ---- ④ small facts --------------------------------------------------------------------------
-ACTIVATION_TEX = {"sigmoid": r"\sigma(z) = \frac{1}{1 + e^{-z}}, \qquad "
-                             r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))",
-                  "tanh": r"\tanh(z), \qquad \tanh'(z) = 1 - \tanh^2(z)",
-                  "relu": r"\mathrm{relu}(z) = \max(0, z), \qquad "
-                          r"\mathrm{relu}'(z) = \mathbf{1}[z > 0]"}
+ACTIVATION_TEX = {"sigmoid": [r"\sigma(z) = \frac{1}{1 + e^{-z}}",
+                             r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))"],
+                  "tanh": [r"\tanh(z)", r"\tanh'(z) = 1 - \tanh^2(z)"],
+                  "relu": [r"\mathrm{relu}(z) = \max(0, z)",
+                           r"\mathrm{relu}'(z) = \mathbf{1}[z > 0]"]}
 ACTIVATION_NOTES = {
     "sigmoid": "The slope is written with the output: backpropagation already has h = σ(z) "
                "from the forward pass. It is at most 1/4 (at z = 0): each sigmoid layer "
@@ -262,8 +240,8 @@ def activation_view(name, z0):
     how = {"sigmoid": rf"{tex(g0)}\,(1 - {tex(g0)})", "tanh": rf"1 - {ptex(g0)}^2",
            "relu": rf"\mathbf{{1}}[{ptex(z0, 3)} > 0]"}[name]
     return (activation_figure(z, gz, DERIVATIVES[name](gz), name, z0, g0, dg0),
-            rf"\text{{at }} z = {tex(z0, 3)}: \quad g(z) = {tex(g0)}, \qquad g'(z) = {how} = "
-            rf"{tex(dg0)}")
+            [rf"\text{{at }} z = {tex(z0, 3)}: \quad g(z) = {tex(g0)}",
+             rf"g'(z) = {how} = {tex(dg0)}"])
 
 
 def parameter_latex(n_x, n_h, bias):

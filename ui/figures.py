@@ -26,6 +26,10 @@ def _f32(a):
     return None if a is None else np.asarray(a, dtype=np.float32)
 
 
+# a horizontal legend under the plot: above it, a narrow chart's legend covers its title
+BELOW = dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, font=dict(size=11))
+
+
 def axis(title=None, **kw):
     return dict(title=dict(text=title) if title else None, gridcolor=GRID, zeroline=False,
                 linecolor="#cbd2dc", ticks="outside", tickcolor="#cbd2dc", **kw)
@@ -229,31 +233,49 @@ def image_grid_figure(images, titles=None, cols=8, height=None, signed=False, ti
 
 
 def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), title=None,
-                   height=360, max_units=32):
-    """The network as a diagram: edge width ~ |weight|, colour its sign (blue +, red -).
+                   height=360, max_units=32, deltas=None, grads=None, labels=False,
+                   highlight=None):
+    """The network as a diagram: edge width ~ |weight|, colour its sign (blue +, red -); units
+    numbered from the top, as the unit maps are numbered from the left.
 
     ``z`` and ``h`` are optional lists (one per layer, hidden and output) of each unit's weighted
-    input and output for one example, shown when hovering a unit. Edges are grouped into a few
-    traces by width and sign, so a large network is still cheap to redraw.
+    input and output for one example, shown when hovering a unit; ``deltas`` (the same shape)
+    adds each unit's sensitivity δ = ∂e/∂z, and ``grads`` (shaped like ``coefs``) each weight's
+    ∂e/∂w in the edge's hover. Every edge hovers its weight. ``labels`` writes h (and δ) beside
+    each unit and its bias under it, for small networks; ``highlight`` (a layer index, 1 = the
+    first hidden layer) rings the units of one layer. Edges are grouped into a few traces by
+    width and sign, so a large network is still cheap to redraw.
     """
+    from ui.numbers import num
     sizes = [coefs[0].shape[0]] + [W.shape[1] for W in coefs]
     pos = []
     for l, n in enumerate(sizes):
-        ys = np.linspace(-1, 1, n) if n > 1 else np.zeros(1)
+        ys = np.linspace(1, -1, n) if n > 1 else np.zeros(1)
         pos.append(np.column_stack([np.full(n, float(l)), ys * min(1.0, n / 6)]))
     # weights that overflowed are drawn as the largest finite ones, never a crash
     coefs = [np.nan_to_num(np.asarray(W, float), nan=0.0, posinf=1e300, neginf=-1e300)
              for W in coefs]
     w_max = max(float(np.abs(W).max()) for W in coefs) or 1.0
-    bins = {}
+    bins, mid_x, mid_y, mid_text = {}, [], [], []
     for l, W in enumerate(coefs):
         for i in range(W.shape[0]):
             for j in range(W.shape[1]):
                 w = float(W[i, j])
                 level = min(3, int(4 * abs(w) / w_max))
                 xs, ys = bins.setdefault((w >= 0, level), ([], []))
-                xs += [pos[l][i, 0], pos[l + 1][j, 0], None]
-                ys += [pos[l][i, 1], pos[l + 1][j, 1], None]
+                (x0, y0), (x1, y1) = pos[l][i], pos[l + 1][j]
+                xs += [x0, x1, None]
+                ys += [y0, y1, None]
+                # hover point a third of the way along, so edges into one unit stay apart
+                mid_x.append(x0 + (x1 - x0) / 3)
+                mid_y.append(y0 + (y1 - y0) / 3)
+                source = input_names[i] if l == 0 and i < len(input_names) else \
+                    f"h{l}.{i + 1}" if l else f"x{i + 1}"
+                target = "output" if l == len(coefs) - 1 else f"h{l + 1}.{j + 1}"
+                text = f"weight {source} → {target}: w = {num(w)}"
+                if grads is not None:
+                    text += f"<br>∂e/∂w = {num(float(grads[l][i, j]))}"
+                mid_text.append(text)
     data = []
     for (positive, level), (xs, ys) in sorted(bins.items()):
         data.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip",
@@ -261,7 +283,10 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
                          line=dict(width=0.6 + 1.8 * level,
                                    color=("rgba(31,95,191,%.2f)" if positive else
                                           "rgba(192,57,43,%.2f)") % (0.35 + 0.2 * level))))
-    texts, xs, ys, colors = [], [], [], []
+    data.append(dict(type="scatter", x=mid_x, y=mid_y, mode="markers", text=mid_text,
+                     hovertemplate="%{text}<extra></extra>", showlegend=False, name="weights",
+                     marker=dict(size=9, color="rgba(0,0,0,0)")))
+    texts, xs, ys, colors, notes = [], [], [], [], []
     for l, n in enumerate(sizes):
         for j in range(n):
             xs.append(pos[l][j, 0])
@@ -270,23 +295,37 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
                 name = input_names[j] if j < len(input_names) else f"x{j + 1}"
                 texts.append(f"input {name}")
                 colors.append("#9ca3af")
+                notes.append(name)
                 continue
             kind = "output" if l == len(sizes) - 1 else f"hidden layer {l}, unit {j + 1}"
-            text = f"{kind}<br>bias {float(intercepts[l - 1][j]):.3f}"
+            bias = float(intercepts[l - 1][j])
+            text = f"{kind}<br>bias b = {num(bias)}"
+            note = f"b {num(bias, 2)}"  # the bias, unless the unit's values take its place
             if z is not None:
-                text += f"<br>weighted input z = {float(z[l - 1][j]):.3f}" \
-                        f"<br>output h = g(z) = {float(h[l - 1][j]):.3f}"
+                text += (f"<br>weighted input z = {num(float(z[l - 1][j]))}"
+                         f"<br>output h = g(z) = {num(float(h[l - 1][j]))}")
+                note = f"h {num(float(h[l - 1][j]), 2)}"
+            if deltas is not None:
+                text += f"<br>δ = ∂e/∂z = {num(float(deltas[l - 1][j]))}"
+                note += f"<br>δ {num(float(deltas[l - 1][j]), 2)}"
             texts.append(text)
+            notes.append(note)
             colors.append("#111827" if l == len(sizes) - 1 else "#2e6fd8")
-    data.append(dict(type="scatter", x=xs, y=ys, mode="markers", text=texts,
-                     hovertemplate="%{text}<extra></extra>", showlegend=False,
-                     marker=dict(size=18 if max(sizes) <= 12 else 11, color=colors,
-                                 line=dict(color="white", width=2))))
-    labels = ["inputs"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
+    big = max(sizes) <= 12
+    rings = [3 if highlight is not None and x == highlight else 2 for x in xs]
+    ring_colours = ["#f1a208" if highlight is not None and x == highlight else "white"
+                    for x in xs]
+    data.append(dict(type="scatter", x=xs, y=ys, mode="markers+text" if labels else "markers",
+                     text=notes if labels else texts, hovertext=texts,
+                     hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
+                     textposition="middle right", textfont=dict(size=10, color="#374151"),
+                     marker=dict(size=18 if big else 11, color=colors,
+                                 line=dict(color=ring_colours, width=rings))))
+    ticks = ["inputs"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
     return figure(data, title, height, legend=False,
                   xaxis=dict(visible=True, showgrid=False, zeroline=False, tickmode="array",
-                             tickvals=list(range(len(sizes))), ticktext=labels,
-                             range=[-0.3, len(sizes) - 0.7]),
+                             tickvals=list(range(len(sizes))), ticktext=ticks,
+                             range=[-0.3, len(sizes) - (0.2 if labels else 0.7)]),
                   yaxis=dict(visible=False, range=[-1.2, 1.2]))
 
 
@@ -310,3 +349,10 @@ def hidden_space_figure(H, y, w, b, names=("h1", "h2"), title=None, height=380, 
                   margin=dict(l=50, r=10, t=45 if title else 20, b=45),
                   xaxis=axis(names[0], range=[lo, hi]), yaxis=axis(names[1], range=[lo, hi]))
 
+
+
+def highlight_point(x, y, name="chosen point"):
+    """A ring around one point, to lay over a scatter of the data."""
+    return dict(type="scatter", x=[float(x)], y=[float(y)], mode="markers", name=name,
+                hoverinfo="skip",
+                marker=dict(size=22, color="rgba(0,0,0,0)", line=dict(color="#111827", width=3)))
