@@ -1,43 +1,52 @@
 """XOR and other non-separable data: why one logistic regression fails and hidden units succeed."""
-import zlib
-
 import numpy as np
 import streamlit as st
 
 from core import (LogisticRegression, MLPClassifier, Trainer, make_grid, points_from_csv, split,
                   xor_by_hand)
 from core.datasets import CSV_LIMITS
-from core.mlp import weights_dict
+from core.features import expand, expanded_grid, standardise
+from core.hill import largest_stable_step
+from core.logistic import add_intercept
+from core.mlp import weights_dict, xor_by_sign
+from ui import xor_sections as S
 from ui import xor_views as V
-from ui.xor_views import CANVAS, DATA, NETWORK, SPECS, VIEW
-from ui.canvas_points import click_pad
-from ui.live import controls, follow_fragment, get_run, live_fragment
+from ui.live import controls, get_run, live_fragment
 from ui.live_chart import live_chart
-from ui.page import (data_sidebar, fitted, forget_start, header, loads, make_split, model_box,
-                     remembered_upload, sklearn_button, sklearn_requested, start_weights, status)
+from ui.page import (data_sidebar, forget_start, header, loads, make_split, model_box,
+                     remembered_upload, start_weights, status)
 from ui.settings import current, restore, stage, widget, write_url
+from ui.xor_views import DATA, NETWORK, SPECS, VIEW
 
 KEY = "xor"
-header("✖️ XOR: why one logistic regression is not enough",
+header("✖️ XOR and hidden units",
        "A logistic regression's boundary θᵀx = 0 is a **straight line**, and no line splits XOR. "
-       "A network of logistic regressions, **hidden units** feeding an output unit, bends the "
-       "boundary: each hidden unit draws its own line, and the output combines them.",
+       "**Hidden units** feeding an output unit bend the boundary: each draws its own line, "
+       "and the output combines them.",
        "XOR as the limit of a linear model; OR and AND perceptrons combined into XOR; "
        "a multilayer perceptron is many logistic regressions stacked.")
 values = restore(KEY, SPECS)
 
 
-def use_preset():
-    """The lectures' construction: 2 sigmoid hidden units (OR, AND) on XOR."""
-    stage(KEY, SPECS, dict(source="Generated", dataset="xor", layers=1, hidden=2,
-                           activation="sigmoid", preset=True))
+def use_preset(name):
+    shape = dict(layers=1, hidden=2, activation="sigmoid") if name == "or_and" else \
+        dict(layers=2, hidden=2, hidden2=2, activation="tanh")
+    stage(KEY, SPECS, dict(source="Generated", dataset="xor", features=(), preset=name, **shape))
 
 
 def clear_preset():
-    values["preset"] = False
+    values["preset"] = ""
 
 
 with st.sidebar:
+    st.header("Network")
+    n_layers = widget(KEY, NETWORK["layers"], on_change=clear_preset)
+    widths = [widget(KEY, NETWORK[name], on_change=clear_preset)
+              for name in ("hidden", "hidden2", "hidden3")[:n_layers]]
+    activation = widget(KEY, NETWORK["activation"], horizontal=True, on_change=clear_preset)
+    learning_rate, batch, l2, l1 = (widget(KEY, NETWORK[k]) for k in ("lr", "batch", "l2", "l1"))
+    extra = widget(KEY, NETWORK["features"], on_change=clear_preset)
+    speed = widget(KEY, NETWORK["speed"])
     source = widget(KEY, VIEW["source"], horizontal=True, on_change=clear_preset)
     csv = None
     if source == "Uploaded CSV":
@@ -45,42 +54,44 @@ with st.sidebar:
                                 points_from_csv, help=CSV_LIMITS)
         if csv["error"]:
             st.error(csv["error"] + "  \nThe current data is kept.")
+        widget(KEY, VIEW["standardise"])
     data = data_sidebar(KEY, DATA, generated=source == "Generated")
-    st.header("Network")
-    n_layers = widget(KEY, NETWORK["layers"], on_change=clear_preset)
-    hidden = widget(KEY, NETWORK["hidden"], on_change=clear_preset)
-    activation = widget(KEY, NETWORK["activation"], horizontal=True, on_change=clear_preset)
-    learning_rate, batch_size, l2, speed = (widget(KEY, NETWORK[k])
-                                            for k in ("lr", "batch", "l2", "speed"))
+    st.header("View")
+    discretize, show_test = widget(KEY, VIEW["discretize"]), widget(KEY, VIEW["show_test"])
 write_url(KEY, SPECS)
 
 uploaded = csv["value"] if csv else None
 if source == "Uploaded CSV" and uploaded is None:
     st.info("Upload a CSV of two feature columns and a label column (a header row is optional). "
             "Until then the generated data below is used.", icon="📄")
+scaling = None
 if uploaded is not None:
     X, y, classes = uploaded
+    if values["standardise"]:
+        X, mean, sd = standardise(X)
+        scaling = None if not mean.any() and (sd == 1).all() else V.standardise_note(mean, sd)
     X_train, X_test, y_train, y_test = split(X, y, data["test"], random_state=data["seed"])
-    class_labels, data_id = [str(c) for c in classes], ("csv", csv["kept"])
+    class_labels, data_id = [str(c) for c in classes], ("csv", csv["kept"], scaling is not None)
 else:
     X, X_train, X_test, y_train, y_test = make_split(data)
     class_labels, data_id = ["0", "1"], tuple(data.values())
-data_id += (data["test"], data["seed"])
+data_id += (data["test"], data["seed"], extra)
 grid = make_grid(X, resolution=80)
 names = [f"class {c}" for c in class_labels]  # in the charts' legends
+sizes = tuple(widths)
+batch_size = None if batch == "full" else batch
+preset = values["preset"] if (values["preset"] == "or_and" and sizes == (2,)
+                              and activation == "sigmoid" or values["preset"] == "sign"
+                              and sizes == (2, 2) and activation == "tanh") and not extra else ""
+steepness = widget(KEY, VIEW["steepness"]) if preset == "sign" else None
 
-with st.expander("✏️ Add your own points by clicking on the plane"):
-    click_class = widget(KEY, VIEW["click_class"], horizontal=True,
-                         format_func=lambda k: f"class {class_labels[k]}")
-    X_added, y_added = click_pad(f"{KEY}_pad_{zlib.crc32(repr(data_id).encode())}", click_class,
-                                 np.vstack([X_train, X_test]), np.r_[y_train, y_test], grid,
-                                 CANVAS, class_labels)
-if len(X_added):
-    X_train, y_train = np.vstack([X_train, X_added]), np.concatenate([y_train, y_added])
-    data_id += (X_added.round(3).tobytes(), y_added.tobytes())
-split_data = (X_train, y_train, X_test, y_test)  # as the surfaces draw them
-sizes = (hidden,) * n_layers
-preset = values["preset"] and sizes == (2,) and activation == "sigmoid"
+# points added by clicking on the MLP's plane: the data changes, the model does not
+ADDED = f"{KEY}_added"
+if st.session_state.get(f"{ADDED}_for") != data_id:
+    st.session_state[ADDED], st.session_state[f"{ADDED}_for"] = [], data_id
+added = st.session_state[ADDED]
+X_fit = np.vstack([X_train, [(a, b) for a, b, _ in added]]) if added else X_train
+y_fit = np.r_[y_train, [c for _, _, c in added]].astype(int) if added else y_train
 loaded = start_weights(KEY)
 if loaded is not None and [len(loaded[f"intercept_{l}"]) for l in range(n_layers)] != list(sizes):
     forget_start(KEY)  # the network was changed since the file was loaded
@@ -89,102 +100,104 @@ if loaded is not None and [len(loaded[f"intercept_{l}"]) for l in range(n_layers
 
 def build():
     mlp = MLPClassifier(sizes, activation=activation, learning_rate=learning_rate,
-                        batch_size=batch_size, l2=l2, max_iter=10**9, tol=0,
+                        batch_size=batch_size, l2=l2, l1=l1, max_iter=10**9, tol=0,
                         random_state=data["seed"])
-    logreg = LogisticRegression(learning_rate=learning_rate, batch_size=batch_size, l2=l2,
-                                max_iter=10**9, tol=0, random_state=data["seed"])
-    start = weights_dict(*xor_by_hand()) if preset else loaded
-    return {"logistic regression": Trainer(logreg, X_train, y_train, X_test, y_test, grid=grid),
-            "MLP": Trainer(mlp, X_train, y_train, X_test, y_test, grid=grid, weights=start)}
+    # the line gets its own steady settings: full batch at a step that never overshoots
+    line_lr = min(1.0, largest_stable_step(add_intercept(expand(X_fit, extra))))
+    logreg = LogisticRegression(learning_rate=line_lr, l2=l2, max_iter=10**9, tol=0,
+                                random_state=data["seed"])
+    start = (weights_dict(*xor_by_hand()) if preset == "or_and" else
+             weights_dict(*xor_by_sign(steepness)) if preset == "sign" else loaded)
+    fgrid, Xf, Xt = expanded_grid(grid, extra), expand(X_fit, extra), expand(X_test, extra)
+    return {"logistic regression": Trainer(logreg, Xf, y_fit, Xt, y_test, grid=fgrid),
+            "MLP": Trainer(mlp, Xf, y_fit, Xt, y_test, grid=fgrid, weights=start)}
 
 
-run = get_run(KEY, {"the data": data_id, "the network": (sizes, activation, preset),
+run = get_run(KEY, {"the data": data_id, "the network": (sizes, activation, preset, steepness),
                     "the loaded model file": loads(KEY)}, build)
-run.set_params(learning_rate=learning_rate, batch_size=batch_size, l2=l2)
-controls(run, KEY)
-b1, b2, _ = st.columns([2, 2, 3])
-b1.button("🧩 Lectures' OR/AND weights", on_click=use_preset, width="stretch",
-          help="A 2-2-1 sigmoid network with weights set by hand: an OR unit and an AND unit, "
-               "combined by the output as OR and not AND. Then press Play: training takes over "
-               "from those weights.")
-if b2.button("📌 Keep this run's curves", width="stretch",
-             help="Keep the loss curve to compare with a re-run using another learning rate, "
-                  "size or activation (Reset re-runs from the same data and seed)."):
-    label = (f"η={learning_rate:g}, {V.architecture(sizes, activation)}, batch {batch_size}"
-             f"{', OR/AND start' if preset else ''}")
-    kept = st.session_state.setdefault(f"{KEY}_kept", {})
-    kept[label] = run.histories["MLP"].arrays("step", "train_loss", "test_loss")
-if preset:
-    st.success(V.PRESET_TEXT, icon="🧩")
-point = current(KEY, VIEW["point"].bounded(hi=len(X_train) - 1))
+run.set_params(only=("MLP",), learning_rate=learning_rate, batch_size=batch_size, l2=l2, l1=l1)
+run.set_params(only=("logistic regression",), l2=l2)
+if len(run.trainers["MLP"].X) != len(X_fit):  # a point was added or removed by a click
+    run.set_training_data(expand(X_fit, extra), y_fit)
+
+
+def top_controls():
+    st.button("🧩 OR/AND weights", on_click=use_preset, args=("or_and",), width="content",
+              help="A 2-2-1 sigmoid network set by hand: an OR unit and an AND unit.")
+    st.button("➗ The lectures' sign network", on_click=use_preset, args=("sign",),
+              width="content", help="2-2-2-1: two separators, two ANDs, an OR.")
+    if st.button("📌 Keep this run's curves", width="content",
+                 help="Keep the loss curve to compare with a re-run (Reset re-runs from the "
+                      "same data and seed)."):
+        label = (f"η={learning_rate:g}, {V.architecture(2 + len(extra), sizes, activation)}, "
+                 f"batch {batch}" + (f", {V.PRESETS[preset]}" if preset else ""))
+        kept = st.session_state.setdefault(f"{KEY}_kept", {})
+        kept[label] = run.histories["MLP"].arrays("step", "train_loss", "test_loss")
+
+
+controls(run, KEY, extra=top_controls)
+for note in (V.PRESET_TEXT.get(preset), scaling):
+    if note:
+        st.caption(note)
+point = current(KEY, VIEW["point"].bounded(hi=len(X_fit) - 1))
+click_mode = widget(KEY, VIEW["click"], horizontal=True, label_visibility="collapsed",
+                    format_func=lambda m: m.replace("class 0", f"class {class_labels[0]}")
+                    .replace("class 1", f"class {class_labels[1]}"))
+
+
+def on_click(click):
+    if click_mode.startswith("removes"):
+        if added:
+            where = np.array([click["x"], click["y"]], float)
+            added.pop(int(np.argmin([np.sum((np.array(p[:2]) - where) ** 2) for p in added])))
+    else:
+        added.append((float(click["x"]), float(click["y"]), int(click_mode[-1])))
+    st.rerun(scope="app")
 
 
 def render(run):
     lr_snap, mlp_snap = run.latest["logistic regression"], run.latest["MLP"]
     status(V.status_items(lr_snap, mlp_snap))
+    plane = (X_fit, y_fit, X_test, y_test)
     left, right = st.columns(2)
     with left:
-        live_chart(V.lr_surface(lr_snap, grid, split_data, names), key=f"{KEY}_lr_surface",
-                   height=420)
+        live_chart(V.lr_surface(lr_snap, grid, plane, names, discretize, show_test),
+                   key=f"{KEY}_lr_surface", height=420)
+        if data["dataset"] == "xor" and uploaded is None:
+            st.caption(V.LINE_BEST)
     with right:
-        live_chart(V.mlp_surface(mlp_snap, grid, split_data, names,
-                                 f"MLP {V.architecture(sizes, activation)}: a bent boundary"),
-                   key=f"{KEY}_mlp_surface", height=420)
+        title = f"MLP {V.architecture(2 + len(extra), sizes, activation)}"
+        fig = V.mlp_surface(mlp_snap, grid, plane, names, title, discretize, show_test)
+        fig["data"] += V.added_points_trace(added)
+        click = live_chart(fig, key=f"{KEY}_mlp_surface", height=420, clickable=True)
+        if click:
+            on_click(click)
+        note = V.dead_note(S.dead(mlp_snap, run.trainers["MLP"].X, activation), activation) \
+            if activation == "relu" else None
+        st.caption(note or f"Click the plane: a click {click_mode}. {len(added)} point(s) "
+                           "added; training goes on from the current weights.")
     live_chart(run.every("curves", lambda: V.curves(run.histories)), key=f"{KEY}_curves",
                height=300)
 
 
-def render_inside(run):
-    # the snapshot's weights, not the live model's: they match the maps above, and they stay
-    # finite when a step diverges (the model's own weights are then NaN)
-    snap = run.latest["MLP"]
-    st.subheader("🔬 Every hidden unit is a logistic regression")
-    st.markdown(V.UNITS_TEXT)
-    for l, (fig, height) in enumerate(V.unit_maps(snap, activation)):
-        live_chart(fig, key=f"{KEY}_maps_{l}", height=height)
-    net_col, space_col = st.columns(2)
-    with net_col:
-        live_chart(V.network(snap, X_train[point], point, activation), key=f"{KEY}_network",
-                   height=380)
-        st.caption("Edge width ∝ |weight|; blue positive, red negative.")
-    with space_col:
-        fig, caption = V.hidden_space_view(snap, X_train, y_train, activation, names)
-        live_chart(fig, key=f"{KEY}_hidden_space", height=380)
-        st.caption(caption)
-    kept = st.session_state.get(f"{KEY}_kept", {})
-    if kept:
-        st.subheader("📌 Kept runs")
-        live_chart(V.kept_curves(kept, run.histories["MLP"].arrays("step", "train_loss",
-                                                                   "test_loss")),
-                   key=f"{KEY}_kept_chart", height=300)
-
-
 live_fragment(run, render, speed)
-follow_fragment(run, render_inside, every=2.0)
-
-with st.expander("🔍 Choose the point to look at"):
-    widget(KEY, VIEW["point"].bounded(hi=len(X_train) - 1))
+page = S.Page(KEY, run, (expand(X_fit, extra), y_fit, expand(X_test, extra), y_test),
+              (X_fit, y_fit, X_test, y_test), grid, names, sizes, activation, learning_rate,
+              batch_size, l2, l1, extra, data["seed"])
+S.inside(page, point)
+with st.expander("🔍 The point to look at, and one weight to set by hand"):
+    widget(KEY, VIEW["point"].bounded(hi=len(X_fit) - 1), width=260)
+    if sizes:
+        S.edit_weight(page)
     if st.session_state.get(f"{KEY}_kept") and st.button("Forget kept runs"):
         st.session_state[f"{KEY}_kept"] = {}
-
-
+with st.expander("➗ Sign units, and why training needs smooth ones", expanded=preset == "sign"):
+    S.sign_units(page)
+with st.expander("📈 How many units? Capacity and over-fitting"):
+    S.capacity(page)
 model_box(KEY, "xor", SPECS, run, "MLP", {k: values[k] for k in (*DATA, *NETWORK)}
           if uploaded is None else {k: values[k] for k in ("test", "seed", *NETWORK)}, V.fit_file,
           caption="A model file holds the MLP's weights and the page's settings: loading it "
                   "sets the same data and network and starts from the file's weights.")
-
 st.subheader("🆚 scikit-learn's MLPClassifier on the same split")
-epochs = widget(KEY, VIEW["sk_epochs"])
-sk_args = dict(hidden_layer_sizes=sizes, activation=activation, learning_rate=learning_rate,
-               batch_size=batch_size, l2=l2, max_iter=epochs, random_state=data["seed"])
-sklearn_button(KEY, "Fit scikit-learn's MLP", sk_args, auto=True)
-if sklearn_requested(KEY, sk_args, auto=True):
-    with st.spinner("Training scikit-learn's MLP…"):
-        sk = fitted("mlp", X_train, y_train, X_test, y_test, **sk_args)
-    left, right = st.columns([1, 1])
-    with left:
-        st.dataframe(V.sklearn_rows(run.latest["MLP"], sk), hide_index=True)
-        st.caption(V.sklearn_call(sizes, activation, learning_rate, batch_size, l2,
-                                  sk.converged))
-    with right:
-        st.plotly_chart(V.sklearn_surface(sk, grid, split_data, names), key=f"{KEY}_sk_chart")
+S.sklearn(page, widget(KEY, VIEW["sk_epochs"]))

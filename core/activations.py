@@ -78,7 +78,23 @@ def log_sigmoid(z):
     return -np.logaddexp(0.0, -np.asarray(z))
 
 
+def linear(z):
+    """g(z) = z: a layer of linear units. Stacked linear layers are one linear map, so a
+    network of them can only draw a straight boundary (TF Playground's "Linear")."""
+    return np.asarray(z)
+
+
+def linear_inplace(z):
+    return z
+
+
+def linear_derivative(h):
+    return np.ones_like(h)
+
+
 # name -> function, in-place function, derivative from the output
-ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
-ACTIVATIONS_INPLACE = {"sigmoid": sigmoid_inplace, "tanh": tanh_inplace, "relu": relu_inplace}
-DERIVATIVES = {"sigmoid": sigmoid_derivative, "tanh": tanh_derivative, "relu": relu_derivative}
+ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "linear": linear}
+ACTIVATIONS_INPLACE = {"sigmoid": sigmoid_inplace, "tanh": tanh_inplace, "relu": relu_inplace,
+                       "linear": linear_inplace}
+DERIVATIVES = {"sigmoid": sigmoid_derivative, "tanh": tanh_derivative, "relu": relu_derivative,
+               "linear": linear_derivative}

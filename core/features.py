@@ -57,3 +57,16 @@ def tex_names(extra=()):
 def expanded_grid(grid, extra=()):
     """The same grid, its points carrying the extra features (for a model trained on them)."""
     return Grid(grid.xs, grid.ys, expand(grid.points, extra)) if extra else grid
+
+
+def standardise(X, threshold=10.0):
+    """Each input column shifted to mean 0 and scaled to standard deviation 1, if any value is
+    larger than ``threshold`` (or the columns' scales differ by more than that factor): gradient
+    steps then suit every input. Returns (X', mean, sd), with mean 0 and sd 1 when nothing was
+    changed."""
+    X = np.asarray(X, dtype=np.float64)
+    mean, sd = X.mean(axis=0), X.std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    if np.abs(X).max() <= threshold and sd.max() <= threshold * sd.min():
+        return X, np.zeros(X.shape[1]), np.ones(X.shape[1])
+    return (X - mean) / sd, mean, sd

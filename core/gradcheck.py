@@ -26,12 +26,14 @@ from .mlp import feedforward, forward, init_weights
 EPS = 1e-6
 
 
-def objective(X, Y, coefs, intercepts, activation, l2=0.0):
-    """J = -LL/n + (l2/2) sum ||W||^2, from the logits (exact logs)."""
+def objective(X, Y, coefs, intercepts, activation, l2=0.0, l1=0.0):
+    """J = -LL/n + (l2/2) sum ||W||^2 + l1 sum |W|, from the logits (exact logs)."""
     Z = forward(X, coefs, intercepts, activation, output="logits")[-1]
     J = cross_entropy(Y, Z)
     if l2:
         J += 0.5 * l2 * sum(float((W ** 2).sum()) for W in coefs)
+    if l1:
+        J += l1 * sum(float(np.abs(W).sum()) for W in coefs)
     return J
 
 

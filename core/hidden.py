@@ -64,3 +64,10 @@ def hidden_space(H, w, b):
     total = float((s ** 2).sum())
     spread = 1.0 if total == 0 or m == 2 else float(s[0] ** 2 / total)
     return HiddenSpace(u, (H - H.mean(axis=0)) @ d, d, spread)
+
+
+def dead_units(hidden_outputs, atol=1e-12):
+    """For each hidden layer's outputs (n, units) on the training data, a boolean per unit: it
+    puts out 0 for every example. A dead ReLU unit has slope 0 everywhere it is used, so no
+    gradient reaches its weights and it never comes back."""
+    return [np.all(np.abs(np.asarray(H)) <= atol, axis=0) for H in hidden_outputs]

@@ -114,13 +114,13 @@ def forward(X, coefs, intercepts, activation, output="proba"):
     return outputs
 
 
-def backprop(X, Y, coefs, intercepts, activation, l2=0.0):
-    """Gradients of J = -LL/n + (l2/2) sum_l ||W_l||^2 by backpropagation.
+def backprop(X, Y, coefs, intercepts, activation, l2=0.0, l1=0.0):
+    """Gradients of J = -LL/n + (l2/2) sum_l ||W_l||^2 + l1 sum_l |W_l| by backpropagation.
 
     The chain rule, applied layer by layer from the output (h_0 = X, n examples):
 
         delta_L     = dJ/dz_L = (y_hat - y) / n
-        dJ/dW_l     = h_(l-1)^T delta_l + l2 W_l
+        dJ/dW_l     = h_(l-1)^T delta_l + l2 W_l + l1 sign(W_l)
         dJ/db_l     = sum_i delta_l[i]
         delta_(l-1) = (delta_l W_l^T) * g'(z_(l-1))
 
@@ -154,6 +154,8 @@ def backprop(X, Y, coefs, intercepts, activation, l2=0.0):
     for l in range(n_layers - 1, -1, -1):  # coefs[l] is the lectures' W_(l+1)
         h_prev = X if l == 0 else hs[l - 1]
         coef_grads[l] = h_prev.T @ delta + l2 * coefs[l]
+        if l1:  # the L1 penalty's (sub)gradient: it pulls each weight towards 0 at one speed
+            coef_grads[l] = coef_grads[l] + l1 * np.sign(coefs[l])
         intercept_grads[l] = delta.sum(axis=0)
         if l > 0:
             # one layer down: dJ/dh = delta W^T, times g'(z), which DERIVATIVES writes with h
@@ -220,6 +222,24 @@ def xor_by_hand(steepness=5.0):
     return coefs, intercepts
 
 
+def xor_by_sign(steepness=5.0):
+    """The lectures' own XOR network: two separators, then AND and OR perceptrons, with sign
+    units (+1 true, -1 false) made smooth as tanh(k z) (k = ``steepness``; k -> infinity is
+    sign). On the corners (+-1, +-1):
+
+        h1 = sign(x1),  h2 = sign(x2)                               the two separators
+        a = AND(h1, not h2) = sign(h1 - h2 - 1.5)                   a 2-input perceptron
+        b = AND(not h1, h2) = sign(-h1 + h2 - 1.5)
+        f = OR(a, b) = sign(a + b + 1.5) = h1 h2' + h1' h2          XOR: the output's z
+
+    Returns (coefs, intercepts) for a 2-2-2-1 tanh network whose output P = sigma(k f).
+    """
+    k = float(steepness)
+    coefs = [np.array([[k, 0.0], [0.0, k]]), np.array([[k, -k], [-k, k]]), np.array([[k], [k]])]
+    intercepts = [np.zeros(2), np.array([-1.5 * k, -1.5 * k]), np.array([1.5 * k])]
+    return coefs, intercepts
+
+
 class MLPClassifier(GradientClassifier):
     """A multilayer perceptron trained by minibatch SGD with hand-written backpropagation.
 
@@ -236,6 +256,10 @@ class MLPClassifier(GradientClassifier):
     momentum : float in [0, 1), default=0.0
     l2 : float, default=0.0
         Weight decay: adds (l2 / 2) sum ||W||^2 to the loss; biases are not penalised.
+    l1 : float, default=0.0
+        Adds l1 sum |W| to the loss: its pull towards 0 is the same for every weight, so small
+        weights end at exactly 0 (sparse networks, as TF Playground shows). Applied after each
+        step as a proximal step (soft thresholding), beside the momentum.
     max_iter : int, default=200
         Passes (epochs) over the data in ``fit``.
     tol : float, default=1e-4
@@ -263,7 +287,7 @@ class MLPClassifier(GradientClassifier):
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", learning_rate=0.1,
                  batch_size=200, momentum=0.0, l2=0.0, max_iter=200, tol=1e-4,
-                 random_state=None, dtype=np.float64):
+                 random_state=None, dtype=np.float64, l1=0.0):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.learning_rate = learning_rate
@@ -274,6 +298,7 @@ class MLPClassifier(GradientClassifier):
         self.tol = tol
         self.random_state = random_state
         self.dtype = dtype
+        self.l1 = l1
 
     # ---- configuration -----------------------------------------------------------------
     def _dtype(self):
@@ -309,6 +334,8 @@ class MLPClassifier(GradientClassifier):
         m = self.momentum
         if not _real(m) or not 0 <= m < 1:
             raise ValueError(f"momentum must be in [0, 1), got {excerpt(m)}.")
+        if not _real(self.l1) or self.l1 < 0:
+            raise ValueError(f"l1 must be a non-negative number, got {excerpt(self.l1)}.")
         self._check_size(1, 0, remember=False)  # the hidden layers alone, before the data
 
     def training_bytes(self, n_features, n_outputs, batch_rows):
@@ -395,9 +422,17 @@ class MLPClassifier(GradientClassifier):
 
     # ---- training ----------------------------------------------------------------------
     def _step(self, X, Y):
-        return self._fast.step(X, Y, self.coefs_, self.intercepts_, self.activation,
+        loss = self._fast.step(X, Y, self.coefs_, self.intercepts_, self.activation,
                                self.learning_rate, self.l2, self.momentum,
                                capacity=self.batch_size)
+        if self.l1:
+            # L1 as a proximal step (soft thresholding): every weight moves eta l1 towards 0,
+            # and one that would cross 0 stops at exactly 0. Away from 0 this is the gradient
+            # step of l1 |W| (backprop's l1 sign(W)); at 0 it is what makes weights vanish.
+            shrink = self.learning_rate * self.l1
+            for W in self.coefs_:
+                np.copyto(W, np.sign(W) * np.maximum(np.abs(W) - shrink, 0.0))
+        return loss
 
     # ---- prediction ----------------------------------------------------------------------
     # Prediction runs ``forward`` in place (fast_step.forward_into): the same numbers, without

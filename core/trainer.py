@@ -121,10 +121,22 @@ class Trainer:
         if X_test is not None and len(X_test):
             Xt = model.check_X(X_test)
             self._eval_test = self._subset(Xt, model.encode(np.asarray(y_test)), max_eval)
+        self._max_eval = max_eval
         self.grid = grid
         # validated once: layer_outputs then finds them already in the model's dtype and shape
         self._grid_points = None if grid is None else model.check_X(grid.points)
         self._steps = model.training_steps(self.X, self.Y)
+        self.done = False
+
+    def set_training_data(self, X_train, y_train):
+        """Train on other examples from the next step on, from the weights as they are: the
+        data changed, the model did not (a point added or removed by hand). The labels must be
+        among the model's classes; the step and example counts go on."""
+        X = self.model.check_X(X_train)
+        Y = self.model.encode(np.asarray(y_train))
+        self.X, self.Y = X, Y
+        self._eval_train = self._subset(X, Y, self._max_eval)
+        self._steps = self.model.training_steps(X, Y)  # a fresh pass over the new data
         self.done = False
 
     @staticmethod

@@ -116,3 +116,49 @@ def test_stable_functions_at_extremes():
                                rtol=1e-12, atol=1e-300)
     np.testing.assert_allclose(sm, [[1.0, 0.0, 0.0]])
     np.testing.assert_allclose(lsm, [[0.0, -1000.0, -2000.0]])
+
+
+def test_backprop_with_l1_and_linear_units_matches_finite_differences():
+    """L1 (sparsity) and linear units, as TF Playground offers them: the readable backprop's
+    gradients agree with central differences of J = -LL/n + l1 sum|W| (weights away from 0,
+    where |W| has a derivative)."""
+    from core.gradcheck import numerical_gradient, objective
+    from core.mlp import backprop
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(12, 2)), rng.integers(0, 2, (12, 1)).astype(float)
+    for activation in ("linear", "tanh"):
+        coefs = [rng.normal(size=(2, 3)) + 0.5, rng.normal(size=(3, 1)) - 0.5]
+        intercepts = [rng.normal(size=3), rng.normal(size=1)]
+        gW, gb = backprop(X, Y, coefs, intercepts, activation, l1=0.03)
+        num = numerical_gradient(lambda: objective(X, Y, coefs, intercepts, activation, l1=0.03),
+                                 [*coefs, *intercepts])
+        for a, b in zip(gW + gb, num):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-8)
+
+
+def test_a_training_step_with_l1_is_backprops_step():
+    from core import MLPClassifier, Trainer, make_dataset
+    from core.mlp import backprop
+    X, y = make_dataset("xor", 60, 0.1, random_state=0)
+    model = MLPClassifier((3,), activation="linear", learning_rate=0.3, batch_size=None,
+                          max_iter=10**9, tol=0, random_state=0, l1=0.01)
+    Trainer(model, X, y)
+    w = model.get_weights()
+    gW, gb = backprop(X, y.reshape(-1, 1).astype(float), [w["coef_0"], w["coef_1"]],
+                      [w["intercept_0"], w["intercept_1"]], "linear", l1=0.01)
+    model.partial_fit(X, y)  # one full-batch step
+    after = model.get_weights()
+    # away from 0 (|w| > eta l1 after the data's step) it is backprop's step with l1 sign(w)
+    np.testing.assert_allclose(after["coef_0"], w["coef_0"] - 0.3 * gW[0], atol=1e-12)
+    np.testing.assert_allclose(after["intercept_1"], w["intercept_1"] - 0.3 * gb[1], atol=1e-12)
+
+
+def test_l1_drives_small_weights_to_exactly_zero():
+    from core import MLPClassifier, Trainer, make_dataset
+    X, y = make_dataset("xor", 100, 0.1, random_state=0)
+    model = MLPClassifier((8,), activation="tanh", learning_rate=0.3, batch_size=None,
+                          max_iter=10**9, tol=0, random_state=0, l1=0.02)
+    Trainer(model, X, y).run(400)
+    W = np.concatenate([w.ravel() for name, w in model.get_weights().items()
+                        if name.startswith("coef_")])
+    assert (W == 0).sum() >= 4  # sparse: some weights are exactly zero, not merely small

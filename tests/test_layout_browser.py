@@ -69,3 +69,16 @@ def test_nothing_is_cut_at_1024x768(page, app_url, path):
             wait_ready(page)
             cut = page.evaluate(CUT)
             assert cut == {"buttons": [], "equations": []}, (tab.inner_text(), cut)
+
+
+def test_the_xor_pages_controls_and_both_surfaces_fit_one_screen_at_1440x900(page, app_url):
+    open_page(page, app_url, "xor", 1440, 900)
+    wanted = {"Play": page.get_by_role("button", name="▶ Play"),
+              "layers": page.locator("[data-testid=stSlider]").filter(has_text="Hidden layers"),
+              "units": page.locator("[data-testid=stSlider]").filter(has_text="Units in hidden"),
+              "activation": page.locator("[data-testid=stRadio]").filter(has_text="Activation"),
+              "line's surface": page.locator(".st-key-xor_lr_surface .main-svg"),
+              "MLP's surface": page.locator(".st-key-xor_mlp_surface .main-svg")}
+    for name, locator in wanted.items():
+        b = box(page, locator)
+        assert b is not None and b["y"] >= 0 and b["y"] + min(b["height"], 300) <= 900, (name, b)

@@ -93,12 +93,12 @@ def test_xor_page_trains_both_models_and_mlp_wins():
 
 def test_xor_page_preset_builds_the_or_and_network():
     at = app("app_pages/xor.py")
-    at.button[[b.label for b in at.button].index("🧩 Lectures' OR/AND weights")].click().run()
+    at.button[[b.label for b in at.button].index("🧩 OR/AND weights")].click().run()
     run = at.session_state["xor"]
     W = run.trainers["MLP"].model.coefs_
     assert [w.shape for w in W] == [(2, 2), (2, 1)]
     assert float(metrics(at)["MLP test accuracy"].rstrip("%")) > 95  # before any training
-    assert any("hand-made" in s.value for s in at.success)
+    assert any("hand-made" in c.value for c in at.caption)
 
 
 def test_xor_page_architecture_change_resets():
@@ -139,7 +139,8 @@ def test_invalid_url_settings_are_ignored_not_fatal():
 
 
 def test_xor_link_reproduces_data_and_initial_weights():
-    params = {"dataset": "moons", "seed": "11", "hidden": "6", "layers": "2", "activation": "relu"}
+    params = {"dataset": "moons", "seed": "11", "hidden": "6", "hidden2": "6", "layers": "2",
+              "activation": "relu"}
     runs = []
     for _ in range(2):
         at = AppTest.from_file(str(ROOT / "app_pages/xor.py"), default_timeout=60)

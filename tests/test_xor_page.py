@@ -57,7 +57,7 @@ def test_kept_run_and_a_rerun_from_the_same_initial_weights_are_overlaid():
     with pytest.raises(KeyError):
         live_figure(at, "xor_kept_chart")  # nothing kept yet: no chart
     button(at, "📌 Keep this run's curves").click().run()
-    label = "η=0.3, 4 tanh, batch 16"
+    label = "η=0.3, 2-4-1 tanh, batch 16"
     assert list(at.session_state["xor_kept"]) == [label]
 
     at.select_slider(key="xor_lr").set_value(0.03).run()
@@ -97,6 +97,7 @@ def test_every_hidden_unit_has_its_map_in_every_hidden_layer():
     at.slider(key="xor_hidden").set_value(7).run()
     assert len(unit_maps(at, 0)[0]) == 7
     at.slider(key="xor_layers").set_value(2).run()
+    at.slider(key="xor_hidden2").set_value(7).run()
     step(at, 2)
     trainer = mlp_trainer(at)
     grid = trainer.grid
@@ -116,7 +117,8 @@ def test_every_hidden_unit_has_its_map_in_every_hidden_layer():
 def test_network_diagram_draws_every_weight_and_hover_shows_z_and_h_of_the_point():
     at = xor_page()
     at.slider(key="xor_layers").set_value(2).run()
-    at.slider(key="xor_hidden").set_value(3).run()
+    at.slider(key="xor_hidden").set_value(3)
+    at.slider(key="xor_hidden2").set_value(3).run()
     step(at, 4)
     at.number_input(key="xor_point").set_value(5).run()
     model = mlp_trainer(at).model
@@ -125,7 +127,7 @@ def test_network_diagram_draws_every_weight_and_hover_shows_z_and_h_of_the_point
     assert "point #5" in fig["layout"]["title"]["text"]
 
     nodes = fig["data"][-1]
-    assert nodes["mode"] == "markers"
+    assert nodes["mode"].startswith("markers")
     sizes = [2, 3, 3, 1]
     where = {}  # node position -> (layer, unit)
     xs, ys = array(nodes["x"]), array(nodes["y"])
@@ -153,7 +155,7 @@ def test_network_diagram_draws_every_weight_and_hover_shows_z_and_h_of_the_point
     # every edge hovers its weight, as the page writes numbers
     hovers = next(t for t in fig["data"] if t.get("name") == "weights")["text"]
     assert len(hovers) == sum(W.size for W in coefs)
-    assert hovers[0] == f"weight x1 → h1.1: w = {num(coefs[0][0, 0])}"
+    assert hovers[0] == f"weight x₁ → h1.1: w = {num(coefs[0][0, 0])}"
 
     # the hover values, computed here by numpy from the model's weights
     a = mlp_trainer(at).X[5]
@@ -202,7 +204,7 @@ def test_hidden_space_is_exact_for_every_point_whatever_the_width():
 def test_or_and_preset_makes_xor_linearly_separable_in_hidden_space():
     at = xor_page()
     at.slider(key="xor_noise").set_value(0.0).run()  # tight clouds: every point is unambiguous
-    button(at, "🧩 Lectures' OR/AND weights").click().run()
+    button(at, "🧩 OR/AND weights").click().run()
     assert at.session_state["xor__settings"]["preset"]
     _, points, line = hidden_space(at)
     np.testing.assert_allclose(line[:, 0], 0, atol=1e-9)
@@ -267,7 +269,7 @@ def test_uploaded_csv_trains_at_every_test_share(share):
     trainer = mlp_trainer(at)
     np.testing.assert_array_equal(trainer.X, X_train)
     assert len(X_train) == 2 and len(X_test) == 2 and set(y_train) == {0, 1}  # a class each side
-    assert at.radio(key="xor_click_class").format_func(1) == "class yes"
+    assert at.radio(key="xor_click").format_func("adds class 1") == "adds class yes"
     step(at, 3)
     at.button(key="xor_play").click().run()
     at.run()
@@ -343,8 +345,9 @@ def test_learning_settings_apply_without_a_reset(key, value, param):
     weights = copies(trainer.model.coefs_)
     at.select_slider(key=key).set_value(value).run()
     assert metrics(at)["step"] == "2" and mlp_trainer(at) is trainer  # no reset
-    for name in ("MLP", "logistic regression"):
-        assert getattr(at.session_state["xor"].trainers[name].model, param) == value
+    assert getattr(at.session_state["xor"].trainers["MLP"].model, param) == value
+    if param == "l2":  # the line keeps its own steady eta and full batch; it shares l2
+        assert at.session_state["xor"].trainers["logistic regression"].model.l2 == value
     assert_all_equal(trainer.model.coefs_, weights)  # the change itself leaves the weights
     step(at)
     assert metrics(at)["step"] == "3"
@@ -389,8 +392,9 @@ def test_divergence_shows_an_error_disables_play_and_reset_clears_it():
     assert diverged_at is not None and diverged_at < 200
     at = xor_page()
     at.selectbox(key="xor_dataset").set_value(DIVERGING["dataset"])
-    at.slider(key="xor_layers").set_value(DIVERGING["layers"])
-    at.slider(key="xor_hidden").set_value(DIVERGING["hidden"])
+    at.slider(key="xor_layers").set_value(DIVERGING["layers"]).run()
+    for name in ("xor_hidden", "xor_hidden2", "xor_hidden3"):
+        at.slider(key=name).set_value(DIVERGING["hidden"])
     at.radio(key="xor_activation").set_value(DIVERGING["activation"])
     at.select_slider(key="xor_lr").set_value(DIVERGING["lr"])
     at.select_slider(key="xor_batch").set_value(DIVERGING["batch"])

@@ -26,9 +26,7 @@ def open_xor(page, app_url):
 def test_mlp_learns_xor_and_logistic_regression_does_not(page, app_url):
     open_xor(page, app_url)
     dataset = page.locator("[data-testid=stSelectbox]").filter(has_text="Dataset")
-    dataset.click()
-    page.get_by_role("option", name="XOR").click()
-    wait_ready(page)
+    dataset.scroll_into_view_if_needed()
     assert dataset.locator("input").first.input_value() == "XOR" or "XOR" in dataset.inner_text()
     page.get_by_role("button", name="▶ Play").click()
     deadline, mlp = time.time() + 300, 0.0  # generous: the machine may be busy
@@ -64,25 +62,31 @@ def test_a_bad_csv_gets_a_message_and_the_data_is_kept(page, app_url, tmp_path):
     assert page.locator("[data-testid=stException]").count() == 0
 
 
-def test_clicking_the_plane_adds_points_of_the_chosen_class(page, app_url):
-    open_xor(page, app_url)
-    page.get_by_text("Add your own points by clicking on the plane").click()
-    pad = page.locator("canvas.upper-canvas").first
-    pad.wait_for(timeout=60_000)
-    box = pad.bounding_box()
-    pad.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.5})  # class 0
-    page.wait_for_function("document.body.innerText.includes('1 point(s) added: 1 of class 0, 0 of class 1')",
-                           timeout=60_000)
+def test_a_click_on_the_mlps_plane_adds_a_point_while_training_goes_on(page, app_url):
+    page.goto(app_url)
     wait_ready(page)
-    page.get_by_text("class 1", exact=True).click()
+    page.goto(f"{app_url}/xor?dataset=xor")
     wait_ready(page)
-    pad.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
-    page.wait_for_function("document.body.innerText.includes('2 point(s) added: 1 of class 0, 1 of class 1')",
-                           timeout=60_000)
-    # the pad's own toolbar: undo takes the last point back, clear removes them all
-    page.get_by_role("button", name="Undo").first.click()
-    page.wait_for_function("document.body.innerText.includes('1 point(s) added: 1 of class 0, 0 of class 1')",
-                           timeout=60_000)
-    page.get_by_role("button", name="Reset canvas & history").first.click()
-    page.wait_for_function("!document.body.innerText.includes('point(s) added')", timeout=60_000)
+    plot = ".st-key-xor_mlp_surface .np-live-chart__plot"
+    page.wait_for_function(f"document.querySelector('{plot}') && "
+                           f"document.querySelector('{plot}')._fullLayout", timeout=60_000)
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function("() => +(([...document.querySelectorAll('p')].map(p => p.innerText)"
+                           ".find(t => t.startsWith('step ')) || '').match(/step\\s+([0-9,]+)/) "
+                           "|| [0, '0'])[1].replace(/,/g, '') > 20", timeout=90_000)
+    page.get_by_text("adds class 1", exact=True).click()
+    wait_ready(page)
+    box = page.evaluate(f"""() => {{ const p = document.querySelector('{plot}');
+        const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis, r = p.getBoundingClientRect();
+        return {{px: r.left + xa._offset + xa.d2p(0.0), py: r.top + ya._offset + ya.d2p(0.0)}}; }}""")
+    page.mouse.click(box["px"], box["py"])
+    page.wait_for_function(f"""() => document.querySelector('{plot}')._fullData
+        .some(d => d.name === 'added, class 1' && d.x.length === 1)""", timeout=60_000)
+    page.wait_for_function("document.body.innerText.includes('1 point(s) added')", timeout=60_000)
+    # still training, from where it was: the step went on past the click
+    page.wait_for_function("() => +(([...document.querySelectorAll('p')].map(p => p.innerText)"
+                           ".find(t => t.startsWith('step ')) || '').match(/step\\s+([0-9,]+)/) "
+                           "|| [0, '0'])[1].replace(/,/g, '') > 60", timeout=90_000)
+    assert "restarted" not in page.inner_text("body")
+    page.get_by_role("button", name="⏸ Pause").click()
     assert page.locator("[data-testid=stException]").count() == 0

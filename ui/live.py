@@ -113,14 +113,24 @@ class LiveRun:
     def done(self):
         return all(t.done for t in self.trainers.values())
 
+    def set_training_data(self, X_train, y_train):
+        """Every model trains on these examples from the next step, from its weights as they
+        are (see core.Trainer.set_training_data); the snapshots follow at once."""
+        for trainer in self.trainers.values():
+            trainer.set_training_data(X_train, y_train)
+        self.refresh()
+
     def refresh(self):
         """Snapshot every model again, after its weights were changed by hand between steps."""
         for name, trainer in self.trainers.items():
             self._remember(name, trainer.snapshot())
 
-    def set_params(self, **params):
-        """Apply shape-preserving hyperparameters to every model that has them."""
-        for trainer in self.trainers.values():
+    def set_params(self, only=None, **params):
+        """Apply shape-preserving hyperparameters to every model that has them (or to the
+        models named in ``only``)."""
+        for name, trainer in self.trainers.items():
+            if only is not None and name not in only:
+                continue
             valid = trainer.model.get_params()
             trainer.model.set_params(**{k: v for k, v in params.items() if k in valid})
 
