@@ -7,6 +7,7 @@ from core.mlp import weights_dict
 from ui import backprop_sections as S
 from ui import backprop_views as V
 from ui.backprop_facts import activation_explorer, parameter_quiz
+from ui.expression_section import expression_explorer
 from ui.live import get_run
 from ui.page import header
 from ui.settings import current, restore, widget, write_url
@@ -70,7 +71,7 @@ with tabs[2]:
 with tabs[3]:
     S.gradient_check(page)
 with tabs[4]:
-    st.info("Coming with the expression parser.")
+    expression_explorer(f"{KEY}_ex")
 with tabs[5]:
     left, right = st.columns(2)
     with left:

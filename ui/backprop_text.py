@@ -2,6 +2,9 @@
 
 Takes ``core.graph`` steps and plain numbers; no Streamlit here, so it is testable on its own.
 """
+import re
+
+from core.graph import tex_name
 from ui.numbers import num, paren, ptex, tex
 
 
@@ -17,11 +20,12 @@ def chain_latex(step, values):
     ``values`` maps node names to their values (to show formulas like "c" with numbers).
     """
     out = step.chains[0][0].top
-    lhs = partial(out, step.node)
+    lhs = partial(tex_name(out), tex_name(step.node))
     if step.node == out:
         return rf"{lhs} = 1"
-    symbols = " + ".join(" ".join(partial(f.top, f.bottom) for f in chain) for chain in step.chains)
-    formulas = " + ".join(r" \cdot ".join(f.text for f in chain) for chain in step.chains)
+    symbols = " + ".join(" ".join(partial(tex_name(f.top), tex_name(f.bottom)) for f in chain)
+                         for chain in step.chains)
+    formulas = " + ".join(r" \cdot ".join(_factor(f.text) for f in chain) for chain in step.chains)
     numbers = " + ".join(r" \cdot ".join(ptex(f.value) for f in chain) for chain in step.chains)
     parts = [lhs, symbols, formulas]
     if numbers != formulas:
@@ -30,11 +34,44 @@ def chain_latex(step, values):
     return " = ".join(parts)
 
 
+def _factor(text):
+    """A local derivative as a factor of a product: 1 - h^2 and -1 in parentheses, h(1 - h)
+    as it is (its sum is inside parentheses already)."""
+    depth, top = 0, ""
+    for char in text:
+        depth += {"(": 1, "{": 1, ")": -1, "}": -1}.get(char, 0)
+        top += char if depth == 0 else ""
+    return f"({text})" if text.startswith("-") or " + " in top or " - " in top else text
+
+
 def reuse_text(step):
     """The one multiplication backpropagation does at this step, reusing an earlier result."""
     if not step.upstream:
         return "The start: the output's derivative with respect to itself is 1."
-    terms = [f"∂L/∂{consumer} × ∂{consumer}/∂{step.node} = {paren(g)} × {paren(local)}"
+    out = step.chains[0][0].top
+    terms = [f"∂{out}/∂{consumer} × ∂{consumer}/∂{step.node} = {paren(g)} × {paren(local)}"
              for consumer, g, local in step.upstream]
     return ("Backpropagation's only work at this step: " + " + ".join(terms) +
-            f" = {num(step.grad)}, reusing ∂L/∂{step.upstream[0][0]} from an earlier step.")
+            f" = {num(step.grad)}, reusing ∂{out}/∂{step.upstream[0][0]} from an earlier step.")
+
+
+# LaTeX -> plain text with Plotly's <sup>/<sub>, for the few forms core.graph writes
+_PLAIN = ((r"\left(", "("), (r"\right)", ")"), (r"\cdot", "·"), (r"\times", "×"),
+          (r"\mathrm{relu}", "relu"), (r"\mathbf{1}", "1"), (r"\sigma", "σ"), (r"\log", "log"),
+          (r"\exp", "exp"), (r"\sin", "sin"), (r"\cos", "cos"), (r"\tanh", "tanh"),
+          (r"\_", "_"), (r"\,", " "))
+
+
+def plain(latex):
+    """A formula from ``core.graph`` as plain text for a figure: "n1 = x^{p}" -> "n1 =
+    x<sup>p</sup>", "c \\cdot e" -> "c · e", a true minus sign."""
+    text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", latex)
+    text = re.sub(r"\\sqrt\{([^{}]*)\}",
+                  lambda m: "√" + m[1] if re.fullmatch(r"\w+", m[1]) else f"√({m[1]})", text)
+    text = re.sub(r"\\mathit\{([^{}]*)\}", r"\1", text)
+    for tex_form, shown in _PLAIN:
+        text = text.replace(tex_form, shown)
+    text = re.sub(r"\^\{([^{}]*)\}", r"<sup>\1</sup>", text)
+    text = re.sub(r"\^(\w)", r"<sup>\1</sup>", text)
+    text = re.sub(r"_\{([^{}]*)\}", r"<sub>\1</sub>", text)
+    return re.sub(" +", " ", text.replace("-", "−")).strip()

@@ -1,0 +1,124 @@
+"""Your own expression, stepped backward and checked: a section of the backpropagation page.
+
+Widgets here; the graph, texts and table come from ``ui.expression_views`` and the numbers from
+``core.expression``. The expression and the inputs' values are kept in the session, so they
+survive leaving the page; a text that does not parse, or values outside an operation's domain,
+show the error and leave the last good graph on screen.
+"""
+import streamlit as st
+
+from core.expression import MAX_CHARS, check_expression, parse
+from ui import expression_views as V
+from ui.numbers import num
+from ui.settings import Setting, restore, widget
+
+CHART = {"displayModeBar": False}
+PER_ROW = 6  # number boxes per row
+
+
+def _value_setting(name):
+    # "v_" keeps a learner's name (even "_settings") clear of the settings' own keys
+    return Setting(f"v_{name}", name, V.default_value(name), lo=-V.VALUE_LIMIT,
+                   hi=V.VALUE_LIMIT, step=1.0, widget="number_input", in_url=False)
+
+
+def _set_step(key, k):
+    st.session_state[f"{key}__k"] = k
+
+
+def _preset(key, text, values):
+    st.session_state[f"{key}_text"] = text
+    for name, value in values.items():
+        st.session_state[f"{key}_x_v_{name}"] = value  # the box's key: page "<key>_x"
+    st.session_state[f"{key}__k"] = 0
+
+
+def expression_explorer(key):
+    """The whole section: the expression, its inputs, the graph stepped backward, the check.
+
+    ``key`` prefixes every widget and state key (the text box is ``<key>_text``, an input's
+    box ``<key>_x_v_<name>``, the buttons ``<key>_step``, ``<key>_all``, ``<key>_reset``).
+    """
+    st.markdown(V.INTRO)
+    text_key, good_key = f"{key}_text", f"{key}__good"
+    if text_key not in st.session_state:  # the first run, or back on the page after leaving
+        st.session_state[text_key] = st.session_state.get(f"{key}__text", V.DEFAULT)
+    left, right = st.columns([1.2, 2], vertical_alignment="bottom")
+    with left:
+        text = st.text_input("Expression", key=text_key, max_chars=MAX_CHARS, help=V.GRAMMAR)
+    with right:
+        with st.container(horizontal=True, gap="small"):
+            for i, (label, (preset, values)) in enumerate(V.PRESETS.items()):
+                st.button(label, key=f"{key}_preset_{i}", on_click=_preset,
+                          args=(key, preset, values), width="content",
+                          help=f"The lectures' example {preset}")
+    st.session_state[f"{key}__text"] = text
+
+    check, problem = None, None
+    try:
+        expression = parse(text)
+    except ValueError as err:
+        expression, problem = None, str(err)
+    if expression is not None:
+        page = f"{key}_x"
+        specs = {s.name: s for s in map(_value_setting, expression.inputs)}
+        restore(page, specs)
+        values = {}
+        for i, name in enumerate(expression.inputs):
+            if i % PER_ROW == 0:
+                cols = st.columns(PER_ROW)
+            with cols[i % PER_ROW]:
+                values[name] = widget(page, specs[f"v_{name}"], format="%g")
+        try:
+            check = check_expression(expression, values)
+        except ValueError as err:  # core.graph.DomainError: log of a negative, 1/0, overflow
+            problem = str(err)
+    if check is not None:
+        st.session_state[good_key] = (expression.text, values)
+    else:
+        st.error(problem, icon="🚫")
+        if good_key not in st.session_state:
+            return
+        good_text, good_values = st.session_state[good_key]
+        check = check_expression(good_text, good_values)
+        st.caption(f"Showing the last expression and values that worked: {good_text} at "
+                   + ", ".join(f"{n} = {num(v)}" for n, v in good_values.items()) + ".")
+    _stepper(key, check)
+
+
+def _stepper(key, check):
+    """The graph with its step buttons, the chain rule so far, and the check's table."""
+    step_key, shape_key = f"{key}__k", f"{key}__shape"
+    shape = (check.expression.inputs, check.expression.ops)
+    if st.session_state.get(shape_key) != shape:  # another graph: start from the forward pass
+        st.session_state[shape_key] = shape
+        st.session_state[step_key] = 0
+    k = st.session_state.setdefault(step_key, 0)
+    figure, message, lines, closing, n_steps = V.graph_parts(check.graph, k)
+    st.latex(V.expression_latex(check))
+    cols = st.columns([1.5, 0.8, 0.95, 2.5])
+    for col, label, target, kw in (
+            (cols[0], "⬅ Step backward", min(k + 1, n_steps), dict(type="primary",
+                                                                   key=f"{key}_step")),
+            (cols[1], "⏪ All", n_steps, dict(key=f"{key}_all",
+                                             help="Do every backward step at once.")),
+            (cols[2], "↺ Reset", 0, dict(key=f"{key}_reset",
+                                        help="Back to the forward pass only."))):
+        with col:
+            st.button(label, on_click=_set_step, args=(key, target), width="stretch",
+                      disabled=(k >= n_steps) if target else k == 0, **kw)
+    st.markdown(message)
+    st.plotly_chart(figure, key=f"{key}_graph", config=CHART)
+    st.caption(V.CAPTION)
+    st.markdown("**The chain rule, step by step**")
+    if k == 0:
+        st.info("No derivatives yet: the backward pass has not started.", icon="⬅")
+    for line in lines:
+        st.latex(line)
+    if closing:
+        st.success(closing, icon="✅")
+    st.markdown(V.CHECK_TEXT)
+    st.dataframe(V.check_table(check), hide_index=True, width="stretch")
+    kind, text = V.check_verdict(check)
+    show = {"success": st.success, "error": st.error, "warning": st.warning}[kind]
+    show(text, icon={"success": "✅", "error": "🐞", "warning": "⚠️"}[kind])
