@@ -2,9 +2,13 @@
 
 Every 2-D generator is ``generate(n_samples, noise, random_state) -> (X, y)`` with X of shape
 (n_samples, 2) and y in {0, 1}, so one registry, ``DATASETS``, drives a page's dropdown.
-``noise`` is on a 0-1 scale for every set.
+``noise`` is on a 0-1 scale for every set. Each checks its arguments first (at most
+``MAX_SAMPLES`` points, a noise number in [0, 1], a seed numpy accepts): a ValueError naming the
+bad one, never numpy's MemoryError or a TypeError.
 """
 import gzip
+import math
+import numbers
 import os
 import struct
 from dataclasses import dataclass
@@ -13,13 +17,29 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import DataUnavailable
+from .errors import DataUnavailable, excerpt
 
 MNIST_ENV = "NEURAL_PLAYGROUND_MNIST"
+MAX_SAMPLES = 1_000_000  # points a generator makes (32 MB of X and y)
 
 
-def _rng(random_state):
-    return np.random.default_rng(random_state)
+def _checked(n_samples, noise, random_state, min_samples=1):
+    """(n_samples, noise, rng) after checking each; a ValueError naming the first bad one."""
+    if (not isinstance(n_samples, numbers.Integral) or isinstance(n_samples, bool)
+            or not min_samples <= n_samples <= MAX_SAMPLES):
+        raise ValueError(f"n_samples must be an integer from {min_samples} to {MAX_SAMPLES:,}, "
+                         f"got {excerpt(n_samples)}.")
+    if (not isinstance(noise, numbers.Real) or isinstance(noise, bool)
+            or not (math.isfinite(noise) and 0 <= noise <= 1)):
+        raise ValueError(f"noise must be between 0 and 1 (a number), got {excerpt(noise)}.")
+    try:
+        if isinstance(random_state, (bool, float, str, bytes)):
+            raise TypeError
+        rng = np.random.default_rng(random_state)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"random_state must be None, a non-negative integer or a numpy "
+                         f"Generator, got {excerpt(random_state)}.") from None
+    return int(n_samples), float(noise), rng
 
 
 def _two_blobs(n_samples, centre, spread, rng, max_radius=None):
@@ -36,18 +56,20 @@ def _two_blobs(n_samples, centre, spread, rng, max_radius=None):
 def separable_blobs(n_samples=200, noise=0.2, random_state=None):
     """Two Gaussian clouds at (-2, -2) and (2, 2), each clipped to a disc of radius 2.5, so the
     line x1 + x2 = 0 (2.83 from each centre) always separates them: the MLE does not exist."""
-    return _two_blobs(n_samples, (2.0, 2.0), 0.5 + 1.0 * noise, _rng(random_state), max_radius=2.5)
+    n_samples, noise, rng = _checked(n_samples, noise, random_state)
+    return _two_blobs(n_samples, (2.0, 2.0), 0.5 + 1.0 * noise, rng, max_radius=2.5)
 
 
 def overlapping_blobs(n_samples=200, noise=0.3, random_state=None):
     """Two Gaussian clouds at (-1, -1) and (1, 1) that overlap: a finite MLE exists."""
-    return _two_blobs(n_samples, (1.0, 1.0), 0.8 + 1.2 * noise, _rng(random_state))
+    n_samples, noise, rng = _checked(n_samples, noise, random_state)
+    return _two_blobs(n_samples, (1.0, 1.0), 0.8 + 1.2 * noise, rng)
 
 
 def xor(n_samples=200, noise=0.1, random_state=None):
     """The lectures' XOR: four clouds at the corners (+-1, +-1); class 1 where exactly one
     coordinate is positive, as XOR(x1 > 0, x2 > 0). ``noise`` widens the clouds until they mix."""
-    rng = _rng(random_state)
+    n_samples, noise, rng = _checked(n_samples, noise, random_state)
     corners = np.array([[-1, -1], [1, 1], [-1, 1], [1, -1]], dtype=float)
     which = np.arange(n_samples) % 4
     rng.shuffle(which)
@@ -58,7 +80,7 @@ def xor(n_samples=200, noise=0.1, random_state=None):
 
 def circles(n_samples=200, noise=0.1, random_state=None):
     """A disc of class 1 inside a ring of class 0."""
-    rng = _rng(random_state)
+    n_samples, noise, rng = _checked(n_samples, noise, random_state)
     n1 = n_samples // 2
     y = np.r_[np.zeros(n_samples - n1, int), np.ones(n1, int)]
     radius = np.where(y == 1, rng.uniform(0.0, 0.5, n_samples), rng.uniform(0.7, 1.0, n_samples))
@@ -69,7 +91,7 @@ def circles(n_samples=200, noise=0.1, random_state=None):
 
 def moons(n_samples=200, noise=0.1, random_state=None):
     """Two interleaving half circles."""
-    rng = _rng(random_state)
+    n_samples, noise, rng = _checked(n_samples, noise, random_state)
     n1 = n_samples // 2
     y = np.r_[np.zeros(n_samples - n1, int), np.ones(n1, int)]
     t = rng.uniform(0.0, np.pi, n_samples)
@@ -81,7 +103,7 @@ def moons(n_samples=200, noise=0.1, random_state=None):
 
 def spiral(n_samples=200, noise=0.1, random_state=None):
     """Two interleaved spirals, one and a half turns each."""
-    rng = _rng(random_state)
+    n_samples, noise, rng = _checked(n_samples, noise, random_state)
     n1 = n_samples // 2
     y = np.r_[np.zeros(n_samples - n1, int), np.ones(n1, int)]
     r = rng.uniform(0.05, 1.0, n_samples)
@@ -113,16 +135,14 @@ DATASETS = {d.key: d for d in [
 
 
 def make_dataset(key, n_samples=200, noise=None, random_state=None):
-    """``DATASETS[key].generate`` with a clear error for an unknown key or bad sizes."""
-    if key not in DATASETS:
-        raise ValueError(f"Unknown dataset {key!r}; choose one of {sorted(DATASETS)}.")
-    if not isinstance(n_samples, (int, np.integer)) or n_samples < 4:
-        raise ValueError(f"n_samples must be an integer of at least 4, got {n_samples!r}.")
+    """``DATASETS[key].generate`` with a clear error for an unknown key or bad arguments
+    (n_samples from 4 to ``MAX_SAMPLES``, noise in [0, 1], a seed numpy accepts)."""
+    if not isinstance(key, str) or key not in DATASETS:
+        raise ValueError(f"Unknown dataset {excerpt(key)}; choose one of {sorted(DATASETS)}.")
     d = DATASETS[key]
     noise = d.noise if noise is None else noise
-    if not 0 <= noise <= 1:
-        raise ValueError(f"noise must be between 0 and 1, got {noise!r}.")
-    return d.generate(int(n_samples), float(noise), random_state)
+    n_samples, noise, _ = _checked(n_samples, noise, random_state, min_samples=4)
+    return d.generate(n_samples, noise, random_state)
 
 
 def split(X, y, test_size=0.3, random_state=None):
@@ -200,15 +220,19 @@ class DigitSplit:
     name: str
     source: str
     how: str
+    n_original: int = 0   # training images of the data set; the rest of X_train is augmented
+    copies: int = 0       # augmented copies of each
 
 
-def digit_split(d, n_train, random_state=0, test_share=0.25, max_test=1000):
+def digit_split(d, n_train, random_state=0, test_share=0.25, max_test=1000, copies=0):
     """The first ``n_train`` of a shuffled training set and a fixed test set of ``d``.
 
     Without a test set of its own (the 8x8 digits), a stratified split with ``test_share`` held
     out; with one (MNIST), a random ``n_train`` of its training images and a random
     ``max_test`` of its test images (every tick evaluates the whole test set, so it is kept
-    small enough to stay cheap).
+    small enough to stay cheap). ``copies`` > 0 appends that many augmented copies of every
+    training image (core.augment, seeded by ``random_state``), shuffled in; the test set is
+    never augmented.
     """
     rng = np.random.default_rng(random_state)
     if d.test_images is None:
@@ -226,10 +250,20 @@ def digit_split(d, n_train, random_state=0, test_share=0.25, max_test=1000):
         test_images, y_test = d.test_images[idx_test], d.y_test[idx_test]
         how = (f"a random {len(y_train):,} of its {len(d.y):,} training images; tested on a "
                f"random {len(y_test):,} of its {len(d.y_test):,} test images")
+    n_original = len(y_train)
+    if copies:
+        from .augment import augment
+        train_images = np.concatenate([train_images] + [augment(train_images, d.levels, rng)
+                                                        for _ in range(copies)])
+        order = rng.permutation(len(train_images))
+        train_images, y_train = train_images[order], np.tile(y_train, copies + 1)[order]
+        how += (f", each training image with {copies} augmented "
+                f"{'copy' if copies == 1 else 'copies'} (shifted, scaled, rotated, slanted, "
+                "another pen)")
     return DigitSplit(_read_only(d.features(train_images)), _read_only(y_train),
                       _read_only(d.features(test_images)), _read_only(y_test),
                       _read_only((test_images / d.levels).astype(np.float32)), d.shape, d.name,
-                      d.source, how)
+                      d.source, how, n_original, copies)
 
 
 def load_digits8():
@@ -294,7 +328,8 @@ def load_mnist(folder=None, data_home=None, download=True):
     """MNIST 28x28 (60000 train + 10000 test, grey levels 0-255).
 
     Looked for, in order: ``folder``, the folder named by $NEURAL_PLAYGROUND_MNIST (an
-    ``mnist.npz`` or the four IDX files, optionally gzipped), then OpenML through
+    ``mnist.npz`` or the four IDX files, optionally gzipped), the copy ``download_mnist`` keeps
+    (core/mnist_download.py, with a progress bar on the digit page), then OpenML through
     ``sklearn.datasets.fetch_openml`` (cached in ``data_home`` after the first download).
 
     Raises
@@ -302,11 +337,13 @@ def load_mnist(folder=None, data_home=None, download=True):
     DataUnavailable
         When no local copy is found and the download fails; the message says how to get MNIST.
     """
-    for candidate in (folder, os.environ.get(MNIST_ENV)):
+    from .mnist_download import cache_dir
+    for candidate, kind in ((folder, "local copy"), (os.environ.get(MNIST_ENV), "local copy"),
+                            (cache_dir(), "downloaded copy")):
         if candidate:
             arrays, source = _find_local_mnist(candidate)
             if arrays is not None:
-                return _mnist_digits(arrays, f"local copy: {source}")
+                return _mnist_digits(arrays, f"{kind}: {source}")
     if not download:
         raise DataUnavailable("No local copy of MNIST was found. " + mnist_help())
     from sklearn.datasets import fetch_openml
@@ -323,14 +360,63 @@ def load_mnist(folder=None, data_home=None, download=True):
 
 
 # ---- your own points ------------------------------------------------------------------------
+MAX_CSV_BYTES = 2 * 1024 * 1024
 MAX_CSV_ROWS = 5000
 MAX_ABS_VALUE = 1e6
+MAX_LINE_CHARS = 10_000  # characters in one line of a CSV file
+MAX_LABEL_CHARS = 100    # characters in one label
+CSV_LIMITS = (f"CSV files: at most {MAX_CSV_BYTES // 2**20} MB, {MAX_CSV_ROWS:,} rows and "
+              f"{MAX_LINE_CHARS:,} characters a line; |x1| and |x2| up to {MAX_ABS_VALUE:,.0f}; "
+              f"labels up to {MAX_LABEL_CHARS} characters.")
+
+
+def _lines(text, max_chars):
+    """The file's lines, one at a time, refusing one longer than ``max_chars``."""
+    for number, line in enumerate(text, start=1):
+        if len(line) > max_chars:
+            raise ValueError(f"Line {number} is {len(line):,} characters long; the limit is "
+                             f"{max_chars:,} (a CSV of x1, x2, label has short lines).")
+        yield line
+
+
+def _csv_rows(data, max_rows):
+    """The non-empty rows of CSV text or UTF-8 bytes, each cut to its first three cells; one
+    row more than ``max_rows`` (plus a header) at most, so a huge file is never read whole.
+
+    Line endings may be \n, \r\n or \r alone (old Mac files).
+    """
+    import csv
+    import io
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        if len(data) > MAX_CSV_BYTES:
+            raise ValueError(f"The file is {len(data) / 2**20:.1f} MB; CSV files are limited to "
+                             f"{MAX_CSV_BYTES // 2**20} MB.")
+        # decoded as it is read, so only the part read costs memory
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=None)
+    else:
+        text = io.StringIO(data, newline=None)
+    reader = csv.reader(_lines(text, MAX_LINE_CHARS))
+    rows = []
+    try:
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append(row[:3])
+                if len(rows) > max_rows + 1:
+                    break
+    except UnicodeDecodeError:
+        raise ValueError("The file is not UTF-8 text: upload a .csv file.") from None
+    except csv.Error as err:
+        raise ValueError(f"Line {reader.line_num} is not valid CSV "
+                         f"({excerpt(str(err), 60)}).") from None
+    return rows
 
 
 def points_from_csv(data, max_rows=MAX_CSV_ROWS, max_abs=MAX_ABS_VALUE):
     """Read 2-D labelled points from CSV text: two feature columns, then a label column.
 
-    A header row is optional. Labels may be numbers or words; there must be exactly two.
+    A header row is optional; further columns are ignored. Labels may be numbers or words;
+    there must be exactly two. Reading stops at the row limit, so a long file costs no more
+    than a file at the limit (``CSV_LIMITS`` says the limits in words).
 
     Returns
     -------
@@ -339,16 +425,10 @@ def points_from_csv(data, max_rows=MAX_CSV_ROWS, max_abs=MAX_ABS_VALUE):
 
     Raises
     ------
-    ValueError with a message naming the problem and the row, for anything else.
+    ValueError with a short message naming the problem and the row (quoting the file's text
+    only as a short excerpt), for anything else.
     """
-    import csv
-    import io
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("The file is not UTF-8 text: upload a .csv file.") from None
-    rows = [r for r in csv.reader(io.StringIO(data)) if any(c.strip() for c in r)]
+    rows = _csv_rows(data, max_rows)
     if not rows:
         raise ValueError("The file is empty: it needs rows of x1, x2, label.")
 
@@ -361,7 +441,8 @@ def points_from_csv(data, max_rows=MAX_CSV_ROWS, max_abs=MAX_ABS_VALUE):
     if not (numeric(rows[0][0]) if rows[0] else False):
         rows = rows[1:]  # a header
     if len(rows) > max_rows:
-        raise ValueError(f"The file has {len(rows)} rows; the limit is {max_rows}.")
+        raise ValueError(f"The file has at least {len(rows)} rows; the limit is {max_rows} "
+                         "(reading stopped there).")
     if len(rows) < 4:
         raise ValueError(f"The file has {len(rows)} data row(s); at least 4 are needed.")
     X = np.empty((len(rows), 2))
@@ -373,8 +454,13 @@ def points_from_csv(data, max_rows=MAX_CSV_ROWS, max_abs=MAX_ABS_VALUE):
             try:
                 X[i - 1, j] = float(row[j])
             except ValueError:
-                raise ValueError(f"Row {i}, column {j + 1} is {row[j]!r}, not a number.") from None
-        labels.append(row[2].strip())
+                raise ValueError(f"Row {i}, column {j + 1} is {excerpt(row[j])}, not a "
+                                 "number.") from None
+        label = row[2].strip()
+        if len(label) > MAX_LABEL_CHARS:
+            raise ValueError(f"Row {i}'s label is {len(label):,} characters long; the limit is "
+                             f"{MAX_LABEL_CHARS}: {excerpt(label)}.")
+        labels.append(label)
     bad = ~np.isfinite(X)
     if bad.any():
         i = int(np.flatnonzero(bad.any(axis=1))[0]) + 1
@@ -384,10 +470,12 @@ def points_from_csv(data, max_rows=MAX_CSV_ROWS, max_abs=MAX_ABS_VALUE):
                          f"{max_abs:g} (rescale the data).")
     classes, y = np.unique(np.array(labels), return_inverse=True)
     if len(classes) != 2:
+        shown = ", ".join(excerpt(str(c), 20) for c in classes[:5])
         raise ValueError(f"The labels must be exactly two classes; found {len(classes)}: "
-                         f"{', '.join(map(str, classes[:5]))}{'...' if len(classes) > 5 else ''}.")
+                         f"{shown}{'...' if len(classes) > 5 else ''}.")
     counts = np.bincount(y)
     if counts.min() < 2:
-        raise ValueError(f"Class {str(classes[counts.argmin()])!r} has only one row; each class needs "
-                         f"at least 2, so that the training and the test set both hold it.")
+        raise ValueError(f"Class {excerpt(str(classes[counts.argmin()]))} has only one row; each "
+                         "class needs at least 2, so that the training and the test set both "
+                         "hold it.")
     return X, y.astype(int), classes

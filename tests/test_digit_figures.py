@@ -3,6 +3,7 @@ import base64
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from ui import digit_figures as D
@@ -64,3 +65,68 @@ def test_pixels_and_inline_images():
     assert "width:25px;height:100px" in tall
     html = D.steps_html([("a", np.eye(4)), ("b", np.ones((2, 2)))])
     assert html.count("<figure") == 2 and "<figcaption" in html
+
+
+def test_softmax_in_three_steps_ends_with_probabilities_that_sum_to_1():
+    logits = np.array([2.0, -1.0, 0.5, 9.0, 0.0, 0.0, 1.0, 3.0, 4.0, -2.0])
+    fig = D.softmax_figure(logits, range(10))
+    f, e, p = (np.asarray(t["y"], float) for t in fig["data"])
+    np.testing.assert_allclose(f, logits, rtol=1e-6)
+    np.testing.assert_allclose(e, np.exp(logits - 9.0), rtol=1e-6)  # exp(f - max f): max is 1
+    np.testing.assert_allclose(p, e / e.sum(), rtol=1e-6)
+    assert p.sum() == pytest.approx(1.0, abs=1e-6) and p.argmax() == 3
+    assert fig["data"][2]["marker"]["color"][3] == D.FIRST
+
+
+def test_flow_figure_colours_units_by_activation_and_hovers_the_formula():
+    rng = np.random.default_rng(0)
+    coefs = [rng.normal(size=(16, 5)), rng.normal(size=(5, 10))]
+    intercepts = [rng.normal(size=5), rng.normal(size=10)]
+    x = rng.random(16)
+    z1 = x @ coefs[0] + intercepts[0]
+    h1 = np.tanh(z1)
+    z2 = h1 @ coefs[1] + intercepts[1]
+    p = np.exp(z2 - z2.max()) / np.exp(z2 - z2.max()).sum()
+    fig = D.flow_figure(x.reshape(4, 4), [z1, z2], [x, h1, p], coefs, intercepts, "tanh",
+                        list(range(10)))
+    kinds = [t["type"] for t in fig["data"]]
+    assert "heatmap" in kinds
+    units = next(t for t in fig["data"] if t.get("mode") == "markers")
+    np.testing.assert_allclose(units["marker"]["color"], h1, rtol=1e-5)
+    assert "unit 1" in units["text"][0] and "tanh(z)" in units["text"][0]
+    assert f"{z1[0]:.2f}" in units["text"][0]
+    outputs = fig["data"][-1]
+    assert outputs["text"] == [str(k) for k in range(10)] and "no activation" in outputs["hovertext"][0]
+    np.testing.assert_allclose(outputs["marker"]["color"], p, rtol=1e-5)
+    lines = [t for t in fig["data"] if t.get("mode") == "lines"]
+    assert lines and sum(len(t["x"]) for t in lines) // 3 <= 5 * 3 + 10 * 4
+
+
+def test_a_clickable_confusion_matrix_puts_a_marker_on_every_cell():
+    cm = D.confusion([0, 1, 2, 2], [0, 2, 2, 1], n_classes=3)
+    fig = D.confusion_figure(cm, range(3), clickable=True)
+    cells = fig["data"][-1]
+    assert cells["type"] == "scatter" and len(cells["x"]) == 9
+    i = cells["customdata"].index([1, 2, 1])  # true 1, guessed 2, once
+    assert (cells["x"][i], cells["y"][i]) == ("2", "1")
+    assert "hovertemplate" not in fig["data"][2]  # the counts' layer does not hover twice
+
+
+def test_mistakes_of_one_cell_or_all():
+    from types import SimpleNamespace
+    from ui import digit_views as V
+
+    class Guess:
+        def predict(self, X):
+            return X[:, 0].astype(int)
+    y = np.array([0, 1, 2, 3, 3, 5, 7, 7])
+    guesses = np.array([0, 1, 2, 5, 5, 5, 1, 7])
+    split = SimpleNamespace(X_test=guesses[:, None].astype(float), y_test=y,
+                            test_images=np.zeros((8, 4, 4)))
+    confusion, wrong = V.mistakes(Guess(), split)
+    assert "(3 of 8 wrong)" in confusion["layout"]["title"]["text"]
+    assert len(wrong["layout"]["annotations"]) == 3
+    _, cell = V.mistakes(Guess(), split, cell=(3, 5))
+    assert [a["text"] for a in cell["layout"]["annotations"]] == ["3 → 5", "3 → 5"]
+    assert cell["layout"]["title"]["text"].startswith("True 3, guessed 5: 2 of 2")
+    assert V.mistakes(Guess(), split, cell=(2, 9))[1] is None

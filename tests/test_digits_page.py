@@ -10,15 +10,41 @@ import numpy as np
 import pytest
 import streamlit as st
 
-from apptest_helpers import live_figure, open_page
+from apptest_helpers import figure_array, live_figure, open_page
 from local_data import MNIST_SKIP_REASON, mnist_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "app_pages" / "digits.py")
 
 
+@pytest.fixture(autouse=True)
+def no_mnist(monkeypatch, tmp_path):
+    """Tests run on the bundled 8x8 digits unless they point the page to MNIST: no copy in
+    $NEURAL_PLAYGROUND_MNIST nor in the download cache, none remembered by the server, and no
+    download can reach the network."""
+    monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(tmp_path / "none"))
+    monkeypatch.setenv("NEURAL_PLAYGROUND_CACHE", str(tmp_path / "cache"))
+    import core.mnist_download
+    monkeypatch.setattr(core.mnist_download, "MIRRORS", ["http://127.0.0.1:9/"])  # refused
+    st.cache_resource.clear()  # forget a copy another test may have loaded
+
+
 def app():
     return open_page("app_pages/digits.py", timeout=120)
+
+
+def step(at):
+    return int(status(at)["step"].replace(",", ""))
+
+
+def plotly_figure(at, title):
+    """The st.plotly_chart figure whose title starts with ``title``."""
+    import json
+    for chart in at.get("plotly_chart"):
+        fig = json.loads(chart.proto.spec)
+        if ((fig["layout"].get("title") or {}).get("text") or "").startswith(title):
+            return fig
+    raise KeyError(title)
 
 
 def status(at):
@@ -57,7 +83,8 @@ EMPTY = pad(lambda yy, xx: yy < 0)
 
 def train(at, accuracy=0.9, ticks=60):
     """Play until the MLP's test accuracy passes ``accuracy``, then pause."""
-    at.button(key="digits_play").click().run()
+    if not at.session_state["digits"].running:
+        at.button(key="digits_play").click().run()
     for _ in range(ticks):
         at.run()  # one tick of the live fragment
         if percent(status(at)["MLP test accuracy"]) > accuracy:
@@ -66,24 +93,41 @@ def train(at, accuracy=0.9, ticks=60):
     return percent(status(at)["MLP test accuracy"])
 
 
-def test_page_runs_says_which_data_and_prompts_for_a_drawing():
+def test_page_opens_with_a_model_to_draw_on_says_which_data_and_why():
     at = app()
     data = " ".join(c.value for c in at.caption)
-    assert "Data: 8x8 digits" in data and "bundled" in data and "1,347 training and 450 test" in data
-    assert status(at)["step"] == "0" and status(at)["epoch"] == "0.0 of 30"
+    assert "Data: 8x8 digits" in data and "bundled" in data
+    assert "1,347 training (14,817 with the copies) and 450 test images" in data
+    assert "MNIST was not found" in data
+    offer = " ".join(m.value for m in at.markdown)
+    assert "MNIST is not on this computer" in offer and "11.6 MB" in offer
+    assert at.button(key="digits_download").label == "⬇️ Download MNIST (11.6 MB)"
+    # the quick first fit: two epochs at full speed, then live training goes on
+    run = at.session_state["digits"]
+    assert run.trainers["MLP"].epoch >= 2 and run.running
+    assert status(at)["epoch"].startswith("2.") and percent(status(at)["MLP test accuracy"]) > 0.8
     assert any("Draw a digit on the black pad" in i.value for i in at.info)
     assert guesses(at) is None
     assert [h.value for h in at.subheader][:2] == ["✏️ Draw, and the network guesses",
                                                  "🔬 Looking inside the network"]
 
 
+def test_reset_goes_back_to_step_0_and_stays_there():
+    at = app()
+    at.button(key="digits_reset").click().run()
+    assert status(at)["step"] == "0" and not at.session_state["digits"].running
+    at.run()
+    assert status(at)["step"] == "0"  # no quick fit after Reset: the learner asked for step 0
+
+
 def test_step_and_play_train_both_models():
     at = app()
+    first = step(at)
     at.button(key="digits_step").click().run()
-    assert status(at)["step"] == "10"
-    accuracy = train(at)
+    assert step(at) == first + 10 and not at.session_state["digits"].running
+    accuracy = train(at, 0.95)
     s = status(at)
-    assert accuracy > 0.9 and int(s["step"].replace(",", "")) > 10
+    assert accuracy > 0.9 and step(at) > first + 10
     assert not at.session_state["digits"].running
     assert percent(s["logistic regression"]) > 0.5  # trained beside it, on the same steps
     curves = live_figure(at, "digits_chart_curves")
@@ -93,6 +137,18 @@ def test_step_and_play_train_both_models():
     paused = s["step"]
     at.run()
     assert status(at)["step"] == paused
+    assert not at.exception
+
+
+def test_train_to_convergence_runs_every_planned_epoch_at_once():
+    at = app()
+    at.slider(key="digits_epochs").set_value(5).run()
+    at.button(key="digits_converge").click().run()
+    run = at.session_state["digits"]
+    assert run.done and not run.running and status(at)["epoch"] == "5.0 of 5"
+    assert run.trainers["MLP"].model.n_iter_ == 5
+    assert len(run.histories["MLP"]) > 3  # each chunk of steps is on the curves
+    assert at.button(key="digits_converge").disabled and at.button(key="digits_play").disabled
     assert not at.exception
 
 
@@ -110,13 +166,15 @@ def test_a_drawing_in_session_state_is_classified():
     assert timing and re.search(r"classified in \d+ ms", timing[0])  # (the time: benchmarks)
     table = next(m.value for m in at.markdown if m.value.startswith("| model"))
     assert "softmax logistic regression (ours)" in table
-    # the preprocessing steps, the hidden units and the saliency maps for the drawing
+    # the preprocessing steps, the hidden units and which ink mattered, for the drawing
     steps = next(m.value for m in at.markdown if "data:image/png;base64" in m.value)
-    assert steps.count("<img") == 5 and "model input 8x8" in steps
+    assert steps.count("<img") == 6 and "model input 8x8" in steps and "centre line" in steps
     hidden = live_figure(at, "digits_chart_hidden")
     assert len(hidden["data"]) == 1 and len(hidden["data"][0]["x"]["bdata"]) > 0
     saliency = live_figure(at, "digits_chart_saliency")
     assert [a["text"] for a in saliency["layout"]["annotations"]][0] == "1: first guess"
+    assert any("integrated gradients" in c.value.lower() and "adds up to" in c.value
+               for c in at.caption)
 
     at.session_state["digits_drawing"] = ZERO
     at.run()
@@ -149,11 +207,15 @@ def test_looking_inside_weights_confusion_and_mistakes():
     weights = live_figure(at, "digits_chart_weights")["data"][0]
     assert weights["type"] == "heatmap" and weights["zmin"] == -1
     rows, cols = map(int, weights["z"]["shape"].split(", "))
-    assert (rows, cols) == (4 * 9, 16 * 9 - 1)  # 64 units of 8x8 in 4 rows of 16, 1-pixel gaps
-    confusion = live_figure(at, "digits_chart_confusion")
-    counts = np.frombuffer(__import__("base64").b64decode(confusion["data"][2]["z"]["bdata"]),
-                           np.float32)
+    # 64 units of 8x8 in 4 rows of 16: 1-pixel gaps, 2 rows above each for its unit number
+    assert (rows, cols) == (4 * (2 + 8 + 1), 16 * 9 - 1)
+    numbers = [a["text"] for a in live_figure(at, "digits_chart_weights")["layout"]["annotations"]]
+    assert numbers == [str(j) for j in range(1, 65)] and "unit %{customdata}" in weights["hovertemplate"]
+    confusion = plotly_figure(at, "Test-set confusion matrix")
+    counts = figure_array(confusion["data"][2]["z"])
     assert counts.sum() == 450
+    cells = confusion["data"][3]  # invisible markers on the cells: a click selects one
+    assert cells["type"] == "scatter" and len(cells["customdata"]) == 100
     missed = int(status(at)["missed of 450"].split(",")[0].split()[1])
     title = confusion["layout"]["title"]["text"]
     assert f"({missed} of 450 wrong)" in title
@@ -166,11 +228,13 @@ def test_looking_inside_weights_confusion_and_mistakes():
 def test_architecture_change_restarts_and_learning_rate_does_not():
     at = app()
     at.button(key="digits_step").click().run()
+    stepped = step(at)
     at.select_slider(key="digits_lr").set_value(0.3).run()
-    assert status(at)["step"] == "10"
+    assert step(at) == stepped
     assert at.session_state["digits"].trainers["MLP"].model.learning_rate == 0.3
     at.slider(key="digits_layers").set_value(2).run()
-    assert status(at)["step"] == "0"
+    # a new network: from its initial weights, with a quick first fit of its own
+    assert at.session_state["digits"].trainers["MLP"].epoch == pytest.approx(2.0, abs=0.1)
     shapes = [w.shape for w in at.session_state["digits"].trainers["MLP"].model.coefs_]
     assert shapes == [(64, 64), (64, 64), (64, 10)]
     assert any("restarted" in c.value for c in at.caption)
@@ -198,16 +262,15 @@ def no_internet(*args, **kwargs):
     raise OSError("no network in this test")
 
 
-def test_mnist_unavailable_explains_and_stays_on_8x8(monkeypatch, tmp_path):
-    st.cache_resource.clear()  # forget a copy another test may have loaded
-    monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(tmp_path))  # an empty folder: no copy
+def test_mnist_unavailable_explains_and_stays_on_8x8(monkeypatch):
     at = app()
     at.radio(key="digits_source").set_value("mnist").run()
     assert not at.exception
-    warning = " ".join(w.value for w in at.warning)
-    assert "MNIST is not available" in warning and "NEURAL_PLAYGROUND_MNIST" in warning
+    assert any("MNIST is not on this computer" in m.value for m in at.markdown)
     assert at.button(key="digits_download").label.startswith("⬇️ Download MNIST")
-    assert any("Data: 8x8 digits" in c.value for c in at.caption)
+    assert "NEURAL_PLAYGROUND_MNIST" in at.button(key="digits_download").help
+    assert any("Data: 8x8 digits" in c.value and "MNIST was not found" in c.value
+               for c in at.caption)
     at.session_state["digits_drawing"] = ONE
     at.run()
     assert not at.exception and guesses(at) is not None  # the 8x8 page still works
@@ -218,28 +281,53 @@ def test_mnist_unavailable_explains_and_stays_on_8x8(monkeypatch, tmp_path):
     at.button(key="digits_download").click().run()
     assert not at.exception, [e.value for e in at.exception]
     warning = " ".join(w.value for w in at.warning)
-    assert "could not be downloaded (no network in this test)" in warning
+    assert "MNIST could not be downloaded" in warning and "127.0.0.1:9" in warning
+    assert "(no network in this test)" in warning  # OpenML was tried after the mirrors
     assert any("Data: 8x8 digits" in c.value for c in at.caption)
 
 
+def test_a_downloaded_mnist_becomes_the_data(monkeypatch, tmp_path):
+    """The download button fetches the files (here from a local server), with a progress bar,
+    and the page switches to MNIST; from then on MNIST is found in the cache."""
+    folder = mnist_folder()
+    if folder is None:
+        pytest.skip(MNIST_SKIP_REASON)
+    from test_mnist_download import serve_mnist
+    with serve_mnist(folder) as url:
+        import core.mnist_download
+        monkeypatch.setattr(core.mnist_download, "MIRRORS", [url])
+        at = app()
+        at.button(key="digits_download").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="digits_source").value == "mnist"
+    assert any("Data: MNIST 28x28" in c.value and "downloaded copy" in c.value
+               for c in at.caption)
+
+
 @pytest.mark.skipif(mnist_folder() is None, reason=MNIST_SKIP_REASON)
-def test_mnist_from_a_local_copy_with_a_training_subset(monkeypatch):
+def test_mnist_is_the_default_when_a_copy_is_found(monkeypatch):
     monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(mnist_folder()))
     at = app()
-    at.radio(key="digits_source").set_value("mnist").run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="digits_source").value == "mnist"
     data = " ".join(c.value for c in at.caption)
     assert "Data: MNIST 28x28" in data and "local copy" in data
-    assert "a random 5,000 of its 60,000 training images" in data
+    assert "MNIST is used whenever a copy is found" in data
+    assert "a random 10,000 of its 60,000 training images" in data
+    assert not any("MNIST is not on this computer" in m.value for m in at.markdown)
+    assert at.session_state["digits"].trainers["MLP"].epoch >= 0.5  # the quick first fit
     at.select_slider(key="digits_n").set_value(1000).run()
     run = at.session_state["digits"]
-    assert run.trainers["MLP"].X.shape == (1000, 784)
+    assert run.trainers["MLP"].X.shape == (2000, 784)  # with one augmented copy each
     at.button(key="digits_step").click().run()
-    assert status(at)["step"] == "10" and "missed of 1,000" in status(at)
+    assert "missed of 1,000" in status(at)
     at.session_state["digits_drawing"] = ONE
     at.run()
     steps = next(m.value for m in at.markdown if "data:image/png;base64" in m.value)
     assert "model input 28x28" in steps and guesses(at) is not None
+    # the 8x8 digits on request, with their own defaults
+    at.radio(key="digits_source").set_value("digits8").run()
+    assert at.select_slider(key="digits_copies").value == 10
+    assert any("You chose it; MNIST is available too" in c.value for c in at.caption)
 
 
 # ---- settings in the URL -------------------------------------------------------------------------
@@ -266,15 +354,15 @@ def test_a_link_sets_the_widgets_and_reproduces_data_and_initial_weights():
     assert (a.select_slider(key="digits_lr").value, a.select_slider(key="digits_batch").value,
             a.slider(key="digits_epochs").value, a.slider(key="digits_speed").value) == \
         (0.3, 32, 12, 5)
-    assert status(a)["epoch"] == "0.0 of 12"
+    assert status(a)["epoch"].endswith(" of 12")
     mlp_a, mlp_b = (at.session_state["digits"].trainers["MLP"] for at in (a, b))
     assert (mlp_a.model.learning_rate, mlp_a.model.batch_size) == (0.3, 32)
     assert [W.shape for W in mlp_a.model.coefs_] == [(64, 32), (32, 32), (32, 10)]
-    assert mlp_a.X.shape == (400, 64)
-    np.testing.assert_array_equal(mlp_a.X, mlp_b.X)  # the same training subset
+    assert mlp_a.X.shape == (400 * 11, 64)  # each with 10 augmented copies
+    np.testing.assert_array_equal(mlp_a.X, mlp_b.X)  # the same training subset and copies
     for Wa, Wb in zip(mlp_a.model.coefs_ + mlp_a.model.intercepts_,
                       mlp_b.model.coefs_ + mlp_b.model.intercepts_):
-        np.testing.assert_array_equal(Wa, Wb)  # the same initial weights
+        np.testing.assert_array_equal(Wa, Wb)  # the same weights: initial, then quick fit
     # the seed in the link is what fixed them: another seed starts elsewhere
     other = opened(dict(LINK, seed="8")).session_state["digits"].trainers["MLP"].model
     assert not np.array_equal(other.coefs_[0], mlp_a.model.coefs_[0])
@@ -291,7 +379,7 @@ def test_a_link_to_mnist_sets_its_training_subset(monkeypatch):
     assert at.radio(key="digits_source").value == "mnist"
     assert at.select_slider(key="digits_n").value == 2000
     mlp = at.session_state["digits"].trainers["MLP"]
-    assert mlp.X.shape == (2000, 784) and mlp.model.coefs_[0].shape == (784, 16)
+    assert mlp.X.shape == (4000, 784) and mlp.model.coefs_[0].shape == (784, 16)  # + copies
     assert (query(at, "source"), query(at, "n")) == ("mnist", "2000")
 
 
@@ -308,7 +396,7 @@ def test_invalid_link_settings_are_ignored_with_a_notice():
     assert "Ignored invalid link settings" in notice
     assert all(name in notice for name in ("hidden", "lr", "source", "n"))
     at.button(key="digits_step").click().run()
-    assert not at.exception and status(at)["step"] == "10"
+    assert not at.exception and step(at) > 10
 
 
 # ---- a learning rate of 10 -----------------------------------------------------------------------
@@ -320,7 +408,8 @@ def test_learning_rate_10_diverges_says_so_and_reset_starts_again():
     at.select_slider(key="digits_lr").set_value(10.0)
     at.radio(key="digits_activation").set_value("relu")
     at.slider(key="digits_layers").set_value(3).run()
-    at.button(key="digits_play").click().run()
+    if not at.button(key="digits_play").disabled and not at.session_state["digits"].running:
+        at.button(key="digits_play").click().run()
     for _ in range(20):
         if at.error:
             break
@@ -342,6 +431,7 @@ def test_learning_rate_10_diverges_says_so_and_reset_starts_again():
     assert not at.exception
     assert not at.error and at.session_state["digits"].error is None
     assert status(at)["step"] == "0" and not at.button(key="digits_play").disabled
+    assert not at.button(key="digits_converge").disabled
 
 
 def test_learning_rate_10_with_sigmoid_runs_without_an_exception():
@@ -351,4 +441,63 @@ def test_learning_rate_10_with_sigmoid_runs_without_an_exception():
     for _ in range(3):
         at.button(key="digits_step").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert not at.error and status(at)["step"] == "30"
+    assert not at.error and step(at) >= 30
+
+
+# ---- your own test set, softmax, the drawing through the network, the lectures' pairs -----------
+def test_kept_drawings_make_a_personal_test_set_that_can_be_saved_and_loaded():
+    at = app()
+    train(at, 0.95)
+    for drawing, label in ((ONE, 1), (ZERO, 0), (ONE, 7)):  # the last one mislabelled
+        at.session_state["digits_drawing"] = drawing
+        at.run()
+        at.button(key=f"digits_keep_{label}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    summary = next(m.value for m in at.markdown if m.value.startswith("**3 drawings**"))
+    assert "1× 0, 1× 1, 1× 7" in summary and "the MLP reads **66.7%**" in summary
+    titles = [a["text"] for a in live_figure(at, "digits_chart_kept")["layout"]["annotations"]]
+    assert titles[:2] == ["1→1", "0→0"] and titles[2].startswith("7→1") and "✗" in titles[2]
+    labels = {b.label for b in at.get("download_button")}
+    assert {"⬇ Your set (.npz, whole drawings)", "⬇ Your set (CSV, 28x28 inputs)"} <= labels
+    from core.digit_sets import from_npz, to_npz
+    memo = at.session_state["digits_kept"]
+    saved = to_npz(memo["drawings"], memo["labels"])
+    at.button(key="digits_kept_clear").click().run()
+    assert not at.session_state["digits_kept"]["drawings"]
+    at.file_uploader(key="digits_kept_upload").set_value(("mine.npz", saved,
+                                                          "application/octet-stream")).run()
+    assert len(at.session_state["digits_kept"]["drawings"]) == 3
+    assert from_npz(saved)[1].tolist() == [1, 0, 7]
+    at.file_uploader(key="digits_kept_upload").set_value(None).run()
+    at.file_uploader(key="digits_kept_upload").set_value(("bad.npz", b"not a set",
+                                                          "application/octet-stream")).run()
+    assert any("not an .npz file" in e.value and "not changed" in e.value for e in at.error)
+    assert len(at.session_state["digits_kept"]["drawings"]) == 3
+
+
+def test_softmax_and_the_network_are_shown_for_the_drawing():
+    at = app()
+    at.session_state["digits_drawing"] = ONE
+    at.run()
+    assert any("softmax" in l.value for l in at.latex)
+    model = at.session_state["digits"].trainers["MLP"].model
+    from core import drawing_to_input
+    logits = model.layer_outputs(drawing_to_input(ONE, "digits8").features)[-1][0]
+    softmax = live_figure(at, "digits_chart_softmax")
+    np.testing.assert_allclose(figure_array(softmax["data"][0]["y"]), logits, rtol=1e-4)
+    assert sum(figure_array(softmax["data"][2]["y"])) == pytest.approx(1.0, abs=1e-4)
+    notes = " ".join(c.value for c in at.caption)
+    assert "no activation" in notes and "softmax *is* the sigmoid" in notes
+    flow = live_figure(at, "digits_chart_flow")
+    hover = [t for t in flow["data"] if t.get("mode") == "markers"][0]["text"]
+    assert len(hover) == 64 and hover[11].startswith("hidden layer 1, unit 12")
+
+
+def test_the_lectures_pair_task_compares_logistic_regression_and_a_network():
+    at = app()
+    assert not any(m.value.startswith("| model | parameters") for m in at.markdown)  # on request
+    at.button(key="digits_pair_fit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(m.value for m in at.markdown if "| model | parameters" in m.value)
+    assert "logistic regression | 65 |" in table and "MLP, 32 hidden units" in table
+    assert "1 (y = 1) against 0 (y = 0)" in table and "binarised pixels" in table

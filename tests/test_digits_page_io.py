@@ -53,7 +53,8 @@ def test_a_saved_model_loads_back_with_its_settings_and_weights():
         for got, want in zip(weights(mlp(fresh)), saved):
             np.testing.assert_array_equal(got, want)
         assert fresh.session_state["digits__loads"] == 1  # the run was rebuilt for the file
-        assert fresh.session_state["digits"].trainers["MLP"].X.shape == (800, 64)
+        assert fresh.session_state["digits"].trainers["MLP"].X.shape == (800 * 11, 64)  # copies
+        assert not fresh.session_state["digits"].running  # shown as saved, until Play
 
     # training goes on from them, and Reset returns to them
     fresh.button(key="digits_step").click().run()
@@ -89,7 +90,7 @@ def model_file(n_features, hidden=(64,), classes=tuple(range(10)), source="mnist
 def test_a_model_that_does_not_fit_is_refused_and_nothing_changes():
     at = app()
     at.button(key="digits_step").click().run()
-    before, widgets = weights(mlp(at)), settings(at)
+    before, widgets, stepped = weights(mlp(at)), settings(at), status(at)["step"]
 
     cases = [(model_file(784), ["784 inputs", "8x8 digits", "Choose **MNIST 28x28**"]),
              (model_file(64, hidden=(64, 32), source="digits8"),
@@ -101,7 +102,7 @@ def test_a_model_that_does_not_fit_is_refused_and_nothing_changes():
         message = " ".join(e.value for e in at.error)
         assert all(w in message for w in words), message
         assert "Nothing was changed" in message
-        assert status(at)["step"] == "10"  # the run goes on untouched
+        assert status(at)["step"] == stepped  # the run goes on untouched
         for got, want in zip(weights(mlp(at)), before):
             np.testing.assert_array_equal(got, want)
         assert settings(at) == widgets

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core import DataUnavailable, load_digits8, load_mnist
 from core.datasets import digit_split
+from core.mnist_download import TOTAL_BYTES, cache_dir, download_mnist
 from ui.digit_views import MNIST_TEST
 
 PAD = (280, 280)
@@ -26,17 +27,59 @@ def load_data(name, download=False):
 
 
 @st.cache_resource(max_entries=6, show_spinner="Preparing the training examples…")
-def prepare(name, download, n_train, seed):
-    return digit_split(load_data(name, download), n_train, seed, max_test=MNIST_TEST)
+def prepare(name, download, n_train, seed, copies=0):
+    """The page's split, with ``copies`` augmented copies of each training image; shared
+    read-only by every session that asks for the same."""
+    return digit_split(load_data(name, download), n_train, seed, max_test=MNIST_TEST,
+                       copies=copies)
 
 
-def try_download():
+def mnist_found(download=False):
+    """(True, where it was found) when MNIST can be loaded without downloading, else
+    (False, why not)."""
     try:
-        with st.spinner("Downloading MNIST from OpenML (about 15 MB, once)…"):
-            load_data("mnist", download=True)
-        st.session_state["digits_mnist_download"] = True
+        return True, load_data("mnist", download).source
     except DataUnavailable as err:
-        st.session_state["digits_mnist_error"] = str(err)
+        return False, str(err)
+
+
+def download_offer(key):
+    """The box that offers to download MNIST (saying how big it is), and downloads it with a
+    progress bar once asked. Returns True when MNIST has just arrived (rerun the page)."""
+    asked = st.session_state.pop(f"{key}_download_now", False)
+    size = f"{TOTAL_BYTES / 1e6:.1f} MB"
+    with st.container(border=True):
+        st.markdown(f"📭 **MNIST is not on this computer**, so the page uses the bundled 8x8 "
+                    f"digits. MNIST's 70,000 digits teach a network to read real handwriting "
+                    f"much better: download them once ({size}), and the page uses them from "
+                    f"then on.")
+        st.button(f"⬇️ Download MNIST ({size})", key=f"{key}_download",
+                  on_click=lambda: st.session_state.update({f"{key}_download_now": True}),
+                  help=f"From public mirrors of the original files (each checked against its "
+                       f"checksum), kept in {cache_dir()}. Offline, set NEURAL_PLAYGROUND_MNIST "
+                       f"to a folder holding mnist.npz instead.")
+        if not asked:
+            problem = st.session_state.get(f"{key}_mnist_error")
+            if problem:
+                st.warning(problem, icon="⚠️")
+            return False
+        bar = st.progress(0.0, text="Connecting…")
+        progress = lambda done, total: bar.progress(
+            done / total, text=f"Downloading MNIST: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+        try:
+            download_mnist(progress=progress)
+        except DataUnavailable as err:
+            try:  # the mirrors failed: OpenML, through scikit-learn (no progress to show)
+                bar.progress(0.0, text="The mirrors failed; trying OpenML…")
+                load_data("mnist", download=True)
+                st.session_state[f"{key}_mnist_download"] = True
+            except DataUnavailable as err2:
+                bar.empty()
+                st.session_state[f"{key}_mnist_error"] = f"{err}  \n{err2}"
+                st.warning(st.session_state[f"{key}_mnist_error"], icon="⚠️")
+                return False
+        st.session_state.pop(f"{key}_mnist_error", None)
+        return True
 
 
 def remember_drawing(pad, key, drawing_key):

@@ -82,9 +82,13 @@ def confusion(y_true, y_pred, n_classes=10):
     return cm
 
 
-def confusion_figure(cm, labels, title=None, height=380):
+def confusion_figure(cm, labels, title=None, height=380, clickable=False):
     """A confusion matrix with the counts written in: correct answers (the diagonal) in blue,
-    mistakes in red, each on its own scale so that a few mistakes still stand out."""
+    mistakes in red, each on its own scale so that a few mistakes still stand out.
+
+    ``clickable`` lays an invisible marker on every cell (a scatter trace, which Streamlit's
+    point selection can pick), so that clicking a cell selects it: (true, guessed) in the
+    point's ``customdata``."""
     cm = np.asarray(cm).astype(np.float32)
     diagonal = np.eye(len(cm), dtype=bool)
     right = np.where(diagonal, cm, np.nan)
@@ -101,6 +105,16 @@ def confusion_figure(cm, labels, title=None, height=380):
                  colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
                  texttemplate="%{z:.0f}", textfont=dict(size=11, color="#1f2937"),
                  hovertemplate="true %{y}, guessed %{x}: %{z:.0f}<extra></extra>")]
+    if clickable:
+        tt, gg = np.meshgrid(np.arange(len(cm)), np.arange(len(cm)), indexing="ij")
+        data[2]["hoverinfo"] = "skip"
+        data[2].pop("hovertemplate")
+        data.append(dict(type="scatter", mode="markers", x=[names[g] for g in gg.ravel()],
+                         y=[names[t] for t in tt.ravel()],
+                         customdata=np.column_stack([tt.ravel(), gg.ravel(), cm.ravel()]).tolist(),
+                         marker=dict(size=26, symbol="square", color="rgba(0,0,0,0)"),
+                         hovertemplate="true %{y}, guessed %{x}: %{customdata[2]:.0f}<br>"
+                                       "click to see them<extra></extra>", showlegend=False))
     return figure(data, title, height, legend=False,
                   margin=dict(l=55, r=10, t=45 if title else 20, b=45),
                   xaxis=axis("guessed", type="category", showgrid=False, side="bottom"),
@@ -153,7 +167,7 @@ def steps_html(steps, size=112):
 
 
 def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=None, width=1000,
-                  gap=1):
+                  gap=1, hover=None):
     """Equal-sized small images tiled into one heatmap, row 0 of each image on top.
 
     One trace instead of a subplot per image: the browser redraws 64 weight images in about
@@ -161,6 +175,7 @@ def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=No
     largest |value| onto red-white-blue; otherwise pixels in [0, 1] are white ink on black.
     Tiles are separated by ``gap`` empty pixels; ``titles`` go above the tiles. ``width`` is
     the expected chart width in pixels, used to pick the height that keeps pixels square.
+    ``hover`` names the tiles when hovering ("unit": "unit 12: ..."), numbered from 1.
     """
     images = np.asarray(images, dtype=np.float32)
     n, h, w = images.shape
@@ -169,6 +184,7 @@ def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=No
     band = max(2, round(h * 0.3)) if titles else 0  # empty rows above each tile for its title
     cell_h, cell_w = band + h + gap, w + gap
     z = np.full((rows * cell_h, cols * cell_w - gap), np.nan, dtype=np.float32)
+    number = np.zeros(z.shape, dtype=np.float32)
     annotations = []
     for i, im in enumerate(images):
         r, c = divmod(i, cols)
@@ -176,12 +192,18 @@ def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=No
             im = im / (float(np.abs(im).max()) or 1.0)
         top, left = r * cell_h + band, c * cell_w
         z[top:top + h, left:left + w] = im
+        number[top:top + h, left:left + w] = i + 1
         if titles:
             annotations.append(dict(text=str(titles[i]), x=left + (w - 1) / 2, y=top - 0.6,
                                     xref="x", yref="y", yanchor="bottom", showarrow=False,
                                     font=dict(size=11)))
     trace = dict(type="heatmap", z=z, showscale=False, hoverinfo="skip", zmin=-1 if signed else 0,
                  zmax=1, colorscale=SIGNED if signed else INK)
+    if hover:
+        value = "w / max |w| of the unit" if signed else "value"
+        trace.update(hoverinfo=None, customdata=number, hoverongaps=False,
+                     hovertemplate=f"{hover} %{{customdata}}<br>{value} = %{{z:.2f}}"
+                                   "<extra></extra>")
     top_margin = 40 if title else 5
     if height is None:
         height = int(width * z.shape[0] / z.shape[1]) + top_margin + 5
@@ -193,3 +215,151 @@ def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=No
     fig["layout"]["annotations"] = annotations
     fig["layout"]["plot_bgcolor"] = "white"
     return fig
+
+
+def softmax_figure(logits, labels, height=250):
+    """Softmax in three steps for one drawing: the output layer's f_k, exp(f_k - max f) (the
+    same ratios as exp(f_k), without overflow), and p_k = exp(f_k) / sum_j exp(f_j)."""
+    f = np.asarray(logits, dtype=np.float64)
+    e = np.exp(f - f.max())
+    p = e / e.sum()
+    first, second = top_two(p)
+    names = [str(v) for v in labels]
+    colors = [FIRST if i == first else SECOND if i == second else OTHER for i in range(len(f))]
+    panels = [("1. the logits f_k", f, "%{y:.2f}"),
+              ("2. exp(f_k − max f)", e, "%{y:.3g}"),
+              ("3. ÷ their sum: p_k", p, "%{y:.1%}")]
+    data, layout, annotations = [], {}, []
+    for i, (title, values, fmt) in enumerate(panels):
+        n = "" if i == 0 else str(i + 1)
+        x0, x1 = i / 3 + 0.03, (i + 1) / 3 - 0.03
+        data.append(dict(type="bar", x=names, y=values.astype(np.float32), xaxis=f"x{n}",
+                         yaxis=f"y{n}", marker=dict(color=colors), showlegend=False,
+                         hovertemplate=f"k = %{{x}}: {fmt}<extra>{title}</extra>"))
+        layout[f"xaxis{n}"] = axis(None, domain=[x0, x1], anchor=f"y{n}", type="category",
+                                   showgrid=False)
+        layout[f"yaxis{n}"] = axis(None, anchor=f"x{n}",
+                                   **({"range": [0, 1.05]} if i else {}))
+        annotations.append(dict(text=title, x=(x0 + x1) / 2, y=1.02, xref="paper",
+                                yref="paper", yanchor="bottom", showarrow=False,
+                                font=dict(size=12)))
+    annotations.append(dict(text=f"Σₖ p_k = {p.sum():.3f}", x=0.97, y=0.92, xref="paper",
+                            yref="paper", showarrow=False, xanchor="right",
+                            font=dict(size=11, color="#4b5563")))
+    fig = figure(data, None, height, legend=False, margin=dict(l=40, r=10, t=30, b=30),
+                 **layout)
+    fig["layout"]["annotations"] = annotations
+    return fig
+
+
+ACTIVATION_SCALES = {"tanh": (SIGNED, -1.0, 1.0),
+                     "sigmoid": ([[0.0, "#ffffff"], [1.0, "#1f5fbf"]], 0.0, 1.0),
+                     "relu": ([[0.0, "#ffffff"], [1.0, "#1f5fbf"]], 0.0, None)}
+FORMULA = {"tanh": "tanh(z)", "sigmoid": "σ(z) = 1 / (1 + e⁻ᶻ)", "relu": "max(0, z)"}
+
+
+def _edges(bins, x0, y0, x1, y1, value, scale):
+    level = min(3, int(4 * abs(value) / scale)) if scale > 0 else 0
+    xs, ys = bins.setdefault((value >= 0, level), ([], []))
+    xs += [x0, x1, None]
+    ys += [y0, y1, None]
+
+
+def flow_figure(image, zs, hs, coefs, intercepts, activation, labels, shown=64, fan_in=3,
+                height=560, title=None):
+    """The drawing going through the network, as in Adam Harley's demo: the input image on the
+    left, every hidden unit a dot coloured by its output h for this drawing, the ten outputs
+    coloured by P(k); lines are the strongest contributions w x (into each hidden unit, its
+    ``fan_in`` largest |w_ij x_i|; into each output, its 4 largest |W_jk h_j|), blue when they
+    push up, red when they push down. Hovering a unit shows its weighted input and formula.
+
+    ``zs`` and ``hs`` are one drawing's pre-activations and outputs, layer by layer, with the
+    input first in ``hs`` ([x, h_1, ..., p]; ``core.mlp.feedforward`` gives the rest); hidden
+    units are numbered as the weight images are (1, 2, ...), at most ``shown`` per layer.
+    """
+    img = np.asarray(image, dtype=np.float32)
+    h_img, w_img = img.shape
+    coefs = [np.asarray(W, dtype=np.float64) for W in coefs]
+    intercepts = [np.asarray(b, dtype=np.float64) for b in intercepts]
+    hs = [np.asarray(h, dtype=np.float64).ravel() for h in hs]
+    zs = [np.asarray(z, dtype=np.float64).ravel() for z in zs]
+    logits, proba = zs[-1], hs[-1]
+    n_layers = len(coefs)
+    # where things are: the image a square in [-2, -0.2] x [-0.9, 0.9], layer l at x = 0.9 l
+    # (one unit of x is one of y on screen: yaxis.scaleanchor)
+    side = 1.8 / max(h_img, w_img)
+    px = -2.0 + side * (np.arange(w_img) + 0.5)
+    py = 0.9 - side * (np.arange(h_img) + 0.5)
+    lx = lambda l: 0.9 * l
+    pos = [None]
+    for l in range(1, n_layers + 1):
+        n = len(hs[l]) if l == n_layers else min(shown, len(hs[l]))
+        pos.append(np.linspace(0.95, -0.95, n) if n > 1 else np.zeros(1))
+    data = []
+    bins = {}
+    for l in range(n_layers):
+        W, prev, nxt = coefs[l], hs[l], pos[l + 1]
+        contrib = prev[:, None] * W[:, :len(nxt)]              # (fan_in, units shown)
+        scale = float(np.abs(contrib).max()) or 1.0
+        k = fan_in if l < n_layers - 1 else 4
+        for j in range(len(nxt)):
+            top = np.argsort(-np.abs(contrib[:, j]))[:k]
+            for i in top:
+                if contrib[i, j] == 0:
+                    continue
+                if l == 0:
+                    r, c = divmod(int(i), w_img)
+                    start = (px[c], py[r])
+                elif i < len(pos[l]):
+                    start = (lx(l), pos[l][i])
+                else:
+                    continue  # a unit not drawn
+                _edges(bins, *start, lx(l + 1), nxt[j], contrib[i, j], scale)
+    for (positive, level), (xs, ys) in sorted(bins.items()):
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip",
+                         showlegend=False, line=dict(width=0.5 + 1.2 * level, color=(
+                             "rgba(31,95,191,%.2f)" if positive else "rgba(192,57,43,%.2f)")
+                             % (0.25 + 0.2 * level))))
+    # the image over the lines from its pixels: they leave it at the pixel's height
+    data.append(dict(type="heatmap", x=px, y=py, z=img, showscale=False, zmin=0, zmax=1,
+                     colorscale=INK, hovertemplate="pixel value %{z:.2f}<extra>input x</extra>"))
+    scale, lo, hi = ACTIVATION_SCALES[activation]
+    for l in range(1, n_layers):
+        n = len(pos[l])
+        h, z = hs[l][:n], zs[l - 1][:n]
+        wx = z - intercepts[l - 1][:n]
+        inputs = "Σᵢ wᵢⱼ xᵢ" if l == 1 else f"Σᵢ wᵢⱼ h⁽{l - 1}⁾ᵢ"
+        text = [f"hidden layer {l}, unit {j + 1}<br>z = {inputs} + bⱼ = {wx[j]:.2f} + "
+                f"({intercepts[l - 1][j]:.2f}) = {z[j]:.2f}<br>h = {FORMULA[activation]} = "
+                f"{h[j]:.3f}" for j in range(n)]
+        data.append(dict(type="scatter", x=np.full(n, lx(l)), y=pos[l], mode="markers",
+                         text=text, hovertemplate="%{text}<extra></extra>", showlegend=False,
+                         marker=dict(size=9 if n > 32 else 12, color=h.astype(np.float32),
+                                     colorscale=scale, cmin=lo,
+                                     cmax=hi if hi is not None else max(1.0, float(h.max())),
+                                     line=dict(color="#6b7280", width=0.6))))
+    first = int(np.argmax(proba))
+    wx = logits - intercepts[-1]
+    text = [f"output {labels[k]}<br>f = Σⱼ Wⱼₖ hⱼ + bₖ = {wx[k]:.2f} + ({intercepts[-1][k]:.2f})"
+            f" = {logits[k]:.2f} (no activation)<br>P({labels[k]}) = exp(f) / Σ exp(f) = "
+            f"{proba[k]:.1%}" for k in range(len(logits))]
+    data.append(dict(type="scatter", x=np.full(len(logits), lx(n_layers)), y=pos[-1],
+                     mode="markers+text", text=[str(v) for v in labels], hovertext=text,
+                     hovertemplate="%{hovertext}<extra></extra>", textposition="middle right",
+                     textfont=dict(size=13), showlegend=False,
+                     marker=dict(size=20, color=proba.astype(np.float32), cmin=0, cmax=1,
+                                 colorscale=[[0.0, "#ffffff"], [1.0, FIRST]],
+                                 line=dict(color=["#f1a208" if k == first else "#6b7280"
+                                                  for k in range(len(logits))],
+                                           width=[3 if k == first else 1
+                                                  for k in range(len(logits))]))))
+    ticks = ["your drawing, x"] + [f"hidden layer {l}" for l in range(1, n_layers)] + \
+        ["output → softmax"]
+    return figure(data, title, height, legend=False,
+                  margin=dict(l=10, r=30, t=40 if title else 10, b=30),
+                  xaxis=dict(visible=True, showgrid=False, zeroline=False, tickmode="array",
+                             tickvals=[-1.1] + [lx(l) for l in range(1, n_layers + 1)],
+                             ticktext=ticks, range=[-2.1, lx(n_layers) + 0.35],
+                             constrain="domain"),
+                  yaxis=dict(visible=False, range=[-1.05, 1.05], scaleanchor="x",
+                             constrain="domain"))

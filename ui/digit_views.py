@@ -11,16 +11,31 @@ SOURCES = {"digits8": "8x8 digits (bundled)", "mnist": "MNIST 28x28"}
 INPUTS = {"digits8": 8 * 8, "mnist": 28 * 28}  # one feature per pixel
 CLASSES = list(range(10))
 SUBSETS = {"digits8": (200, 400, 800, 1347), "mnist": (1000, 2000, 5000, 10000, 20000, 60000)}
+# augmented copies of each training digit (core.augment); MNIST's are capped at one, so that
+# 60,000 images stay under 400 MB of training data
+COPIES = {"digits8": (0, 1, 2, 5, 10), "mnist": (0, 1)}
+QUICK_EPOCHS = {"digits8": 2, "mnist": 0.5}  # the first fit at full speed when a run starts
 HIDDEN_UNITS = (8, 16, 32, 64, 128, 256)
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 MNIST_TEST = 1000               # test images evaluated at every tick (see core.digit_split)
+
+
+def source_defaults(source):
+    """The settings whose default depends on the data set: its training subset and copies."""
+    return {"n": 1347 if source == "digits8" else 10000,
+            "copies": 10 if source == "digits8" else 1}
+
+
 SPECS = settings(
-    Setting("source", "Digits", "digits8", options=tuple(SOURCES), widget="radio",
-            fmt=SOURCES.get, help="MNIST is used when a local copy is found "
-            "($NEURAL_PLAYGROUND_MNIST) or after you download it; it is never downloaded on its own."),
+    Setting("source", "Digits", "mnist", options=tuple(SOURCES), widget="radio",
+            fmt=SOURCES.get, help="MNIST whenever a copy is found (or downloaded, once); the "
+            "bundled 8x8 digits otherwise."),
     Setting("n", "Training examples", 1347, options=tuple(sorted({*SUBSETS["digits8"],
             *SUBSETS["mnist"]})), widget="select_slider", fmt=lambda v: f"{v:,}",
             help="Fewer examples train faster; the test set stays the same."),
+    Setting("copies", "Augmented copies per example", 10, options=COPIES["digits8"],
+            widget="select_slider", help="Each training digit again, shifted, scaled, rotated, "
+            "slanted and written with another pen: drawn digits are read better."),
     Setting("seed", "Seed", 0, lo=0, hi=9999, step=1, kind=int, widget="number_input",
             help="Seeds the split, the subset and the initial weights."),
     Setting("layers", "Hidden layers", 1, lo=1, hi=3, step=1, kind=int),
@@ -40,13 +55,81 @@ COMPARE_TEXT = ("Softmax logistic regression is this network without its hidden 
                 "weighted sum of the pixels per digit, a single template each. It learns fast, "
                 "then levels off lower: count the test digits each one misses. The hidden units "
                 "(their weights are drawn below) give the MLP features of its own to combine.")
-DRAW_PROMPT = ("✍️ **Draw a digit on the black pad**, as large as the pad. The network's first "
-               "and second guess appear here as soon as you lift the mouse.")
+DRAW_PROMPT = ("✍️ **Draw a digit on the black pad**: any size, anywhere on the pad. The "
+               "network's first and second guess appear here as soon as you lift the mouse.")
 EMPTY_PROMPT = ("The pad is empty: **draw a digit** (0 to 9) with the mouse, and the guesses "
                 "appear here.")
-SALIENCY_TEXT = ("Blue pixels: more ink there would raise P(k); red: lower it. The gradient of "
-                 "the log-probability with respect to each input pixel, by backpropagation all "
-                 "the way to the input.")
+SALIENCY_TEXT = ("**Integrated gradients**, not the plain gradient: the plain saliency "
+                 "∂ log P(k | x)/∂x says what a little more ink *anywhere* would do, and on "
+                 "MNIST that is mostly noise on blank pixels. Here the gradient is averaged along "
+                 "the straight path from a blank pad to your drawing and multiplied by the ink: "
+                 "blue pixels of your drawing raised log P(k), red ones lowered it, blank pixels "
+                 "get 0, and the map adds up to how much your drawing raised log P(k) over a "
+                 "blank pad.")
+SOFTMAX_LATEX = r"p(y = k \mid \mathbf{x}) = \operatorname{softmax}(f)_k = \frac{\exp(f_k(\mathbf{x}))}{\sum_{j=1}^{K} \exp(f_j(\mathbf{x}))}"
+SOFTMAX_NOTES = (
+    "The output layer has **no activation** of its own: its ten units are weighted sums "
+    "f_k = Σⱼ Wⱼₖ hⱼ + bₖ of the last hidden layer (any real number, the *logits*), and "
+    "softmax turns them into probabilities: exponentiate (everything becomes positive, larger "
+    "f much larger), then divide by the total (they sum to 1). Subtracting max f first changes "
+    "nothing (it cancels in the fraction) and keeps exp from overflowing. With K = 2 classes, "
+    "softmax *is* the sigmoid: p₁ = e^f₁ / (e^f₀ + e^f₁) = 1 / (1 + e^−(f₁ − f₀)) = σ(f₁ − f₀), "
+    "which is why a two-class network needs only one output unit.")
+
+
+FLOW_TEXT = ("Your drawing goes left to right, as in Adam Harley's demonstration that the "
+             "lectures link. Each hidden dot is one unit, numbered as the weight images below "
+             "are, coloured by its output h for this drawing; each line is one of the largest "
+             "contributions w·x into a unit (blue pushes it up, red down). Hover a unit for its "
+             "weighted input z and the formula; the output units have no activation of their "
+             "own: softmax turns their f into the ten probabilities.")
+STEPS_TEXT = ("Your pen is taken away first: the ink's centre line is found (Zhang-Suen "
+              "thinning) and drawn again with the pen the data set's digits were written with, "
+              "so a small digit drawn with a thick pen or a large one drawn with a thin pen "
+              "gives the same input. Then the digit is sized and placed as the data set's own "
+              "were: MNIST's in a 20x20 box, its centre of mass at the centre of 28x28 (where "
+              "MNIST's digits have theirs); the 8x8 digits' upright, 32 rows tall and at most "
+              "20 columns wide, 30 % ink, counted in 4x4 blocks.")
+PAIRS_TEXT = ("The lectures' first digit task: is the picture a **1** (y = 1) or a **0** "
+              "(y = 0)? Each pixel is one feature, x = [0, 0, 1, 1, …], and logistic "
+              "regression predicts P(y = 1 | x) = σ(θᵀx); the network puts a hidden layer in "
+              "between, with **one sigmoid output** (two classes need only one: softmax with "
+              "K = 2 is the sigmoid). Both are trained the same way (minibatches of 32, 30 "
+              "epochs) on the training digits of the pair and tested on its test digits. On 1 "
+              "vs 0 both are almost perfect; on digits that share strokes (9 vs 4, 5 vs 3, 7 vs "
+              "9, or an 8 against the rest) one template is not enough, and the "
+              "network makes fewer mistakes.")
+PAIRS_WEIGHTS_TEXT = ("Logistic regression has one template, θ (blue pixels vote for the first "
+                      "digit, red for the second); the network has one per hidden unit (here "
+                      "the seven its output weighs most), and combines their votes.")
+
+
+def pairs_table(task, results):
+    """Markdown: each model's parameters, test accuracy and mistakes on a PairTask."""
+    n = len(task.y_test)
+    other = "every other digit" if task.negative is None else str(task.negative)
+    lines = [f"**{task.positive} (y = 1) against {other} (y = 0)**, "
+             f"{'binarised' if task.binarised else 'grey'} pixels: {len(task.y_train):,} "
+             f"training and {n:,} test digits.", "",
+             "| model | parameters | test accuracy | mistakes | training |", "|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r.name} | {r.n_params:,} | {percent(r.accuracy)} | {len(r.wrong)} of "
+                     f"{n:,} | {r.seconds:.1f} s |")
+    return "\n".join(lines)
+
+
+def data_caption(data, name, found, why):
+    """Which data the page trains on, how it was split, and why this data: MNIST whenever a
+    copy is found, else the bundled 8x8 digits."""
+    rows = (f" ({len(data.y_train):,} with the copies)" if data.copies else "")
+    text = (f"**Data: {data.name}**, {data.source}. Training on {data.how}: "
+            f"{data.n_original:,} training{rows} and {len(data.y_test):,} test images.")
+    if name == "mnist":
+        return text + " MNIST is used whenever a copy is found."
+    if found:
+        return text + " You chose it; MNIST is available too."
+    reason = why.split(".")[0]
+    return text + f" MNIST was not found ({reason[:1].lower() + reason[1:]})."
 
 
 def architecture(n_inputs, sizes, activation):
@@ -92,10 +175,36 @@ def trained_note(snap):
             f"{percent(snap.test_accuracy)} right on the test digits.")
 
 
-def saliency(model, features, k1, k2, shape):
-    grads = [model.input_gradient(features, k=[k]).reshape(shape) for k in (k1, k2)]
-    return F.image_grid_figure(grads, titles=[f"{k1}: first guess", f"{k2}: second guess"],
-                               cols=2, signed=True, title="Saliency ∂ log P(k | x) / ∂x")
+def attribution(model, features, k1, k2, shape):
+    """Integrated gradients of log P(k) for the first and second guess, as two images, and a
+    caption with the completeness check (the map's sum against the rise in log P(k))."""
+    from core.attribution import integrated_gradients
+    maps = integrated_gradients(model, features, [k1], steps=32), \
+        integrated_gradients(model, features, [k2], steps=32)
+    blank = np.log(np.clip(model.predict_proba(np.zeros_like(features)), 1e-300, 1))[0]
+    drawn = np.log(np.clip(model.predict_proba(features), 1e-300, 1))[0]
+    fig = F.image_grid_figure([m.reshape(shape) for m in maps],
+                              titles=[f"{k1}: first guess", f"{k2}: second guess"], cols=2,
+                              signed=True, title="Which ink mattered: integrated gradients")
+    check = "; ".join(f"for {k}: the map adds up to {m.sum():+.2f}, log P({k}) rose by "
+                      f"{drawn[k] - blank[k]:+.2f} from a blank pad"
+                      for k, m in ((k1, maps[0]), (k2, maps[1])))
+    return fig, check
+
+
+def flow(model, features, image, activation):
+    """The drawing through the network (digit_figures.flow_figure), layer by layer as
+    ``core.mlp.feedforward`` computes it."""
+    from core.mlp import feedforward
+    weights = model.get_weights()
+    n = len(model.coefs_)
+    coefs = [weights[f"coef_{l}"].astype(np.float64) for l in range(n)]
+    intercepts = [weights[f"intercept_{l}"].astype(np.float64) for l in range(n)]
+    x = np.asarray(features, dtype=np.float64)
+    zs, hs = feedforward(x, coefs, intercepts, activation)
+    image = np.asarray(image, dtype=np.float64)
+    return D.flow_figure(image / image.max() if image.max() else image, [z[0] for z in zs],
+                         [x[0]] + [h[0] for h in hs], coefs, intercepts, activation, CLASSES)
 
 
 def weights_text(shown, hidden, shape):
@@ -108,23 +217,31 @@ def weights_text(shown, hidden, shape):
 def weights_mosaic(W, shown, shape):
     cols = min(shown, 16)
     return D.mosaic_figure([W[:, j].reshape(shape) for j in range(shown)], cols=cols, signed=True,
-                           width=1000 if cols == 16 else 70 * cols)
+                           width=1000 if cols == 16 else 70 * cols,
+                           titles=[str(j + 1) for j in range(shown)], hover="unit")
 
 
-def mistakes(model, split, limit=24):
-    """The confusion matrix figure and the misclassified test digits' figure (or None)."""
+def mistakes(model, split, cell=None, limit=24):
+    """The clickable confusion matrix figure, and the figure of the misclassified test digits
+    (those of one (true, guessed) ``cell`` when given; None when there are none)."""
     guesses = model.predict(split.X_test)
     cm = D.confusion(split.y_test, guesses)
     wrong = np.flatnonzero(guesses != split.y_test)
-    confusion = D.confusion_figure(cm, CLASSES, title=f"Test-set confusion matrix ({len(wrong)} "
-                                                      f"of {len(split.y_test):,} wrong)")
+    confusion = D.confusion_figure(cm, CLASSES, clickable=True, title=(
+        f"Test-set confusion matrix ({len(wrong)} of {len(split.y_test):,} wrong): click a cell"))
+    if cell is not None:
+        true, guess = cell
+        wrong = np.flatnonzero((split.y_test == true) & (guesses == guess))
+        what = f"true {true}, guessed {guess}" + (" (right)" if true == guess else "")
+    else:
+        what = "misclassified test digits, true → guess"
     shown = wrong[:limit]
     if not len(shown):
         return confusion, None
     return confusion, D.mosaic_figure(
         [split.test_images[i] for i in shown], cols=8, width=560, height=400,
         titles=[f"{split.y_test[i]} → {guesses[i]}" for i in shown],
-        title=f"Misclassified test digits: true → guess (the first {len(shown)} of {len(wrong)})")
+        title=f"{what.capitalize()}: {len(shown)} of {len(wrong)}")
 
 
 def sklearn_call(sizes, activation, learning_rate, batch_size, epochs, n_train, n_test):
