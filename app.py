@@ -3,6 +3,7 @@ import streamlit as st
 
 from ui.home import THUMBNAILS
 from ui.runtime import configure_runtime
+from ui.workers import session_lock
 
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
 configure_runtime()
@@ -49,4 +50,6 @@ def home():
 
 pages = [st.Page(home, title="Home", icon="🏠", default=True)]
 pages += [st.Page(path, title=title, icon=icon) for path, title, icon, _, _ in PAGES]
-st.navigation(pages).run()
+page = st.navigation(pages)
+with session_lock():  # no training step of this session while its page's script runs
+    page.run()

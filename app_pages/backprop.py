@@ -9,7 +9,7 @@ from ui import backprop_views as V
 from ui.backprop_facts import activation_explorer, parameter_quiz
 from ui.expression_section import expression_explorer
 from ui.live import get_run
-from ui.page import header
+from ui.page import header, sections
 from ui.settings import current, restore, widget, write_url
 
 KEY = "bp"
@@ -59,23 +59,18 @@ point_spec = SPECS["point"].bounded(hi=len(X) - 1)
 page = S.Page(KEY, run, X, y, grid, point_spec, current(KEY, point_spec), activation,
               learning_rate)
 
-tabs = st.tabs(["① The computation graph", "② Training in slow motion",
-                "③ One example, every derivative", "④ Gradient check and its cost",
-                "⑤ Your own expression", "⑥ Small facts"])
-with tabs[0]:
-    S.lecture_graph(KEY)
-with tabs[1]:
-    S.slow_motion(page)
-with tabs[2]:
-    S.one_example(page)
-with tabs[3]:
-    S.gradient_check(page)
-with tabs[4]:
-    expression_explorer(f"{KEY}_ex")
-with tabs[5]:
+
+
+def facts():
     left, right = st.columns(2)
     with left:
         activation_explorer(KEY)
     with right:
         parameter_quiz(KEY)
+
+
+sections(KEY, SPECS["part"], {
+    "graph": lambda: S.lecture_graph(KEY), "slow": lambda: S.slow_motion(page),
+    "example": lambda: S.one_example(page), "check": lambda: S.gradient_check(page),
+    "expression": lambda: expression_explorer(f"{KEY}_ex"), "facts": facts})
 write_url(KEY, SPECS)

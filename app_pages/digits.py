@@ -126,9 +126,10 @@ st.subheader("✏️ Draw, and the network guesses")
 
 @st.fragment(run_every=2.0 if run.running else None)
 def draw_and_classify():
-    """A stroke reruns only this fragment; while training, the answer follows every 2 s."""
+    """A stroke reruns only this fragment; while training, the answer follows every 2 s (the
+    run's lock held: no step is taken while the models are read)."""
     start = st.session_state.pop(f"{KEY}_pad_received", None) or time.perf_counter()
-    with st.container(horizontal=True, gap="large"):
+    with run.lock, st.container(horizontal=True, gap="large"):
         with st.container(width=PAD[0] + 16):  # the pad keeps its size; the answer takes the rest
             draw_pad(f"{KEY}_pad", DRAWING)
         with st.container(width="stretch"):
@@ -137,10 +138,11 @@ def draw_and_classify():
             others = [("scikit-learn MLPClassifier", sk[0].model),
                       ("scikit-learn LogisticRegression", sk[1].model)] if sk else []
             P = None if digit is None else answer(run, KEY, digit, start, others)
-    if P is not None:
-        keep_buttons(KEY, st.session_state[DRAWING])
-        how_it_answered(run, KEY, digit, P, activation, data.shape)
-    personal_set(run, KEY, name, data.shape)
+    with run.lock:
+        if P is not None:
+            keep_buttons(KEY, st.session_state[DRAWING])
+            how_it_answered(run, KEY, digit, P, activation, data.shape)
+        personal_set(run, KEY, name, data.shape)
 
 
 draw_and_classify()

@@ -80,10 +80,11 @@ def walk():
     if following == "update":
         run.step_once(1)
     st.session_state[PHASE] = following
+    run.redraw()  # the pseudocode is drawn with the charts
 
 
 def top_controls():
-    widget(KEY, TRAINING["lecture"])
+    widget(KEY, TRAINING["lecture"], on_change=run.touch)
     if lecture:
         st.button("👣 One iteration, line by line", key=f"{KEY}_walk", on_click=walk,
                   width="content", help="Zero the gradient, sum it over the examples, then "
@@ -109,7 +110,8 @@ def render(run):
     left, right = st.columns([1.1, 1])
     with left:
         click = live_chart(V.plane_figure(snap, grid, (X_train, y_train, X_test, y_test), extra,
-                                          point, sk, sk_proba), key=f"{KEY}_surface",
+                                          point, sk, sk_proba, hover=not run.running),
+                           key=f"{KEY}_surface",
                            height=430, clickable=True)
         if click:
             pick(click)
@@ -135,7 +137,7 @@ def render(run):
 
 live_fragment(run, render, speed)
 
-sections.tabs(sections.Page(KEY, run, data["dataset"], (X_train, y_train, X_test, y_test),
+sections.lessons(sections.Page(KEY, run, data["dataset"], (X_train, y_train, X_test, y_test),
                             Xf_train, grid, extra, point_spec, point, learning_rate, l2, stable,
                             baseline))
 write_url(KEY, SPECS)

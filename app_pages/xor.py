@@ -32,6 +32,7 @@ def use_preset(name):
     shape = dict(layers=1, hidden=2, activation="sigmoid") if name == "or_and" else \
         dict(layers=2, hidden=2, hidden2=2, activation="tanh")
     stage(KEY, SPECS, dict(source="Generated", dataset="xor", features=(), preset=name, **shape))
+    st.session_state[KEY].touch()  # the page, not only its charts, is rebuilt with them
 
 
 def clear_preset():
@@ -126,13 +127,17 @@ def top_controls():
               help="A 2-2-1 sigmoid network set by hand: an OR unit and an AND unit.")
     st.button("➗ The lectures' sign network", on_click=use_preset, args=("sign",),
               width="content", help="2-2-2-1: two separators, two ANDs, an OR.")
-    if st.button("📌 Keep this run's curves", width="content",
-                 help="Keep the loss curve to compare with a re-run (Reset re-runs from the "
-                      "same data and seed)."):
-        label = (f"η={learning_rate:g}, {V.architecture(2 + len(extra), sizes, activation)}, "
-                 f"batch {batch}" + (f", {V.PRESETS[preset]}" if preset else ""))
-        kept = st.session_state.setdefault(f"{KEY}_kept", {})
-        kept[label] = run.histories["MLP"].arrays("step", "train_loss", "test_loss")
+    st.button("📌 Keep this run's curves", width="content", on_click=keep_curves,
+              help="Keep the loss curve to compare with a re-run (Reset re-runs from the "
+                   "same data and seed).")
+
+
+def keep_curves():
+    label = (f"η={learning_rate:g}, {V.architecture(2 + len(extra), sizes, activation)}, "
+             f"batch {batch}" + (f", {V.PRESETS[preset]}" if preset else ""))
+    kept = st.session_state.setdefault(f"{KEY}_kept", {})
+    kept[label] = run.histories["MLP"].arrays("step", "train_loss", "test_loss")
+    run.touch()
 
 
 controls(run, KEY, extra=top_controls)
@@ -161,13 +166,15 @@ def render(run):
     plane = (X_fit, y_fit, X_test, y_test)
     left, right = st.columns(2)
     with left:
-        live_chart(V.lr_surface(lr_snap, grid, plane, names, discretize, show_test),
+        live_chart(V.lr_surface(lr_snap, grid, plane, names, discretize, show_test,
+                                hover=not run.running),
                    key=f"{KEY}_lr_surface", height=420)
         if data["dataset"] == "xor" and uploaded is None:
             st.caption(V.LINE_BEST)
     with right:
         title = f"MLP {V.architecture(2 + len(extra), sizes, activation)}"
-        fig = V.mlp_surface(mlp_snap, grid, plane, names, title, discretize, show_test)
+        fig = V.mlp_surface(mlp_snap, grid, plane, names, title, discretize, show_test,
+                            hover=not run.running)
         fig["data"] += V.added_points_trace(added)
         click = live_chart(fig, key=f"{KEY}_mlp_surface", height=420, clickable=True)
         if click:

@@ -15,7 +15,11 @@ level is the allocator keeping its high-water mark. Reports:
   not the server's;
 - the server's resident memory: before, at the peak, and after the sessions closed.
 
-Goal: no session stalls or dies; memory returns near its baseline after the sessions close.
+Sessions play at ``--speed`` (default max: as fast as the server trains them), so the steps/s
+per session show how fairly the server shares its training turns (ui/workers.py).
+
+Goal: no session stalls or dies; every session's training steps/s within a factor of 2 of the
+others; memory returns near its baseline after the sessions close.
 Not part of the test run. Usage:
 python benchmarks/load_test.py [--sessions 8] [--seconds 60] [--rounds 1]
 """
@@ -57,7 +61,7 @@ def play_round(browser, url, pid, args, offset):
     for i in range(args.sessions):
         ctx = browser.new_context(viewport={"width": 1300, "height": 850})
         page = ctx.new_page()
-        page.goto(f"{url}/{args.page}?seed={offset + i}")
+        page.goto(f"{url}/{args.page}?seed={offset + i}&speed={args.speed}")
         wait_ready(page, timeout=60)
         page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg')"
                                ".length > 0", timeout=60000)
@@ -109,6 +113,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--page", default="logistic_regression")
     parser.add_argument("--stall", type=float, default=5.0, help="seconds without an update")
+    parser.add_argument("--speed", default="max", help="the page's speed setting (steps/s or max)")
     parser.add_argument("--settle", type=float, default=130.0,
                         help="seconds to wait after closing the sessions (Streamlit keeps closed "
                              "sessions 120 s for a reconnect)")
@@ -142,7 +147,7 @@ def main():
     finally:
         stop_streamlit(proc)
 
-    stalled = 0
+    stalled = unfair = 0
     for r, res in enumerate(rounds, start=1):
         print(f"\nround {r}: {args.sessions} sessions, {res['elapsed']:.0f} s")
         print(f"{'session':>8} {'updates/s':>10} {'steps/s':>8} {'longest gap (s)':>16}  status")
@@ -156,10 +161,19 @@ def main():
         rates = res["rates"]
         print(f"updates/s per session: median {statistics.median(rates):.2f}, min {min(rates):.2f}, "
               f"max {max(rates):.2f}; server CPU {100 * res['cpu']:.0f}% of one core while playing")
+        steps = res["steps"]
+        spread = max(steps) / max(min(steps), 1e-9)
+        fair = spread <= 2
+        unfair += not fair
+        print(f"training steps/s per session: median {statistics.median(steps):,.0f}, min "
+              f"{min(steps):,.0f}, max {max(steps):,.0f}: the fastest session trains "
+              f"{spread:.2f}x the slowest (goal <= 2: {'MET' if fair else 'MISSED'})")
         print(f"server memory: start {base:.0f} MiB, peak {res['peak']:.0f} MiB, end of play "
               f"{res['during']:.0f} MiB, {args.settle:.0f} s after closing {res['after']:.0f} MiB "
               f"({res['after'] - base:+.0f} MiB vs start)")
     print(f"\ngoal: no session stalls or dies -> {'MET' if stalled == 0 else f'MISSED ({stalled})'}")
+    print(f"goal: every session's training within a factor of 2 of the others -> "
+          f"{'MET' if unfair == 0 else 'MISSED'}")
     if len(rounds) > 1:
         growth = rounds[-1]["after"] - rounds[0]["after"]
         print(f"memory after the last round vs the first: {growth:+.0f} MiB "

@@ -93,3 +93,59 @@ def probability_surface(model, grid):
     P = model.predict_proba(points)
     images = grid_images(grid, P)
     return images[1] if P.shape[1] == 2 else images
+
+
+def contour_segments(xs, ys, z, level=0.5):
+    """The level set {z = level} of an image on a grid, as straight segments: marching squares.
+
+    Parameters
+    ----------
+    xs : (nx,) and ys : (ny,) increasing grid coordinates; z : (ny, nx), row i at y = ys[i]
+        (a Snapshot's ``grid_proba``).
+    level : the value whose contour is drawn (0.5: the decision boundary).
+
+    Returns
+    -------
+    (k, 2, 2) array of segments [[x0, y0], [x1, y1]], each inside one grid cell, crossing the
+    cell's edges where linear interpolation between its corners meets ``level``. Together they
+    draw the contour a contour plot would (a cell whose opposite corners agree, a saddle, is
+    split by the value at its centre). Empty when z never crosses ``level``; NaN corners count
+    as below it.
+    """
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    z = np.asarray(z, dtype=np.float64)
+    if z.shape != (len(ys), len(xs)) or min(z.shape) < 2:
+        raise ValueError(f"z must have shape (len(ys), len(xs)) with at least 2 of each, got "
+                         f"{z.shape} for {len(ys)} y and {len(xs)} x values.")
+    above = np.nan_to_num(z, nan=-np.inf) > level
+    z00, z01, z10, z11 = z[:-1, :-1], z[:-1, 1:], z[1:, :-1], z[1:, 1:]
+    a00, a01, a10, a11 = above[:-1, :-1], above[:-1, 1:], above[1:, :-1], above[1:, 1:]
+    x0, x1 = np.broadcast_to(xs[None, :-1], z00.shape), np.broadcast_to(xs[None, 1:], z00.shape)
+    y0, y1 = np.broadcast_to(ys[:-1, None], z00.shape), np.broadcast_to(ys[1:, None], z00.shape)
+
+    def at(za, zb):  # where between two corners the value crosses the level, 0..1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (level - za) / (zb - za)
+        return np.clip(np.nan_to_num(t, nan=0.5), 0.0, 1.0)
+
+    # the crossing point on each edge: bottom (00-01), right (01-11), top (10-11), left (00-10)
+    edges = np.stack([
+        np.stack([x0 + at(z00, z01) * (x1 - x0), y0], -1),
+        np.stack([x1, y0 + at(z01, z11) * (y1 - y0)], -1),
+        np.stack([x0 + at(z10, z11) * (x1 - x0), y1], -1),
+        np.stack([x0, y0 + at(z00, z10) * (y1 - y0)], -1)])
+    crossed = np.stack([a00 != a01, a01 != a11, a10 != a11, a00 != a10])
+    count = crossed.sum(axis=0)
+    rows, cols = np.nonzero(count == 2)
+    first = crossed[:, rows, cols].argmax(axis=0)
+    last = 3 - crossed[::-1, rows, cols].argmax(axis=0)
+    segments = [np.stack([edges[first, rows, cols], edges[last, rows, cols]], axis=1)]
+    rows, cols = np.nonzero(count == 4)  # saddles: the centre decides which corners connect
+    if len(rows):
+        centre = (z00 + z01 + z10 + z11)[rows, cols] / 4 > level
+        joined = centre == a00[rows, cols]  # 00 and 11 connect: cut off corners 01 and 10
+        pairs = np.where(joined[:, None, None], [[0, 1], [2, 3]], [[3, 0], [1, 2]])
+        for k in range(2):
+            segments.append(np.stack([edges[pairs[:, k, 0], rows, cols],
+                                      edges[pairs[:, k, 1], rows, cols]], axis=1))
+    return np.concatenate(segments) if segments else np.empty((0, 2, 2))

@@ -162,6 +162,19 @@ class Trainer:
         """
         return self.model.n_seen_ / len(self.X)
 
+    def take(self, n_steps=1):
+        """Take up to n_steps gradient steps and no snapshot: the steps ``run`` takes, for a
+        caller that looks at the model less often than it steps. Returns the steps taken (fewer
+        than n_steps when training ends). Raises TrainingDiverged, or ValueError for a
+        hyperparameter changed to a bad value (before any step)."""
+        self.model.check_params()
+        steps = self._steps
+        for taken in range(int(n_steps)):
+            if next(steps, StopIteration) is StopIteration:
+                self.done = True
+                return taken
+        return int(n_steps)
+
     def run(self, n_steps=1):
         """Take up to n_steps gradient steps and return a snapshot. Raises TrainingDiverged.
 
@@ -171,11 +184,7 @@ class Trainer:
         Hyperparameters changed since the last run are checked first: a bad one is a ValueError
         that takes no step and leaves the training where it was, ready to go on.
         """
-        self.model.check_params()
-        for _ in range(int(n_steps)):
-            if next(self._steps, StopIteration) is StopIteration:
-                self.done = True
-                break
+        self.take(n_steps)
         snap = self.snapshot()
         if not (np.isfinite(snap.train_loss) and np.isfinite(snap.test_loss or 0.0)):
             raise TrainingDiverged(snap.step, snap.learning_rate,

@@ -38,6 +38,25 @@ def live_figure(at, key):
     raise KeyError(key)
 
 
+def drawn(fig, name):
+    """The trace or layout shape called ``name`` (surfaces draw boundaries as shapes)."""
+    for item in fig["data"] + fig["layout"].get("shapes", []):
+        if item.get("name") == name:
+            return item
+    raise KeyError(f"{name!r} not in {drawn_names(fig)}")
+
+
+def drawn_names(fig):
+    return [item.get("name") or "" for item in fig["data"] + fig["layout"].get("shapes", [])]
+
+
+def path_points(shape):
+    """A path shape's points, (k, 2) float: its "M x,y L x,y ..." read back."""
+    import re
+    return np.array([[float(a), float(b)] for a, b in
+                     re.findall(r"[ML]\s*([-+.\deE]+),([-+.\deE]+)", shape["path"])])
+
+
 def figure_array(values):
     """A figure's array as float numpy: plotly's base64 typed arrays are decoded, None is NaN."""
     if isinstance(values, dict):

@@ -169,6 +169,25 @@ def wait_ready(page, timeout: float = 60.0) -> None:
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=ms)
 
 
+# An option of a segmented control (a radio button; its help icon is a button too).
+SECTION_OPTION = "[data-testid=stButtonGroup] button[role=radio]"
+
+
+def show_section(page, key: str, param: str, value: str, label: str,
+                 timeout: float = 60.0) -> None:
+    """Choose the section ``label`` of a page's segmented control (the widget with key ``key``,
+    whose choice a link carries as ``param``) and wait until the page shows it: the URL says
+    ``param=value`` (written at the end of the run that drew it) and no run is under way.
+
+    ``label`` is matched without a leading emoji: Streamlit draws that apart, as an icon.
+    """
+    text = label.split(" ", 1)[-1] if not label[:1].isalnum() else label
+    page.locator(f".st-key-{key} {SECTION_OPTION}").filter(has_text=text).first.click()
+    page.wait_for_function("([p, v]) => new URLSearchParams(location.search).get(p) === v",
+                           arg=[param, value], timeout=timeout * 1000)
+    wait_ready(page, timeout)
+
+
 # Every training page shows one status line of live numbers: "step 1,200 · epoch 3.1 · ...".
 _STATUS_LINE = ("[...document.querySelectorAll('p')].map(p => p.innerText)"
                 ".find(t => t.startsWith('step ')) || ''")

@@ -35,6 +35,13 @@ def graph_texts(at):
     return texts
 
 
+def show(at, part):
+    """Choose one of the page's sections (① .. ⑥) with its segmented control, and rerun."""
+    at.button_group(key="bp_part").set_value(part).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def metric_values(at):
     return {m.label: m.value for m in at.metric}
 
@@ -50,11 +57,12 @@ def network(at):
     return [w[f"coef_{l}"] for l in range(n)], [w[f"intercept_{l}"] for l in range(n)]
 
 
-def test_page_runs_with_its_tabs(at):
-    assert [t.label for t in at.tabs] == ["① The computation graph", "② Training in slow motion",
-                                         "③ One example, every derivative",
-                                         "④ Gradient check and its cost", "⑤ Your own expression",
-                                         "⑥ Small facts"]
+def test_page_runs_with_its_sections(at):
+    part = at.button_group(key="bp_part")
+    assert part.options == ["① The computation graph", "② Training in slow motion",
+                            "③ One example, every derivative", "④ Gradient check and its cost",
+                            "⑤ Your own expression", "⑥ Small facts"]
+    assert part.value == "graph"  # the first section is shown first
     assert "L = −10" in status(at)
     assert "a = 3" in graph_texts(at) and "L = c · e = −10" in graph_texts(at)
 
@@ -96,6 +104,7 @@ def test_changing_a_b_c_updates_the_values(at):
 
 
 def test_one_update_lowers_the_points_loss(at):
+    show(at, "example")
     at.number_input(key="bp_point").set_value(3).run()
     at.select_slider(key="bp_eta").set_value(0.1).run()
     at.button(key="bp_update").click().run()
@@ -120,6 +129,7 @@ def test_one_update_lowers_the_points_loss(at):
 def test_ledger_table_matches_core_backward(at):
     from core.ledger import ledger
     from core.mlp import backprop
+    show(at, "example")
     table = next(df.value for df in at.dataframe if "weight" in df.value.columns)
     ledger_col, core_col = "∂LL/∂θ (ledger)", "−∂J/∂θ (core.mlp.backprop)"
     assert len(table) == 9  # 2-2-1 with biases
@@ -133,6 +143,7 @@ def test_ledger_table_matches_core_backward(at):
 
 
 def test_gradient_check_and_a_bug(at):
+    show(at, "check")
     error = next(m for m in at.metric if m.label == "Largest relative error")
     assert float(error.value.replace("×10⁻", "e-").translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))) < 1e-6
     assert any("derivatives are right" in s.value for s in at.success)
@@ -143,6 +154,7 @@ def test_gradient_check_and_a_bug(at):
 
 
 def test_timing_on_a_button_press(at):
+    show(at, "check")
     assert not any("numerical / backprop" in df.value.columns for df in at.dataframe)
     at.button(key="bp_time").click().run()
     cost = next(df.value for df in at.dataframe if "numerical / backprop" in df.value.columns)
@@ -156,9 +168,12 @@ def test_training_and_the_lectures_weights(at):
         line = next(m.value for m in at.markdown if "Whole data set" in m.value)
         return float(line.split("−LL/n = ")[1].split(",")[0].replace("−", "-"))
 
+    show(at, "example")  # the loss is shown with the example, the training in slow motion
     start = data_loss()
+    show(at, "slow")
     for _ in range(30):
         at.button(key="bp_net_step").click().run()
+    show(at, "example")
     assert data_loss() < start
     at.radio(key="bp_start").set_value("The lectures' OR/AND weights").run()
     with pytest.raises(KeyError):  # its shape is fixed: no slider shows another one
@@ -169,6 +184,7 @@ def test_training_and_the_lectures_weights(at):
 
 
 def test_small_facts_counts_and_activations(at):
+    show(at, "facts")
     shown = metric_values(at)
     assert (shown["θ⁽ʸ⁾"], shown["θ⁽ʰ⁾"], shown["total"]) == ("20", "800", "820")
     at.toggle(key="bp_bias").set_value(True).run()
@@ -194,7 +210,7 @@ def test_chain_text_helpers():
 # ---- settings in the URL -----------------------------------------------------------------------
 LINK = {"a": "1.5", "b": "-2.0", "c": "4.0", "start": "Random weights (seed)", "hidden": "5",
         "activation": "tanh", "dataset": "moons", "n": "60", "noise": "0.3", "seed": "11",
-        "lr": "10.0", "point": "42", "eta": "3.0"}
+        "lr": "10.0", "point": "42", "eta": "3.0", "part": "example"}
 
 
 def page_from_link(params):
@@ -207,8 +223,7 @@ def point_line(at):
 
 def test_a_link_sets_the_widgets_and_reproduces_the_initial_weights():
     at = page_from_link(LINK)
-    assert [at.number_input(key=f"bp_{n}").value for n in "abc"] == [1.5, -2.0, 4.0]
-    assert "d = −4, e = −2.5, L = −10" in status(at)  # d = 2b, e = a + d, L = c e
+    assert at.button_group(key="bp_part").value == "example"  # the link chose the section
     assert at.selectbox(key="bp_dataset").value == "moons"
     assert (at.slider(key="bp_n").value, at.slider(key="bp_noise").value) == (60, 0.3)
     assert (at.number_input(key="bp_seed").value, at.slider(key="bp_hidden").value) == (11, 5)
@@ -221,13 +236,18 @@ def test_a_link_sets_the_widgets_and_reproduces_the_initial_weights():
     coefs, intercepts = network(at)
     assert [W.shape for W in coefs] == [(2, 5), (5, 1)]
     assert {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()} == \
-        dict(LINK, layers="1", speed="5")
+        dict(LINK, layers="1", speed="20")  # the defaults the link left out are written too
     # a second session from the same link: the same data point and the same initial weights
     again = page_from_link(LINK)
     assert point_line(again) == point_line(at)
     for a, b in zip(coefs + intercepts, sum(network(again), [])):
         np.testing.assert_array_equal(a, b)
-    # and the URL follows the widgets
+    # the graph's inputs a, b, c came from the link too
+    show(at, "graph")
+    assert [at.number_input(key=f"bp_{n}").value for n in "abc"] == [1.5, -2.0, 4.0]
+    assert "d = −4, e = −2.5, L = −10" in status(at)  # d = 2b, e = a + d, L = c e
+    # and the URL follows the widgets, the chosen section too
+    assert at.query_params["part"] in ("graph", ["graph"])
     at.slider(key="bp_hidden").set_value(3).run()
     assert at.query_params["hidden"] in ("3", ["3"])
 
@@ -235,16 +255,18 @@ def test_a_link_sets_the_widgets_and_reproduces_the_initial_weights():
 def test_invalid_link_values_are_ignored_without_an_exception():
     at = page_from_link({"a": "nan", "b": "banana", "c": "1e9", "hidden": "9",
                          "activation": "softplus", "dataset": "nope", "n": "41", "lr": "1000",
-                         "point": "45", "eta": "-1", "seed": "5"})
+                         "point": "45", "eta": "-1", "seed": "5", "part": "nope"})
+    assert any("Ignored invalid link settings" in t.value and "eta" in t.value
+               and "part" in t.value for t in at.toast)
+    assert at.button_group(key="bp_part").value == "graph"  # no such section: the first one
     assert [at.number_input(key=f"bp_{n}").value for n in "abc"] == [3.0, 1.0, -2.0]
     assert at.slider(key="bp_hidden").value == 2 and at.radio(key="bp_activation").value == "sigmoid"
     assert at.selectbox(key="bp_dataset").value == "xor" and at.slider(key="bp_n").value == 40
     assert at.select_slider(key="bp_lr").value == 1.0
+    assert at.number_input(key="bp_seed").value == 5  # the valid value is kept
+    show(at, "example")
     assert at.select_slider(key="bp_eta").value == 0.3
     assert at.number_input(key="bp_point").value == 39  # 45 is past the last of 40: the last
-    assert at.number_input(key="bp_seed").value == 5  # the valid value is kept
-    assert any("Ignored invalid link settings" in t.value and "eta" in t.value
-               for t in at.toast)
 
 
 # ---- large learning rates, and divergence ----------------------------------------------------------
@@ -255,10 +277,10 @@ def weights(at):
 @pytest.mark.parametrize("link", [{}, {"activation": "relu", "hidden": "6", "n": "200",
                                        "dataset": "spiral", "noise": "1.0"}])
 def test_large_learning_rates_train_and_update_without_an_exception(link):
-    at = page_from_link(link)
+    at = page_from_link(dict(link, part="slow"))
     assert at.select_slider(key="bp_lr").options[-1] == "100"
     at.select_slider(key="bp_lr").set_value(10.0).run()
-    at.slider(key="bp_speed").set_value(50).run()
+    at.select_slider(key="bp_speed").set_value(500).run()
     at.button(key="bp_net_play").click().run()
     for _ in range(5):
         at.run()
@@ -266,6 +288,7 @@ def test_large_learning_rates_train_and_update_without_an_exception(link):
     at.button(key="bp_net_pause").click().run()
     assert at.session_state["bp"].latest["net"].step > 100
     assert all(np.isfinite(p).all() for p in weights(at))
+    show(at, "example")
     for eta in (10.0, 30.0):
         at.select_slider(key="bp_eta").set_value(eta).run()
         at.button(key="bp_update").click().run()
@@ -276,7 +299,7 @@ def test_large_learning_rates_train_and_update_without_an_exception(link):
 def test_an_overshoot_is_reproducible_and_judged_on_the_example_and_the_data():
     """At a large step the example's own loss falls but the data set's jumps: the verdict says
     so (it was a green "went uphill" before), and the page says from which η that happens."""
-    at = page_from_link({})
+    at = page_from_link({"part": "example"})
     at.number_input(key="bp_point").set_value(5).run()
     caption = next(c.value for c in at.caption if c.value.startswith("For point #5, a step"))
     limit = float(caption.split("η ≥ ")[1].split(" ")[0])
@@ -295,7 +318,7 @@ def test_an_overshoot_is_reproducible_and_judged_on_the_example_and_the_data():
 
 
 def test_a_diverging_update_or_training_says_so_and_keeps_the_weights():
-    at = page_from_link({"activation": "relu"})
+    at = page_from_link({"activation": "relu", "part": "example"})
     start = weights(at)
     # huge hidden weights: z = (x1 + x2) 1e160, so every loss is finite (at most about 1e160),
     # but one more step on a misclassified point makes theta_y about 1e161 and z overflows
@@ -322,6 +345,7 @@ def test_a_diverging_update_or_training_says_so_and_keeps_the_weights():
         np.testing.assert_array_equal(a, b)
 
     at.select_slider(key="bp_lr").set_value(10.0).run()
+    show(at, "slow")
     at.button(key="bp_net_step").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("diverged at step" in e.value and "Reset" in e.value for e in at.error)
@@ -334,7 +358,7 @@ def test_a_diverging_update_or_training_says_so_and_keeps_the_weights():
 
 # ---- slow motion, deeper networks ----------------------------------------------------------------
 def test_one_iteration_in_numbered_phases_then_the_update():
-    at = page_from_link({"layers": "2", "hidden": "3", "activation": "tanh"})
+    at = page_from_link({"layers": "2", "hidden": "3", "activation": "tanh", "part": "slow"})
     names = []
     for _ in range(7):
         at.button(key="bp_phase_next").click().run()
@@ -350,7 +374,8 @@ def test_one_iteration_in_numbered_phases_then_the_update():
 
 def test_a_deeper_network_shows_the_delta_recursion_with_numbers_and_checks_its_gradient():
     from core.ledger import trace
-    at = page_from_link({"layers": "3", "hidden": "4", "activation": "tanh", "point": "6"})
+    at = page_from_link({"layers": "3", "hidden": "4", "activation": "tanh", "point": "6",
+                         "part": "example"})
     coefs, intercepts = network(at)
     assert [W.shape for W in coefs] == [(2, 4), (4, 4), (4, 4), (4, 1)]
     X, y = make_dataset("xor", 40, 0.1, random_state=2)
@@ -360,6 +385,7 @@ def test_a_deeper_network_shows_the_delta_recursion_with_numbers_and_checks_its_
     for l in (1, 2, 3):
         assert ", ".join(tex(v) for v in tr.deltas[l - 1]) in text  # each delta, with numbers
     assert "\\delta^{(4)}" in text and "\\otimes" in text
+    show(at, "check")
     error = next(m for m in at.metric if m.label == "Largest relative error")
     assert any("derivatives are right" in s.value for s in at.success)
     assert error.value

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import streamlit_server, wait_ready
+from browser import show_section, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -66,7 +66,7 @@ def test_clicking_a_point_follows_it_through_the_network_and_the_ledger(page, ap
     wait_ready(page)
     page.goto(f"{app_url}/backprop")
     wait_ready(page)
-    page.get_by_role("tab", name="② Training in slow motion").click()
+    show_section(page, "bp_part", "part", "slow", "② Training in slow motion")
     plot = ".st-key-bp_surface .np-live-chart__plot"
     page.wait_for_function(f"document.querySelector('{plot}') && "
                            f"document.querySelector('{plot}')._fullLayout", timeout=60_000)
@@ -85,6 +85,6 @@ def test_clicking_a_point_follows_it_through_the_network_and_the_ledger(page, ap
     wait_ready(page)
     chosen = page.evaluate(f"document.querySelector('{plot}')._fullData"
                            ".find(d => d.name.startsWith('point #')).name").split("#")[1]
-    page.get_by_role("tab", name="③ One example, every derivative").click()
+    show_section(page, "bp_part", "part", "example", "③ One example, every derivative")
     wait_for_text(page, f"Point #{chosen}:")
     assert page.locator("[data-testid=stException]").count() == 0

@@ -2,8 +2,11 @@
 screen at 1440x900, and nothing cut at 1024x768 (no elided button label, no equation wider
 than its column)."""
 import pytest
+from playwright.sync_api import expect
 
-from browser import wait_ready
+from browser import SECTION_OPTION, show_section, wait_ready
+from ui.backprop_views import PARTS
+from ui.logistic_views import LESSONS
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +53,11 @@ def test_the_logistic_pages_essentials_fit_one_screen_at_1440x900(page, app_url)
         assert b is not None and b["y"] >= 0 and b["y"] + min(b["height"], 300) <= 900, (name, b)
 
 
+# The pages that show one section at a time: the control's key, its link parameter, its sections.
+SECTIONS = {"logistic_regression": ("logreg_lesson", "lesson", LESSONS),
+            "backprop": ("bp_part", "part", PARTS)}
+
+
 @pytest.mark.parametrize("path", ["", "logistic_regression", "xor", "digits", "backprop"])
 def test_nothing_is_cut_at_1024x768(page, app_url, path):
     page.set_viewport_size({"width": 1024, "height": 768})
@@ -63,12 +71,17 @@ def test_nothing_is_cut_at_1024x768(page, app_url, path):
         wait_ready(page)
     cut = page.evaluate(CUT)
     assert cut == {"buttons": [], "equations": []}, cut
-    if path in ("logistic_regression", "backprop"):  # and in every tab
-        for tab in page.get_by_role("tab").all():
-            tab.click()
-            wait_ready(page)
+    if path in SECTIONS:  # and in every section, each chosen with the segmented control
+        key, param, sections = SECTIONS[path]
+        options = page.locator(f".st-key-{key} {SECTION_OPTION}")
+        expect(options).to_have_count(len(sections), timeout=60_000)
+        shown = options.all_inner_texts()
+        for text, label in zip(shown, sections.values()):  # the same sections, in order
+            assert label.split(" ", 1)[-1] in text, (text, label)
+        for value, label in sections.items():
+            show_section(page, key, param, value, label)
             cut = page.evaluate(CUT)
-            assert cut == {"buttons": [], "equations": []}, (tab.inner_text(), cut)
+            assert cut == {"buttons": [], "equations": []}, (label, cut)
 
 
 def test_the_xor_pages_controls_and_both_surfaces_fit_one_screen_at_1440x900(page, app_url):

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from apptest_helpers import figure_array, live_figure, metrics, open_page
+from apptest_helpers import drawn, figure_array, live_figure, metrics, open_page, path_points
 from core.logistic import add_intercept
 
 PAGE = "app_pages/logistic_regression.py"
@@ -13,6 +13,13 @@ PAGE = "app_pages/logistic_regression.py"
 
 def page(query=None):
     return open_page(PAGE, query)
+
+
+def show(at, lesson):
+    """Choose one of the lessons below the charts with its segmented control, and rerun."""
+    at.button_group(key="logreg_lesson").set_value(lesson).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def step(at, n=1):
@@ -76,14 +83,14 @@ def test_the_plane_is_square_marks_the_point_and_draws_theta_perpendicular_to_th
 
 
 def test_the_hill_keeps_the_climb_visible_on_separable_data_and_marks_the_top():
-    at = page({"dataset": "separable", "lr": "3.0"})
+    at = page({"dataset": "separable", "lr": "3.0", "lesson": "hill"})
     step(at, 30)
     hill = live_figure(at, "logreg_hill")
     z = figure_array(hill["data"][0]["z"])
     assert np.ptp(z) > 1.0  # colours spread over more than a factor 10 in the loss
     caption = " ".join(c.value for c in at.caption)
     assert "held at their current values (θ₀ =" in caption and "no top" in caption
-    at = page({"dataset": "overlapping"})
+    at = page({"dataset": "overlapping", "lesson": "hill"})
     step(at, 5)
     hill = live_figure(at, "logreg_hill")
     star = next(t for t in hill["data"] if t.get("name") == "scikit-learn's θ (the top)")
@@ -124,6 +131,9 @@ def test_a_restart_says_why_in_one_short_sentence():
     notices = [c.value for c in at.caption if "restarted" in c.value]
     assert notices == ["🔄 Training restarted from step 0: the data changed."]
     assert not at.toast
+    step(at)  # the learner acted on the new run: "restarted" is no longer news
+    assert metrics(at)["step"] == "1"
+    assert not [c.value for c in at.caption if "restarted" in c.value]
 
 
 def test_lecture_mode_runs_the_lectures_algorithm_line_by_line():
@@ -157,20 +167,23 @@ def test_extra_inputs_reach_the_model_the_surface_and_scikit_learn():
     at.multiselect(key="logreg_features").set_value(["x₁²", "x₂²"]).run()
     assert "features=x₁²,x₂²" in "&".join(f"{k}={v}" for k, v in at.query_params.items()) or \
         at.query_params["features"] in ("x₁²,x₂²", ["x₁²,x₂²"])
-    at.slider(key="logreg_speed").set_value(50).run()
+    at.select_slider(key="logreg_speed").set_value(500).run()
     at.button(key="logreg_play").click().run()
     for _ in range(8):
         at.run()
     assert model(at).theta_.shape == (5, 1)
     assert float(metrics(at)["test accuracy"].rstrip("%")) > 90
+    show(at, "compare")  # scikit-learn's θ beside ours
     table = next(d.value for d in at.dataframe if "θ₄" in d.value.columns)
     assert list(table.columns[1:6]) == ["θ₀", "θ₁", "θ₂", "θ₃", "θ₄"]
     fig = live_figure(at, "logreg_surface")
-    assert sum(t["type"] == "contour" for t in fig["data"]) == 2  # ours and scikit-learn's
+    ours, theirs = drawn(fig, "P = 0.5"), drawn(fig, "scikit-learn")  # both curved boundaries
+    assert ours["type"] == theirs["type"] == "path" and theirs["line"]["dash"] == "dash"
+    assert len(path_points(ours)) > 20 and len(path_points(theirs)) > 20
 
 
 def test_a_line_that_cannot_fit_points_to_extra_inputs_and_hidden_units():
-    at = page({"dataset": "circles", "speed": "50", "lr": "1.0"})
+    at = page({"dataset": "circles", "speed": "500", "lr": "1.0"})
     at.button(key="logreg_play").click().run()
     for _ in range(3):
         at.run()
@@ -178,19 +191,24 @@ def test_a_line_that_cannot_fit_points_to_extra_inputs_and_hidden_units():
     assert "A straight line cannot separate this data" in text and "XOR and hidden units" in text
 
 
-def test_the_lessons_tabs_probability_quiz_examples_and_naive_bayes():
-    at = page({"dataset": "overlapping"})
-    tabs = [t.label for t in at.tabs]
-    assert tabs[:5] == ["🧮 The math", "🎲 Probability → gradient", "〰️ The sigmoid",
-                        "⛰️ The hill", "🎯 Minibatch SGD"]
+def test_the_lessons_probability_quiz_examples_and_naive_bayes():
+    at = page({"dataset": "overlapping", "lesson": "probability"})
+    # as the control shows them: a leading emoji is sent apart, as the option's icon
+    lessons = [" ".join(filter(None, (o.content_icon, o.content)))
+               for o in at.button_group(key="logreg_lesson").proto.options]
+    assert lessons[:5] == ["🧮 The math", "🎲 Probability → gradient", "〰️ The sigmoid",
+                           "⛰️ The hill", "🎯 Minibatch SGD"]
     assert "P(Y = y \\mid x) = \\hat y^{\\,y} (1 - \\hat y)^{1 - y}" in latex(at)
     at.radio(key="logreg_lessons_quiz").set_value("σ(θᵀx) · xⱼ").run()
     assert any("Not quite" in w.value for w in at.warning)
     at.radio(key="logreg_lessons_quiz").set_value("σ(θᵀx)(1 − σ(θᵀx)) · xⱼ").run()
     assert any(s.value.startswith("Right.") for s in at.success)
+    show(at, "examples")
     at.button(key="logreg_lessons_movie_better parameters").click().run()
     assert "P(Y = 0 \\mid x) = 1 - \\sigma(z) = 0.75" in latex(at)
+    show(at, "compare")
     nb = next(d.value for d in at.dataframe if "model" in d.value.columns
               and "Naive Bayes, shared variances" in list(d.value["model"]))
     assert list(nb["model"])[-1] == "scikit-learn GaussianNB"
+    show(at, "minibatch")
     assert live_figure(at, "logreg_cloud")["data"][2]["name"] == "the full gradient (their mean)"

@@ -28,7 +28,8 @@ def test_settings_and_the_run_survive_a_visit_to_another_page(page, app_url):
     loss = status_value(page, "train loss −LL/n")
 
     go(page, "XOR and hidden units")
-    page.wait_for_function("document.body.innerText.includes('XOR: why one logistic regression')",
+    page.wait_for_function("[...document.querySelectorAll('h1')]"
+                           ".some(h => h.innerText.includes('XOR and hidden units'))",
                            timeout=60_000)
     go(page, "Logistic regression")
     page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg').length >= 2",

@@ -2,7 +2,7 @@
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import ROOT, figure_array, live_figure, metrics, open_page
+from apptest_helpers import ROOT, drawn, drawn_names, figure_array, live_figure, metrics, open_page
 from ui.numbers import num, tex
 
 
@@ -61,9 +61,12 @@ def test_logistic_page_surface_and_sklearn_line_are_drawn():
     for _ in range(20):
         at.button(key="logreg_step").click().run()
     fig = live_figure(at, "logreg_surface")
-    names = [t.get("name") for t in fig["data"]]
-    assert "scikit-learn" in names and any("θᵀx = 0" in (n or "") for n in names)
-    assert fig["data"][0]["type"] == "heatmap" and fig["data"][0]["z"]["shape"] == "100, 100"
+    names = drawn_names(fig)
+    assert "scikit-learn" in names and any("θᵀx = 0" in n for n in names)
+    assert fig["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    hover = fig["data"][0]  # paused: an invisible heatmap tells P under the mouse
+    assert hover["type"] == "heatmap" and hover["z"]["shape"] == "100, 100" and hover["opacity"] == 0
+    at.button_group(key="logreg_lesson").set_value("compare").run()  # scikit-learn beside ours
     theta_table = next(d.value for d in at.dataframe if "θ₀" in d.value.columns)
     assert list(theta_table.iloc[:, 0]) == ["ours (now)", "scikit-learn"]
 
@@ -177,6 +180,8 @@ def test_logistic_page_hill_math_and_baseline_show_the_current_numbers():
     X1, Y = add_intercept(trainer.X), trainer.Y
 
     # the hill: the path is theta's history, and full-batch ascent climbs it at every step
+    at.button_group(key="logreg_lesson").set_value("hill").run()
+    assert not at.exception, [e.value for e in at.exception]
     hill = live_figure(at, "logreg_hill")
     path = next(t for t in hill["data"] if t.get("name") == "gradient ascent path")
     thetas = run.histories["ours"].get("theta")
@@ -189,6 +194,7 @@ def test_logistic_page_hill_math_and_baseline_show_the_current_numbers():
     # before it (step 14), d(LL/n)/d theta_j for the whole batch, and the update to step 15
     before = thetas[-2].reshape(-1, 1)
     grad = log_likelihood_gradient(before, X1, Y)[:, 0]
+    at.button_group(key="logreg_lesson").set_value("math").run()
     latex = " ".join(el.value for el in at.latex)
     vector = lambda v: r"\left(" + ", ".join(tex(x) for x in v) + r"\right)"  # noqa: E731
     assert f"g = {vector(grad)}" in latex
@@ -198,17 +204,19 @@ def test_logistic_page_hill_math_and_baseline_show_the_current_numbers():
 
     # scikit-learn's boundary is the dashed line; its theta is in the table beside ours
     surface = live_figure(at, "logreg_surface")
-    sk_line = next(t for t in surface["data"] if t.get("name") == "scikit-learn")
+    sk_line = drawn(surface, "scikit-learn")
     assert sk_line["line"]["dash"] == "dash"
+    at.button_group(key="logreg_lesson").set_value("compare").run()
     table = next(d.value for d in at.dataframe if "θ₀" in d.value.columns)
     assert table["θ₁"].iloc[0] == num(theta[1, 0])
 
 
 def test_separable_data_theta_grows_without_l2_and_settles_with_it():
     at = app("app_pages/logistic_regression.py")
+    at.button_group(key="logreg_lesson").set_value("compare").run()  # where its warning is
     at.selectbox(key="logreg_dataset").set_value("separable").run()
     at.select_slider(key="logreg_lr").set_value(3.0).run()
-    at.slider(key="logreg_speed").set_value(50).run()
+    at.select_slider(key="logreg_speed").set_value(500).run()
 
     def norm_after_ticks(ticks):
         for _ in range(ticks):

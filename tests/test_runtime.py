@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ui.live import History
+from ui.history import History
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,25 +37,25 @@ def test_history_stays_bounded_and_keeps_the_whole_curve():
     assert csv[0] == "step,loss" and csv[-1].startswith("99999,")
 
 
-def test_a_secondary_figure_is_rebuilt_every_other_tick_while_playing():
+def test_a_secondary_figure_is_rebuilt_on_every_other_call_while_playing():
     from core import LogisticRegression, Trainer, make_dataset
     from ui.live import LiveRun
     X, y = make_dataset("overlapping", 60, random_state=0)
     run = LiveRun(lambda: {"m": Trainer(LogisticRegression(tol=0, max_iter=10**6), X, y)}, {})
-    builds = []
+    calls = []
 
     def build():
-        builds.append(run.ticks)
-        return {"tick": run.ticks}
+        calls.append(run.steps)
+        return {"step": run.steps}
 
     run.play()
     shown = []
     for _ in range(6):
-        shown.append(run.every("curves", build)["tick"])
+        shown.append(run.every("curves", build)["step"])
         run.advance(1)
-    assert builds == [0, 2, 4] and shown == [0, 0, 2, 2, 4, 4]
+    assert calls == [0, 2, 4] and shown == [0, 0, 2, 2, 4, 4]
     run.pause()
-    assert run.every("curves", build)["tick"] == 6  # paused: always the newest
+    assert run.every("curves", build)["step"] == 6  # paused: always the newest
     run.restart()
     run.play()
-    assert run.every("curves", build)["tick"] == 0  # a reset forgets the kept figure
+    assert run.every("curves", build)["step"] == 0  # a reset forgets the kept figure

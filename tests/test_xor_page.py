@@ -399,7 +399,7 @@ def test_divergence_shows_an_error_disables_play_and_reset_clears_it():
     at.select_slider(key="xor_lr").set_value(DIVERGING["lr"])
     at.select_slider(key="xor_batch").set_value(DIVERGING["batch"])
     at.select_slider(key="xor_l2").set_value(DIVERGING["l2"])
-    at.slider(key="xor_speed").set_value(50)
+    at.select_slider(key="xor_speed").set_value(500)
     at.run()
     at.button(key="xor_play").click().run()
     for _ in range(60):

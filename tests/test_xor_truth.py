@@ -57,7 +57,7 @@ def test_every_unit_map_shares_one_framed_scale_with_the_surfaces_meaning():
 
 def test_dead_relu_units_are_marked_and_a_dead_layer_is_explained():
     at = page({"activation": "relu", "hidden": "8", "lr": "10.0", "batch": "full",
-               "dataset": "circles", "speed": "50"})
+               "dataset": "circles", "speed": "500"})
     at.button(key="xor_play").click().run()
     for _ in range(12):
         at.run()

@@ -29,26 +29,30 @@ def pull_arrows(coefs, intercepts, activation, X, y, span):
     length = 0.12 * span * np.abs(np.asarray(y, float) - y_hat)
     direction = G / np.maximum(norms, 1e-12)[:, None]
     tips = X + direction * length[:, None]
-    xs, ys = [], []
-    for (x0, y0), (x1, y1) in zip(X, tips):
-        xs += [float(x0), float(x1), None]
-        ys += [float(y0), float(y1), None]
-    angles = np.degrees(np.arctan2(direction[:, 0], direction[:, 1]))  # marker "angle": from up
-    return [dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip",
-                 name="each example's pull", line=dict(color="#111827", width=1.4)),
-            dict(type="scatter", x=F._f32(tips[:, 0]), y=F._f32(tips[:, 1]), mode="markers",
-                 hoverinfo="skip", showlegend=False,
-                 marker=dict(symbol="arrow", size=7, angle=angles.tolist(), color="#111827"))]
+    # each arrow a shaft and a head of two short strokes, all in one path shape: a new set of
+    # arrows redraws only the shape, not the chart's traces (see figures.surface_image)
+    head = 0.025 * span * np.minimum(1.0, length / (0.04 * span))[:, None]
+    back = -direction * head
+    side = np.column_stack([-direction[:, 1], direction[:, 0]]) * head * 0.6
+    strokes = [(X, tips), (tips, tips + back + side), (tips, tips + back - side)]
+    moved = length > 1e-9 * span
+    path = " ".join(f"M{a[i, 0]:.5g},{a[i, 1]:.5g} L{b[i, 0]:.5g},{b[i, 1]:.5g}"
+                    for i in np.flatnonzero(moved) for a, b in strokes)
+    return dict(type="path", path=path or "M0,0", xref="x", yref="y", layer="above",
+                name="each example's pull", showlegend=True, visible=bool(path),
+                line=dict(color="#111827", width=1.4))
 
 
-def surface_figure(snap, grid, X, y, point, activation, arrows=True, height=420):
+def surface_figure(snap, grid, X, y, point, activation, arrows=True, height=420, hover=True):
     """The network's P(Y = 1 | x) over the plane, the data, each example's pull and the chosen
     point ringed (click a point to choose it)."""
     fig = F.surface_figure(grid.xs, grid.ys, snap.grid_proba, X, y, height=height,
-                           show_scale=False, title="P(Y = 1 | x); arrows: each example's pull")
+                           show_scale=False, title="P(Y = 1 | x); arrows: each example's pull",
+                           hover=hover)
     if arrows:
         span = float(min(grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0]))
-        fig["data"] += pull_arrows(snap.coefs, snap.intercepts, activation, X, y, span)
+        fig["layout"]["shapes"].append(pull_arrows(snap.coefs, snap.intercepts, activation, X,
+                                                   y, span))
     fig["data"].append(F.highlight_point(X[point, 0], X[point, 1], f"point #{point}"))
     fig["layout"]["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
     fig["layout"]["xaxis"].update(constrain="domain")

@@ -20,7 +20,7 @@ from ui.live import controls, live_fragment
 from ui.live_chart import live_chart
 from ui.numbers import num
 from ui.page import status
-from ui.settings import widget
+from ui.settings import current, widget
 
 CHART = {"displayModeBar": False}
 
@@ -96,6 +96,7 @@ def slow_motion(p):
             p.run.step_once(1)
             st.session_state.setdefault(losses_key, []).append(p.run.latest["net"].train_loss)
         st.session_state[phase_key] = k
+        p.run.touch()  # the phase's views below the charts follow
 
     def phase_controls():
         st.button("⏭ Next phase", key=f"{p.key}_phase_next", on_click=advance, width="content",
@@ -105,10 +106,10 @@ def slow_motion(p):
     controls(p.run, f"{p.key}_net", extra=phase_controls)
     if p.run.running:
         st.session_state.pop(phase_key, None)
-    k = st.session_state.get(phase_key)
-    phase = names[k] if k is not None else None
 
     def render(run):
+        k = st.session_state.get(phase_key)  # read here: "Next phase" redraws only this part first
+        phase = names[k] if k is not None else None
         snap = run.latest["net"]
         status([("step", f"{snap.step:,}"), ("train loss −LL/n", num(snap.train_loss)),
                 ("accuracy", f"{snap.train_accuracy:.0%}"),
@@ -116,7 +117,8 @@ def slow_motion(p):
                  "— (press ⏭ Next phase)")])
         surface_col, graph_col = st.columns([1, 1.1])
         with surface_col:
-            click = live_chart(N.surface_figure(snap, p.grid, p.X, p.y, p.point, p.activation),
+            click = live_chart(N.surface_figure(snap, p.grid, p.X, p.y, p.point, p.activation,
+                                                hover=not run.running),
                                key=f"{p.key}_surface", height=420, clickable=True)
             if click:
                 where = np.array([click["x"], click["y"]], float)
@@ -133,7 +135,7 @@ def slow_motion(p):
             st.markdown(f"**{k + 1}. {title}.** {text}")
             for line in lines:
                 st.latex(line)
-    live_fragment(p.run, render, st.session_state.get(f"{p.key}_speed", 5))
+    live_fragment(p.run, render, current(p.key, V.SPECS["speed"]))
     st.caption("Click a point on the surface to follow it through the network. Each arrow is "
                "the direction in which its example's own log-likelihood grows fastest, as long "
                "as that example's |y − ŷ|: how hard it still pulls.")
@@ -192,14 +194,14 @@ def single_update(p, coefs):
 
     def apply(eta):
         try:
-            st.session_state[last] = example_update(p.model, p.X, p.y, p.point, eta)
-            p.run.refresh()
+            with p.run.changing():
+                st.session_state[last] = example_update(p.model, p.X, p.y, p.point, eta)
         except TrainingDiverged as err:
             st.session_state[f"{p.key}_update_error"] = f"{err} The weights are kept as they were."
 
     def take_back():
-        undo(p.model, st.session_state.pop(last))
-        p.run.refresh()
+        with p.run.changing():
+            undo(p.model, st.session_state.pop(last))
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     with c1:
         eta = widget(p.key, V.SPECS["eta"])

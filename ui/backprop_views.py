@@ -11,6 +11,7 @@ from core.mlp import backprop
 from ui.backprop_figures import activation_figure, graph_figure
 from ui.backprop_text import chain_latex, partial, reuse_text
 from ui.numbers import num, percent, ptex, tex
+from ui.live import speed_setting
 from ui.settings import Setting, settings
 
 RANDOM, OR_AND = "Random weights (seed)", "The lectures' OR/AND weights"
@@ -18,6 +19,9 @@ CORRECT = "core.mlp.backprop (correct)"
 G_TEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}"}
 G_SLOPE_TEX = {"sigmoid": "h_j(1 - h_j)", "tanh": "(1 - h_j^2)", "relu": r"\mathbf{1}[h_j > 0]"}
 ABC_LIMIT = 1e6  # the graph's inputs stay within ±ABC_LIMIT (in the boxes and in a link)
+PARTS = {"graph": "① The computation graph", "slow": "② Training in slow motion",
+         "example": "③ One example, every derivative", "check": "④ Gradient check and its cost",
+         "expression": "⑤ Your own expression", "facts": "⑥ Small facts"}
 SPECS = settings(
     *(Setting(name, name, default, lo=-ABC_LIMIT, hi=ABC_LIMIT, step=1.0, widget="number_input")
       for name, default in zip(LECTURE_INPUTS, (3.0, 1.0, -2.0))),
@@ -39,7 +43,8 @@ SPECS = settings(
     Setting("lr", "Learning rate for training", 1.0,
             options=(0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0), widget="select_slider",
             fmt=lambda v: f"{v:g}", help="Full-batch steps on all the points."),
-    Setting("speed", "Speed (steps per tick)", 5, lo=1, hi=50, step=1, kind=int),
+    speed_setting(20),
+    Setting("part", "Part", "graph", options=tuple(PARTS), widget="segmented", fmt=PARTS.get),
     Setting("point", "Training point #", 0, lo=0, hi=199, step=1, kind=int,
             widget="number_input"),
     Setting("eta", "Step size η", 0.3, options=(0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0),

@@ -9,6 +9,7 @@ from core import EmptyDrawingError, drawing_to_input
 from ui import digit_figures as D
 from ui import digit_views as V
 from ui.live_chart import live_chart
+from ui.page import sections
 
 
 def read(drawing, target):
@@ -54,17 +55,16 @@ def answer(run, key, digit, start, others=()):
 
 
 def how_it_answered(run, key, digit, P, activation, shape):
-    """Four tabs on the way from the drawing to ``P``."""
+    """Four views of the way from the drawing to ``P``, one at a time (ui.page.sections)."""
     model = run.trainers["MLP"].model
     k1, k2 = D.top_two(P)
-    tabs = st.tabs(["🔢 Softmax, step by step", "🕸️ Through the network", "🔍 Which ink mattered",
-                    "🧹 From your drawing to the input"])
-    with tabs[0]:
+    def softmax():
         logits = model.layer_outputs(digit.features)[-1][0]
         st.latex(V.SOFTMAX_LATEX)
         live_chart(D.softmax_figure(logits, V.CLASSES), key=f"{key}_chart_softmax", height=250)
         st.caption(V.SOFTMAX_NOTES)
-    with tabs[1]:
+
+    def network():
         fig = V.flow(model, digit.features, digit.image, activation)
         live_chart(fig, key=f"{key}_chart_flow", height=fig["layout"]["height"])
         st.caption(V.FLOW_TEXT)
@@ -72,12 +72,16 @@ def how_it_answered(run, key, digit, P, activation, shape):
         live_chart(D.activations_figure(hidden, activation, title="Every hidden unit's output h "
                                         "= g(Wᵀx + b) for your drawing, by unit number"),
                    key=f"{key}_chart_hidden", height=90 + 120 * len(hidden))
-    with tabs[2]:
+
+    def ink():
         fig, check = V.attribution(model, digit.features, k1, k2, shape)
         live_chart(fig, key=f"{key}_chart_saliency", height=300)
         st.caption(V.SALIENCY_TEXT + f" Check: {check}.")
-    with tabs[3]:
+
+    def steps():
         st.markdown("**From your drawing to the model's input**, the way the data set's own "
                     "digits were made:")
         st.markdown(D.steps_html(digit.steps), unsafe_allow_html=True)
         st.caption(V.STEPS_TEXT)
+
+    sections(key, V.VIEW["how"], dict(softmax=softmax, network=network, ink=ink, steps=steps))

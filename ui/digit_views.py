@@ -5,6 +5,7 @@ from ui import digit_figures as D
 from ui import figures as F
 from ui.numbers import num, percent
 from ui.page import file_settings
+from ui.live import MAX, speed_setting
 from ui.settings import Setting, settings
 
 SOURCES = {"digits8": "8x8 digits (bundled)", "mnist": "MNIST 28x28"}
@@ -26,6 +27,8 @@ def source_defaults(source):
             "copies": 10 if source == "digits8" else 1}
 
 
+HOW = {"softmax": "🔢 Softmax, step by step", "network": "🕸️ Through the network",
+       "ink": "🔍 Which ink mattered", "steps": "🧹 From your drawing to the input"}
 SPECS = settings(
     Setting("source", "Digits", "mnist", options=tuple(SOURCES), widget="radio",
             fmt=SOURCES.get, help="MNIST whenever a copy is found (or downloaded, once); the "
@@ -48,9 +51,10 @@ SPECS = settings(
             widget="select_slider", help="Applies from the next step."),
     Setting("epochs", "Epochs", 30, lo=1, hi=100, step=1, kind=int,
             help="Passes over the training examples; training stops after the last."),
-    Setting("speed", "Speed (steps per tick)", 20, lo=1, hi=200, step=1, kind=int,
-            help="Gradient steps between two chart updates (about ten a second), as many as "
-                 "fit in 40 ms."))
+    speed_setting(MAX))
+VIEW = settings(
+    Setting("how", "How it answered", "softmax", options=tuple(HOW), widget="segmented",
+            fmt=HOW.get, help="One view at a time of how the network read your drawing."))
 COMPARE_TEXT = ("Softmax logistic regression is this network without its hidden layer: one "
                 "weighted sum of the pixels per digit, a single template each. It learns fast, "
                 "then levels off lower: count the test digits each one misses. The hidden units "

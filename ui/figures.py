@@ -5,7 +5,13 @@ building a validated ``go.Figure`` costs 10-25 ms, too much for charts redrawn t
 second. ``st.plotly_chart``, ``plotly.io`` and ``go.Figure(fig)`` all accept these dicts.
 Nothing here knows about models or Streamlit.
 """
+import base64
+import struct
+import zlib
+
 import numpy as np
+
+from core.surface import contour_segments
 
 # One palette everywhere: class 0 warm, class 1 cool; train solid, test hollow.
 CLASS_COLORS = ("#e4572e", "#2e6fd8")
@@ -102,28 +108,101 @@ def heatmap_trace(xs, ys, z, colorscale=PROBA_SCALE, zmin=0.0, zmax=1.0, show_sc
                 **kw)
 
 
+# ---- a surface that redraws cheaply -------------------------------------------------------------
+# A live surface changes ten times a second. Drawn as a heatmap trace, every change makes
+# plotly.js recompute and redraw every trace of the chart (the data points too), which on a
+# small machine is most of the browser's work. Drawn as a layout image (a PNG), with its
+# contour and lines as layout shapes, a change redraws only those, and the traces (the data,
+# which does not change) are left alone.
+
+def _rgb_lut(colorscale, n=256):
+    stops = np.array([p for p, _ in colorscale])
+    colors = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for _, c in colorscale], float)
+    t = np.linspace(0, 1, n)
+    return np.stack([np.interp(t, stops, colors[:, k]) for k in range(3)], axis=1).round() \
+        .astype(np.uint8)
+
+
+def _png(rgb):
+    """An (h, w, 3) uint8 image as PNG bytes (zlib at speed 1: about a millisecond)."""
+    h, w, _ = rgb.shape
+    rows = np.concatenate([np.zeros((h, 1), np.uint8), rgb.reshape(h, 3 * w)], axis=1)
+
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
+
+
+def surface_image(xs, ys, z, colorscale=PROBA_SCALE, zmin=0.0, zmax=1.0):
+    """A layout image painting z (ny, nx; row i at y = ys[i]) over the plot's axes, each value
+    a pixel centred on its grid point, coloured as a heatmap with ``colorscale`` would be."""
+    z = np.nan_to_num(np.asarray(z, dtype=np.float64), nan=zmin)
+    index = np.clip((z - zmin) / (zmax - zmin) * 255, 0, 255).round().astype(np.intp)
+    pixels = _rgb_lut(colorscale)[index[::-1]]  # the image's first row is the top: y = ys[-1]
+    dx, dy = (xs[-1] - xs[0]) / max(len(xs) - 1, 1), (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
+    return dict(source="data:image/png;base64," + base64.b64encode(_png(pixels)).decode(),
+                xref="x", yref="y", x=float(xs[0] - dx / 2), y=float(ys[-1] + dy / 2),
+                sizex=float(xs[-1] - xs[0] + dx), sizey=float(ys[-1] - ys[0] + dy),
+                sizing="stretch", layer="below")
+
+
+def _path(points):
+    return " ".join(f"{'M' if i == 0 else 'L'}{x:.5g},{y:.5g}" for i, (x, y) in enumerate(points))
+
+
+def contour_shape(xs, ys, z, name="P = 0.5", color="#111827", dash="solid", level=0.5):
+    """The contour {z = level} as one path shape in the legend (None if z never crosses it)."""
+    segments = contour_segments(xs, ys, z, level)
+    if not len(segments):
+        return None
+    return dict(type="path", path=" ".join(_path(s) for s in segments), xref="x", yref="y",
+                line=dict(color=color, width=2, dash=dash), name=name, showlegend=True,
+                layer="above")
+
+
+def line_shape(x, y, name, color="#111827", dash="solid", width=2.5):
+    """A polyline (x, y) as a path shape in the legend (None when it has no points)."""
+    if len(x) < 2:
+        return None
+    return dict(type="path", path=_path(zip(x, y)), xref="x", yref="y", name=name,
+                showlegend=True, line=dict(color=color, width=width, dash=dash), layer="above")
+
+
+def colorbar_trace(xs, ys, colorscale=PROBA_SCALE, name="P(y=1|x)"):
+    """An invisible, unchanging heatmap that shows the colour bar of a surface image."""
+    return dict(type="heatmap", x=[float(xs[0]), float(xs[-1])], y=[float(ys[0]), float(ys[-1])],
+                z=[[0.0, 1.0], [1.0, 0.0]], zmin=0.0, zmax=1.0, colorscale=colorscale,
+                opacity=0, hoverinfo="skip", showscale=True, name=name,
+                colorbar=dict(title=dict(text=name, side="right"), thickness=12, len=0.8))
+
+
 def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, lines=(),
                    title=None, height=430, show_scale=True, contour=True,
-                   class_names=CLASS_NAMES):
+                   class_names=CLASS_NAMES, hover=True):
     """P(class 1 | x) over the plane, its 0.5 contour, and the data.
+
+    The surface is a layout image and the contour and ``lines`` are layout shapes, so a new
+    surface redraws only them (see surface_image).
 
     Parameters
     ----------
     xs, ys : grid axes; proba : (len(ys), len(xs)) with row i at y = ys[i].
     lines : extra boundaries, each a dict(x=, y=, name=, color=, dash=).
     contour : draw the P = 0.5 contour (leave it off when a line already shows the boundary).
+    hover : add an invisible heatmap that shows P under the mouse. It changes with the
+        surface, so a live chart leaves it out while training plays (each update would redraw
+        every trace again).
     """
-    data = [heatmap_trace(xs, ys, proba, show_scale=show_scale)]
-    if contour:
-        data.append(dict(type="contour", x=_f32(xs), y=_f32(ys), z=_f32(proba), showscale=False,
-                         hoverinfo="skip", name="P = 0.5", showlegend=True,
-                         contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                         line=dict(color="#111827", width=2)))
-    for line in lines:
-        data.append(dict(type="scatter", x=_f32(line["x"]), y=_f32(line["y"]), mode="lines",
-                         name=line["name"], hoverinfo="skip",
-                         line=dict(color=line.get("color", "#111827"), width=2.5,
-                                   dash=line.get("dash", "solid"))))
+    data = []
+    if hover:
+        data.append(heatmap_trace(xs, ys, proba, show_scale=show_scale, opacity=0))
+    elif show_scale:
+        data.append(colorbar_trace(xs, ys))
+    shapes = [contour_shape(xs, ys, proba)] if contour else []
+    shapes += [line_shape(line["x"], line["y"], line["name"], line.get("color", "#111827"),
+                          line.get("dash", "solid")) for line in lines]
     data += points_traces(X_train, y_train, "train", class_names)
     if X_test is not None and len(X_test):
         data += points_traces(X_test, y_test, "test", class_names)
@@ -133,7 +212,9 @@ def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, li
                               font=dict(size=11)),
                   margin=dict(l=50, r=10, t=45 if title else 20, b=45),
                   xaxis=axis("x1", range=[float(xs[0]), float(xs[-1])], showgrid=False),
-                  yaxis=axis("x2", range=[float(ys[0]), float(ys[-1])], showgrid=False))
+                  yaxis=axis("x2", range=[float(ys[0]), float(ys[-1])], showgrid=False),
+                  images=[surface_image(xs, ys, proba)],
+                  shapes=[shape for shape in shapes if shape is not None])
 
 
 def curves_figure(history=None, title=None, height=330, runs=None):

@@ -1,77 +1,46 @@
 """Live training shared by every page: one LiveRun per page per browser session.
 
-The pattern (see shared/STREAMLIT.md): the run lives in ``st.session_state``; Play and Pause are
-``on_click`` callbacks that flip a flag; a fragment with ``run_every`` takes a few gradient steps
-per tick and redraws, so the browser paces the updates and the message queue never fills.
+The pattern: the run lives in ``st.session_state``. While it plays, a worker thread trains it
+at the page's speed, up to the engine's (ui/workers.py), and publishes a snapshot about ten
+times a second; a fragment with ``run_every`` draws the newest snapshot, so the charts follow
+the training without pacing it. Play, Pause, Step and Reset are drawn inside that fragment: a
+click redraws the buttons and the charts at once, then the rest of the page follows.
+
 Settings that keep the model's shape (learning rate, batch size, l2, ...) are applied to the
 running models; settings that change the data or the architecture rebuild the run and say so.
+Under AppTest there are no threads: each tick of the fragment trains a few steps itself.
 """
+import logging
 import time
+from contextlib import contextmanager
 
-import numpy as np
 import streamlit as st
 
 from core import TrainingDiverged
+from ui.history import History, snapshot_record
+from ui.settings import Setting
+from ui.workers import (CHUNK_SECONDS, SessionLock, session_lock, start_worker, threads_allowed,
+                        training_now)
 
 TICK_SECONDS = 0.1          # run_every: about 10 chart updates per second
-STEP_BUDGET_SECONDS = 0.04  # gradient steps per tick are capped to fit in this much time
+SNAPSHOT_SECONDS = 0.1      # a playing run publishes a snapshot at most this often...
+SNAPSHOT_SHARE = 0.2        # ...and spends at most this share of its time on snapshots
+STEP_BUDGET_SECONDS = 0.04  # without a worker: the steps a tick may take
+NOTICE_SECONDS = 8.0        # how long a restart notice stays
+MAX = "max"                 # the speed setting's value for "as fast as the engine goes"
+
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, MAX)
+
+log = logging.getLogger(__name__)
 
 
-class History:
-    """A bounded record of scalars (or small arrays) per snapshot.
-
-    It keeps at most ``capacity`` points: when full, every other point is dropped and from then
-    on only every ``stride``-th record is kept, so a run of any length draws the whole curve at a
-    bounded cost (the newest point is always shown).
-    """
-
-    def __init__(self, capacity=600):
-        self.capacity = capacity
-        self.stride = 1
-        self._count = 0
-        self.rows = []
-        self.last = None
-
-    def add(self, **values):
-        self.last = values
-        if self._count % self.stride == 0:
-            self.rows.append(values)
-            if len(self.rows) >= self.capacity:
-                self.rows = self.rows[::2]
-                self.stride *= 2
-        self._count += 1
-
-    def __len__(self):
-        return len(self.rows)
-
-    def get(self, key):
-        """The recorded values of ``key`` (plus the newest), stacked; None if never recorded."""
-        rows = self.rows if not self.rows or self.rows[-1] is self.last else self.rows + [self.last]
-        values = [r.get(key) for r in rows]
-        if not values or all(v is None for v in values):
-            return None
-        return np.array([np.nan if v is None else v for v in values], dtype=float) \
-            if np.ndim(values[0]) == 0 else np.array(values, dtype=float)
-
-    def arrays(self, *keys):
-        return {k: self.get(k) for k in keys}
-
-    def to_csv(self):
-        """The recorded scalars as CSV text (one row per kept point, vector values skipped)."""
-        rows = self.rows if not self.rows or self.rows[-1] is self.last else self.rows + [self.last]
-        keys = [k for k in (rows[0] if rows else {}) if np.ndim(rows[0][k]) == 0]
-        lines = [",".join(keys)]
-        for r in rows:
-            lines.append(",".join("" if r.get(k) is None else repr(float(r[k])) if isinstance(
-                r.get(k), (float, np.floating)) else str(r[k]) for k in keys))
-        return "\n".join(lines) + "\n"
-
-
-def snapshot_record(snap):
-    """The scalars of a Snapshot that curves_figure draws."""
-    return dict(step=snap.step, epoch=snap.epoch, train_loss=snap.train_loss,
-                test_loss=snap.test_loss, train_accuracy=snap.train_accuracy,
-                test_accuracy=snap.test_accuracy)
+def speed_setting(default):
+    """A page's speed: gradient steps per second, or MAX (as fast as the engine goes; the
+    charts still follow about ten times a second)."""
+    return Setting("speed", "Speed (steps per second)", default, options=SPEEDS,
+                   widget="select_slider", fmt=lambda v: "max ⚡" if v == MAX else f"{v:,}",
+                   help="Gradient steps per second. At max the model trains as fast as the "
+                        "engine goes, and the charts show it about ten times a second.")
 
 
 class LiveRun:
@@ -83,26 +52,45 @@ class LiveRun:
     signature : dict of the settings that required this build (data, architecture, seed).
     record : optional callable(name, trainer, snapshot) -> dict of extra values to keep in
         that model's history (e.g. theta for a trajectory plot).
+    lock : the browser session's SessionLock (a fresh one if None).
+
+    ``latest`` (name -> Snapshot) and ``histories`` are what views read; they may be read
+    while a worker trains. Anything that reads or changes the models themselves holds
+    ``lock`` (page scripts do: app.py holds it while a page runs) or uses ``changing()``.
     """
 
-    def __init__(self, build, signature, record=None):
+    def __init__(self, build, signature, record=None, lock=None):
         self.build = build
         self.signature = dict(signature)
         self.record = record
+        self.lock = lock if lock is not None else SessionLock()
         self.running = False
-        self.notice = None
+        self.worker = None
+        self.threaded = False
+        self.speed = MAX
+        self.heartbeat_at = time.monotonic()
+        self.touched = False
+        self.fragment_keys = []
+        self._notice = (None, 0.0)
+        self._in_page_run = False
         self.reset()
 
+    # ---- the models -------------------------------------------------------------------------
     def reset(self):
-        self.trainers = self.build()
-        self._figures = {}
-        self.error = None
-        self.histories = {name: History() for name in self.trainers}
-        self.latest = {}
-        self._step_seconds = 1e-3
-        self.ticks = 0
-        for name, trainer in self.trainers.items():
-            self._remember(name, trainer.snapshot())
+        with self.lock:
+            self.trainers = self.build()
+            self._figures = {}
+            self.error = None
+            self.histories = {name: History() for name in self.trainers}
+            self.latest = {}
+            self._step_seconds = 1e-3
+            self._taken = 0
+            self._pace = None
+            self._publish_every = SNAPSHOT_SECONDS
+            self._published_at = time.perf_counter()
+            self._unpublished = False
+            for name, trainer in self.trainers.items():
+                self._remember(name, trainer.snapshot())
 
     def _remember(self, name, snap):
         self.latest[name] = snap
@@ -113,77 +101,201 @@ class LiveRun:
     def done(self):
         return all(t.done for t in self.trainers.values())
 
+    @property
+    def steps(self):
+        """The steps taken since the last reset (every model takes them)."""
+        return self._taken
+
     def set_training_data(self, X_train, y_train):
         """Every model trains on these examples from the next step, from its weights as they
         are (see core.Trainer.set_training_data); the snapshots follow at once."""
-        for trainer in self.trainers.values():
-            trainer.set_training_data(X_train, y_train)
-        self.refresh()
+        with self.changing():
+            for trainer in self.trainers.values():
+                trainer.set_training_data(X_train, y_train)
+
+    @contextmanager
+    def changing(self):
+        """``with run.changing():`` change the models by hand (a weight typed in, one update
+        applied): no worker steps meanwhile, and the snapshots are taken again after."""
+        with self.lock:
+            yield
+            self.refresh()
 
     def refresh(self):
         """Snapshot every model again, after its weights were changed by hand between steps."""
-        for name, trainer in self.trainers.items():
-            self._remember(name, trainer.snapshot())
+        with self.lock:
+            self.publish()
 
     def set_params(self, only=None, **params):
         """Apply shape-preserving hyperparameters to every model that has them (or to the
         models named in ``only``)."""
-        for name, trainer in self.trainers.items():
-            if only is not None and name not in only:
-                continue
-            valid = trainer.model.get_params()
-            trainer.model.set_params(**{k: v for k, v in params.items() if k in valid})
+        with self.lock:
+            for name, trainer in self.trainers.items():
+                if only is not None and name not in only:
+                    continue
+                valid = trainer.model.get_params()
+                trainer.model.set_params(**{k: v for k, v in params.items() if k in valid})
 
-    def advance(self, n_steps):
-        """Take n_steps on every model; a diverged model stops the run with its message."""
+    # ---- training ---------------------------------------------------------------------------
+    def _stop(self, message):
+        self.error = message
+        self.running = False
+
+    def chunk(self, n_steps):
+        """Take n_steps on every model (fewer where training ends) and publish a snapshot if
+        one is due. A diverged model stops the run with its message. Called with the lock."""
         start = time.perf_counter()
         for name, trainer in self.trainers.items():
             if trainer.done:
                 continue
             try:
-                snap = trainer.run(n_steps)
-            except TrainingDiverged as err:
-                self.error = f"{name}: {err}"
-                self.running = False
+                trainer.take(n_steps)
+            except TrainingDiverged as err:  # its last finite snapshot stays on show
+                self._stop(f"{name}: {err}")
                 return
-            self._remember(name, snap)
+            except ValueError as err:  # a hyperparameter the page let through but the model refuses
+                self._stop(f"{name}: {err}")
+                return
+        self._taken += n_steps
+        self._unpublished = True
         elapsed = time.perf_counter() - start
         self._step_seconds = 0.7 * self._step_seconds + 0.3 * elapsed / max(n_steps, 1)
-        self.ticks += 1
         if self.done:
             self.running = False
+        if not self.running or time.perf_counter() - self._published_at >= self._publish_every:
+            self.publish()
 
+    def publish(self):
+        """A snapshot of every model into ``latest`` and the histories (checked for overflow);
+        they cost evaluations, so they never take more than SNAPSHOT_SHARE of the time."""
+        start = time.perf_counter()
+        for name, trainer in self.trainers.items():
+            try:
+                snap = trainer.run(0)
+            except TrainingDiverged as err:  # the last finite snapshot stays on show
+                self._stop(f"{name}: {err}")
+                continue
+            self._remember(name, snap)
+        now = time.perf_counter()
+        self._published_at = now
+        self._publish_every = max(SNAPSHOT_SECONDS, (now - start) / SNAPSHOT_SHARE)
+        self._unpublished = False
+
+    def advance(self, n_steps):
+        """Take n_steps on every model now, in the calling thread, and publish the result."""
+        with self.lock:
+            self.chunk(n_steps)
+            if self._unpublished:
+                self.publish()
+
+    def due_steps(self):
+        """The steps a worker should take now: a chunk's worth at full speed; at a set speed,
+        those due since the pace started (0 means wait)."""
+        chunk = max(1, int(CHUNK_SECONDS / max(self._step_seconds, 1e-7)))
+        if self.speed == MAX:
+            return chunk
+        now = time.monotonic()
+        if self._pace is None:
+            self._pace = (now, self._taken)
+        t0, s0 = self._pace
+        due = s0 + int(self.speed * (now - t0)) + 1 - self._taken
+        if due > chunk + self.speed * 0.25:  # far behind (the machine was busy): no burst
+            self._pace = (now, self._taken)
+            due = 1
+        return max(0, min(due, chunk))
+
+    def wait_seconds(self):
+        """How long a worker waits when no step is due: until the next one, at most 50 ms."""
+        if self.speed == MAX or self._pace is None:
+            return 0.001
+        t0, s0 = self._pace
+        next_at = t0 + (self._taken - s0) / self.speed
+        return min(0.05, max(0.001, next_at - time.monotonic()))
+
+    def steps_for_tick(self):
+        """Without a worker: the steps one tick takes (the speed's share of a tick, at most
+        what fits in STEP_BUDGET_SECONDS)."""
+        budget = int(max(1, STEP_BUDGET_SECONDS / max(self._step_seconds, 1e-6)))
+        if self.speed == MAX:
+            return budget
+        return int(max(1, min(round(self.speed * TICK_SECONDS), budget)))
+
+    def beat(self):
+        """The page is watching: a worker keeps training (and is started if it stopped). When
+        the server trains as many runs as it allows, the run stops with a message instead."""
+        self.heartbeat_at = time.monotonic()
+        if self.running and self.threaded and (self.worker is None or not self.worker.is_alive()):
+            if start_worker(self) is None:  # (it sets self.worker itself, before the start)
+                self.running = False
+                self.notice = (f"⏳ The server is training for {training_now()} learners "
+                               "already, as many as it allows: press ▶ Play again in a moment.")
+
+    # ---- what pages draw between snapshots ----------------------------------------------------
     def every(self, key, build, n=2):
-        """``build()`` on one tick in ``n`` while playing (and on every run when paused), else
+        """``build()`` on one call in ``n`` while playing (and on every call when paused), else
         the figure built last.
 
         For a secondary live chart (the loss curves beside a surface): the live chart does not
-        redraw a figure it already shows, so the browser spends half as much on it, and keeps
-        up with the ticks on a slow machine.
+        redraw a figure it already shows, so the browser spends half as much on it.
         """
-        if key not in self._figures or not self.running or self.ticks % n == 0:
+        calls = self._figures.get(("calls", key), 0)
+        self._figures[("calls", key)] = calls + 1
+        if key not in self._figures or not self.running or calls % n == 0:
             self._figures[key] = build()
         return self._figures[key]
 
-    def steps_for_tick(self, wanted):
-        """At most ``wanted`` steps, fewer if they would not fit in the tick's time budget."""
-        return int(max(1, min(wanted, STEP_BUDGET_SECONDS / max(self._step_seconds, 1e-6))))
+    @property
+    def notice(self):
+        text, until = self._notice
+        return text if time.monotonic() < until else None
 
-    # on_click callbacks: they run before the script, so the rerun sees the new state
+    @notice.setter
+    def notice(self, text):
+        self._notice = (text, time.monotonic() + NOTICE_SECONDS)
+
+    # ---- what the controls do (on_click callbacks run before the script's rerun) -------------
     def play(self):
-        if self.error is None:
+        self.touched = True
+        if self.error is None and not self.done:
             self.running = True
+            self._pace = None
+            self.beat()
 
     def pause(self):
+        self.touched = True
         self.running = False
+        with self.lock:  # a chunk under way ends first; then the snapshot shows the last step
+            if self._unpublished:
+                self.publish()
 
     def step_once(self, n=1):
+        self.touched = True
         self.running = False
         self.advance(n)
 
     def restart(self):
+        self.touched = True
         self.running = False
         self.reset()
+
+    def redraw(self):
+        """End a callback by redrawing only the run's controls and live charts, at once (the
+        default would be the whole page). Call it last: it stops the callback."""
+        if self.threaded and self.fragment_keys:
+            st.rerun(list(self.fragment_keys))
+
+    def touch(self):
+        """End a callback whose change reaches beyond the charts (a preset, a mode): the
+        controls and charts are redrawn at once, then the whole page. Call it last."""
+        self.touched = True
+        self.redraw()
+
+    def _clicked(self, action, *args):
+        """A control button's callback. A notice ("restarted", "the server is full") is old
+        news once the learner acts on the run; a full server says so again."""
+        self._notice = (None, 0.0)
+        action(*args)
+        self.redraw()
 
 
 def describe_changes(old, new):
@@ -196,59 +308,91 @@ def get_run(key, signature, build, record=None):
     """The page's LiveRun from session state, rebuilt when ``signature`` changed.
 
     ``signature`` names, in words, what fixes a run: {"the data": ..., "the network": ...}.
-    A rebuilt run keeps playing if it was, and says once why it restarted.
+    A rebuilt run keeps playing if it was, and says for a while why it restarted.
     """
     run = st.session_state.get(key)
     if run is None:
-        run = LiveRun(build, signature, record)
+        run = LiveRun(build, signature, record, lock=session_lock())
         st.session_state[key] = run
     elif run.signature != dict(signature):
         changes = describe_changes(run.signature, dict(signature))
         was_running = run.running
-        run = LiveRun(build, signature, record)
+        run.running = False  # its worker stops
+        run = LiveRun(build, signature, record, lock=session_lock())
         run.running = was_running
         run.notice = f"🔄 Training restarted from step 0: {changes} changed."
         st.session_state[key] = run
     return run
 
 
-def controls(run, key, step_size=1, extra=None):
-    """Play / Pause / Step / Reset for a run, in one row that wraps instead of truncating its
-    labels, then ``extra()`` (a page's own controls, drawn in the same row). A restart notice
-    goes at the row's end (the charts below do not move); a divergence gets an error under it.
-    The buttons rerun the page (not just the fragment)."""
+def _control_row(run, key, step_size, extra):
+    """Play / Pause / Step / Reset in one row that wraps instead of truncating its labels, then
+    ``extra()`` (a page's own controls, in the same row), then a restart notice; a divergence
+    gets an error under the row."""
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     with row:
-        st.button("▶ Play", key=f"{key}_play", on_click=run.play, type="primary",
-                  disabled=run.running or run.error is not None or run.done, width="content")
-        st.button("⏸ Pause", key=f"{key}_pause", on_click=run.pause,
+        st.button("▶ Play", key=f"{key}_play", on_click=run._clicked, args=(run.play,),
+                  type="primary", width="content",
+                  disabled=run.running or run.error is not None or run.done)
+        st.button("⏸ Pause", key=f"{key}_pause", on_click=run._clicked, args=(run.pause,),
                   disabled=not run.running, width="content")
-        st.button("⏭ Step", key=f"{key}_step", on_click=run.step_once, args=(step_size,),
-                  disabled=run.error is not None or run.done, width="content",
+        st.button("⏭ Step", key=f"{key}_step", on_click=run._clicked,
+                  args=(run.step_once, step_size), width="content",
+                  disabled=run.error is not None or run.done,
                   help=f"Take {step_size} gradient step{'s' if step_size > 1 else ''} and stop.")
-        st.button("↺ Reset", key=f"{key}_reset", on_click=run.restart, width="content",
-                  help="Start again from the same initial weights.")
+        st.button("↺ Reset", key=f"{key}_reset", on_click=run._clicked, args=(run.restart,),
+                  width="content", help="Start again from the same initial weights.")
         if extra is not None:
             extra()
         if run.notice:
             st.caption(run.notice)
-            run.notice = None
     if run.error:
         st.error(f"{run.error}  \nPress **Reset** to start again.", icon="⚠️")
 
 
-def live_fragment(run, render, steps_per_tick):
-    """Run ``render(run)`` in a fragment that trains ``steps_per_tick`` steps per tick while playing."""
+def controls(run, key, step_size=1, extra=None):
+    """The run's controls where the page calls this: a fragment of their own, so a click
+    redraws them (and the live charts) at once instead of the whole page.
 
-    @st.fragment(run_every=TICK_SECONDS if run.running else None)
+    ``extra()`` draws a page's own controls in the same row. One that changes more than the
+    charts ends its callback with ``run.touch()``; the whole page then follows.
+    """
+    run.threaded = threads_allowed()
+    run.fragment_keys = [f"{key}_controls"]
+
+    @st.fragment(key=f"{key}_controls")
+    def _controls():
+        _control_row(run, key, step_size, extra)
+
+    _controls()
+
+
+def live_fragment(run, render, speed):
+    """``render(run)``, redrawn about ten times a second while the run plays (and at once
+    after a click on its controls; call ``controls`` first).
+
+    ``speed`` is in steps per second, or MAX. ``render`` reads ``run.latest`` and
+    ``run.histories``: a worker may be training meanwhile.
+    """
+    if speed != run.speed:
+        run.speed, run._pace = speed, None
+    key = run.fragment_keys[0].removesuffix("_controls") + "_live"
+    run.fragment_keys = run.fragment_keys[:1] + [key]
+    timer = run.running
+    run._in_page_run = True
+
+    @st.fragment(run_every=TICK_SECONDS if timer else None, key=key)
     def _live():
-        start = time.perf_counter()
-        if run.running:
-            run.advance(run.steps_for_tick(steps_per_tick))
-            if not run.running:  # finished or diverged: rerun the page so the buttons update
-                st.rerun(scope="app")
+        whole_page, run._in_page_run = run._in_page_run, False
+        run.beat()
+        if run.running and not run.threaded:
+            run.advance(run.steps_for_tick())
         render(run)
-        run.render_seconds = 0.8 * getattr(run, "render_seconds", 0.0) + 0.2 * (time.perf_counter() - start)
+        if run.running != timer or run.touched and not whole_page:
+            # training ended, or a click: the charts are drawn; the rest of the page follows
+            run.touched = False
+            st.rerun(scope="app")
+        run.touched = False
 
     _live()
 
@@ -257,13 +401,13 @@ def follow_fragment(run, render, every=1.0):
     """Run ``render(run)`` in a fragment refreshed every ``every`` seconds while playing.
 
     For the slower views (details, tables, secondary charts): they follow the training without
-    costing the browser a redraw on every tick.
+    costing the browser a redraw on every tick. They may read the models: the session's lock
+    is held, so no step is taken meanwhile.
     """
 
     @st.fragment(run_every=every if run.running else None)
     def _follow():
-        start = time.perf_counter()
-        render(run)
-        run.follow_seconds = time.perf_counter() - start
+        with run.lock:
+            render(run)
 
     _follow()

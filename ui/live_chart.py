@@ -183,20 +183,46 @@ async function drawLatest(chart, plot, state) {
       // A constant uirevision keeps the user's zoom and pan across updates.
       if (layout.uirevision === undefined) layout.uirevision = next.key;
       const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
-      await Plotly.react(plot, fig.data ?? [], layout, config);
+      // A trace identical to the one drawn last time is passed as that same object: plotly.js
+      // then knows its data did not change and does not recompute or redraw it.
+      const traces = fig.data ?? [];
+      const texts = traces.map((t) => JSON.stringify(t));
+      const kept = traces.map((t, k) => (state.texts && state.texts[k] === texts[k])
+        ? state.traces[k] : t);
+      await Plotly.react(plot, kept, layout, config);
+      state.texts = texts;
+      state.traces = kept;
       state.drawn = next.figure;
       state.drawnHeight = next.height;
       state.reacts += 1;
       LIVE.reacts += 1;
       plot.dataset.reacts = String(state.reacts);
       if (!state.clickBound && typeof plot.on === "function") {
-        // A click on the chart goes to Python as the "click" trigger of the newest call.
+        // A click on the chart goes to Python as the "click" trigger of the newest call: on a
+        // point, plotly says which; anywhere else in the plot area (a surface drawn as an
+        // image has no trace to hit), the click's position in data coordinates.
+        // Each click has an id of its own: Python acts on it once, however many runs see it.
+        const clickId = () => `${Date.now()}-${Math.random().toString(36).slice(2)}`;
         plot.on("plotly_click", (event) => {
           const p = event && event.points && event.points[0];
           if (!p || !state.trigger) return;
+          state.pointClickAt = performance.now();
           const index = p.pointIndex ?? p.pointNumber ?? null;
           state.trigger("click", { x: p.x, y: p.y, curve: p.curveNumber, index: index,
-                                   name: (p.data && p.data.name) || null });
+                                   name: (p.data && p.data.name) || null, id: clickId() });
+        });
+        plot.addEventListener("mousedown", (ev) => { state.downAt = [ev.clientX, ev.clientY]; });
+        plot.addEventListener("click", (ev) => {
+          const down = state.downAt;
+          if (!state.trigger || !down || performance.now() - (state.pointClickAt || 0) < 400 ||
+              Math.hypot(ev.clientX - down[0], ev.clientY - down[1]) > 4) return;  // a drag
+          const layout = plot._fullLayout, xa = layout && layout.xaxis, ya = layout && layout.yaxis;
+          if (!xa || !ya || !xa.p2c) return;
+          const box = plot.getBoundingClientRect();
+          const px = ev.clientX - box.left - xa._offset, py = ev.clientY - box.top - ya._offset;
+          if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;  // legend, margins
+          state.trigger("click", { x: xa.p2c(px), y: ya.p2c(py), curve: null, index: null,
+                                   name: null, id: clickId() });
         });
         state.clickBound = true;
       }
@@ -318,7 +344,9 @@ def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False
     -------
     dict or None
         With ``clickable``, on the run that a click on the chart caused: the clicked point's
-        ``x``, ``y``, ``curve`` (trace index), ``index`` and trace ``name``. Else None.
+        ``x``, ``y``, ``curve`` (trace index), ``index`` and trace ``name``; for a click in the
+        plot area away from any point, its ``x`` and ``y`` in data coordinates (the others
+        None). Else None.
     """
     if not st_config.get_option("global.appTest"):  # AppTest serves no files
         ensure_plotly_js()
@@ -332,4 +360,12 @@ def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False
         height=height,
         **events,
     )
-    return getattr(result, "click", None) if clickable else None
+    click = getattr(result, "click", None) if clickable else None
+    if click:
+        # A trigger can reach more than one run (a fragment's run that calls st.rerun, then the
+        # app's run): the click is returned on the first only.
+        seen = f"{key}__click_seen"
+        if click.get("id") is not None and st.session_state.get(seen) == click["id"]:
+            return None
+        st.session_state[seen] = click.get("id")
+    return click

@@ -14,13 +14,9 @@ from ui import logistic_views as V
 from ui.lesson_calculators import bernoulli_calculator, example_calculator, quiz
 from ui.live import follow_fragment
 from ui.live_chart import live_chart
+from ui.page import sections
 from ui.logistic_views import VIEW
 from ui.settings import widget
-
-TABS = ["🧮 The math", "🎲 Probability → gradient", "〰️ The sigmoid", "⛰️ The hill",
-        "🎯 Minibatch SGD", "✍️ Worked examples", "🆚 scikit-learn, Naive Bayes",
-        "📚 Separable data"]
-
 
 @dataclass(frozen=True)
 class Page:
@@ -52,11 +48,13 @@ class Page:
         return self.run.latest["ours"]
 
 
-def tabs(p):
-    for tab, draw in zip(st.tabs(TABS), (math, probability, sigmoid, hill, minibatch, examples,
-                                        compare, separable)):
-        with tab:
-            draw(p)
+def lessons(p):
+    """The lesson the learner chose, on the model training above (one at a time: see
+    ui.page.sections)."""
+    draws = dict(math=math, probability=probability, sigmoid=sigmoid, hill=hill,
+                 minibatch=minibatch, examples=examples, compare=compare, separable=separable)
+    sections(p.key, V.VIEW["lesson"], {name: (lambda draw=draw: draw(p))
+                                       for name, draw in draws.items()})
 
 
 def math(p):

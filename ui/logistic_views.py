@@ -13,6 +13,7 @@ from core.sgd import example_gradients
 from ui import figures as F
 from ui.numbers import num, percent, tex
 from ui.page import data_settings
+from ui.live import speed_setting
 from ui.settings import Setting, settings
 
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -40,9 +41,14 @@ TRAINING = settings(
     Setting("features", "Extra inputs", (), options=tuple(FT.FEATURES), widget="multiselect",
             help="Features made from x₁ and x₂, as TF Playground offers them: with x₁² and x₂² "
                  "a circle is a straight line in the inputs' space."),
-    Setting("speed", "Speed (steps per tick)", 3, lo=1, hi=50, step=1, kind=int,
-            help="Gradient steps between two chart updates (about 10 updates a second)."))
+    speed_setting(20))
+LESSONS = {"math": "🧮 The math", "probability": "🎲 Probability → gradient",
+           "sigmoid": "〰️ The sigmoid", "hill": "⛰️ The hill", "minibatch": "🎯 Minibatch SGD",
+           "examples": "✍️ Worked examples", "compare": "🆚 scikit-learn, Naive Bayes",
+           "separable": "📚 Separable data"}
 VIEW = settings(
+    Setting("lesson", "Lesson", "math", options=tuple(LESSONS), widget="segmented",
+            fmt=LESSONS.get, help="One lesson at a time, on the model that is training above."),
     Setting("point", "Training point #", 0, lo=0, hi=999, step=1, kind=int,
             widget="number_input", in_url=False,
             help="Or click a point on the plane."),
@@ -122,7 +128,7 @@ def theta_arrow(theta, grid, X):
                 font=dict(size=15, color="#111827"), xanchor="left")
 
 
-def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height=430):
+def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height=430, hover=True):
     """P(Y = 1 | x) over the plane, drawn 1:1 so the boundary is perpendicular to θ: our
     boundary (a line θᵀx = 0, or a contour with extra inputs) and θ's arrow, scikit-learn's
     boundary dashed, and the chosen training point ringed."""
@@ -138,13 +144,10 @@ def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height
                               dash="dash"))
     fig = F.surface_figure(grid.xs, grid.ys, snap.grid_proba, X_train, y_train, X_test, y_test,
                            contour=bool(extra), lines=lines, height=height, show_scale=False,
-                           title="P(Y = 1 | x): red 0, white ½, blue 1")
+                           title="P(Y = 1 | x): red 0, white ½, blue 1", hover=hover)
     if extra and sk_proba is not None:
-        fig["data"].append(dict(type="contour", x=F._f32(grid.xs), y=F._f32(grid.ys),
-                                z=F._f32(sk_proba), showscale=False, hoverinfo="skip",
-                                name="scikit-learn", showlegend=True,
-                                contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                                line=dict(color="#6b7280", width=2, dash="dash")))
+        theirs = F.contour_shape(grid.xs, grid.ys, sk_proba, "scikit-learn", "#6b7280", "dash")
+        fig["layout"]["shapes"] += [theirs] if theirs else []
     fig["data"].append(F.highlight_point(X_train[point, 0], X_train[point, 1],
                                          f"point #{point}"))
     layout = fig["layout"]

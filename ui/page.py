@@ -233,3 +233,17 @@ def sklearn_button(page, label, signature, auto=False):
     if asked is not None and not auto and asked != signature:
         st.caption("The data or the network changed since scikit-learn's models were fitted: "
                    "fit them again.")
+
+
+# ---- one section at a time ----------------------------------------------------------------------
+def sections(page, spec, draws):
+    """The section of the page the learner chose with a segmented control (``spec``, a
+    "segmented" Setting, so a link can open it), and only that one, drawn by ``draws[choice]()``.
+
+    Unlike ``st.tabs``, the other sections are neither computed nor sent: the page's full
+    reruns stay short, and the browser does not keep every section's charts in the page, each
+    of which would cost it time on every live update.
+    """
+    choice = widget(page, spec, label_visibility="collapsed", width="stretch")
+    draws[choice]()
+    return choice

@@ -41,8 +41,9 @@ class Setting:
     options : for a choice: the values allowed (a link's text matches by value, "10" is 10.0).
     lo, hi : for a number: the bounds, inclusive; ``kind`` is int or float.
     step : the widget's step, for numbers.
-    widget : "slider", "select_slider", "radio", "selectbox", "number_input", "toggle" or
-        "multiselect" (its value is a tuple of options, in the options' order).
+    widget : "slider", "select_slider", "radio", "selectbox", "number_input", "toggle",
+        "segmented" (a segmented control) or "multiselect" (its value is a tuple of options,
+        in the options' order).
     fmt : how an option is shown (format_func).
     help : the widget's help text.
     in_url : False for view settings that a link does not carry (which point is inspected).
@@ -258,6 +259,8 @@ _WIDGETS = {
         s.label, s.lo, s.hi, step=s.step, **{"format": "%.10g" if s.kind is float else None, **kw}),
     "toggle": lambda s, kw: st.toggle(s.label, **kw),
     "multiselect": lambda s, kw: tuple(st.multiselect(s.label, list(s.options), **_fmt(s, kw))),
+    "segmented": lambda s, kw: st.segmented_control(s.label, list(s.options), required=True,
+                                                    **_fmt(s, kw)),
 }
 
 

@@ -88,10 +88,10 @@ def edit_weight(p):
                             0.1, format="%.6g", key=f"{p.key}_edit_value_{which}")
 
     def apply():
-        weights = p.model.get_weights()
-        weights[array][index] = value
-        p.model.set_weights(weights)
-        p.run.refresh()
+        with p.run.changing():
+            weights = p.model.get_weights()
+            weights[array][index] = value
+            p.model.set_weights(weights)
     c3.button("Set it", key=f"{p.key}_edit_set", on_click=apply, width="stretch",
               help="The network takes this value now; Play goes on training from it.")
 

@@ -7,6 +7,7 @@ from core.mlp import backprop, forward, xor_by_sign
 from ui import figures as F
 from ui.numbers import num, percent
 from ui.page import data_settings, file_settings
+from ui.live import speed_setting
 from ui.settings import Setting, settings
 
 LEARNING_RATES = (1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -35,7 +36,7 @@ NETWORK = settings(
                  "(their edges vanish from the diagram): a sparse network."),
     Setting("features", "Extra inputs", (), options=tuple(FT.FEATURES), widget="multiselect",
             help="Features made from x₁ and x₂, as in TF Playground."),
-    Setting("speed", "Speed (steps per tick)", 5, lo=1, hi=50, step=1, kind=int))
+    speed_setting(100))
 VIEW = settings(
     Setting("source", "Points from", "Generated", options=("Generated", "Uploaded CSV"),
             widget="radio", in_url=False),
@@ -103,17 +104,17 @@ def _split(split, show_test):
     return (X_train, y_train, X_test, y_test) if show_test else (X_train, y_train, None, None)
 
 
-def lr_surface(snap, grid, split, names, discretize=False, show_test=True):
-    fig = F.surface_figure(grid.xs, grid.ys, _shown(snap.grid_proba, discretize),
-                           *_split(split, show_test), contour=True, show_scale=False,
-                           class_names=names, title="Logistic regression: one line")
-    return fig
+def lr_surface(snap, grid, split, names, discretize=False, show_test=True, hover=True):
+    return F.surface_figure(grid.xs, grid.ys, _shown(snap.grid_proba, discretize),
+                            *_split(split, show_test), contour=True, show_scale=False,
+                            class_names=names, title="Logistic regression: one line",
+                            hover=hover)
 
 
-def mlp_surface(snap, grid, split, names, title, discretize=False, show_test=True):
-    fig = F.surface_figure(grid.xs, grid.ys, _shown(snap.grid_proba, discretize),
-                           *_split(split, show_test), class_names=names, title=title)
-    return fig
+def mlp_surface(snap, grid, split, names, title, discretize=False, show_test=True, hover=True):
+    return F.surface_figure(grid.xs, grid.ys, _shown(snap.grid_proba, discretize),
+                            *_split(split, show_test), class_names=names, title=title,
+                            hover=hover)
 
 
 def added_points_trace(points):
