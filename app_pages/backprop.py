@@ -9,12 +9,12 @@ from ui import backprop_views as V
 from ui.backprop_facts import activation_explorer, parameter_quiz
 from ui.expression_section import expression_explorer
 from ui.live import get_run
-from ui.page import header, sections
+from ui.page import header, lesson_box, sections
 from ui.settings import current, restore, widget, write_url
 
 KEY = "bp"
 SPECS = V.SPECS
-header("🔗 Backpropagation: the chain rule with real numbers", V.LEDE, V.LECTURE)
+header("🔗 Backpropagation: the chain rule with real numbers", V.LEDE, V.LECTURE, page=KEY)
 values = restore(KEY, SPECS)
 
 with st.sidebar:
@@ -74,3 +74,4 @@ sections(KEY, SPECS["part"], {
     "example": lambda: S.one_example(page), "check": lambda: S.gradient_check(page),
     "expression": lambda: expression_explorer(f"{KEY}_ex"), "facts": facts})
 write_url(KEY, SPECS)
+lesson_box(KEY, SPECS)

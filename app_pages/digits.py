@@ -15,8 +15,8 @@ from ui.digit_training import converge_button, converge_if_asked, quick_fit
 from ui.digit_views import COPIES, MNIST_TEST, QUICK_EPOCHS, SPECS, SUBSETS
 from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
-from ui.page import (fitted, forget_start, header, loads, model_box, sklearn_button,
-                     sklearn_requested, start_weights, status)
+from ui.page import (fitted, forget_start, header, lesson_box, loads, model_box,
+                     sklearn_button, sklearn_requested, start_weights, status)
 from ui.settings import restore, stage, widget, write_url
 
 KEY = "digits"
@@ -28,11 +28,11 @@ header("✍️ Draw a digit",
        "through softmax to the ten probabilities, beside a logistic regression trained on the "
        "same examples.",
        "digits as feature vectors; logistic regression: not so good; feed neurons into other "
-       "neurons; softmax for K classes; the draw-a-digit demonstration (first and second guess).")
+       "neurons; softmax for K classes; the draw-a-digit demonstration (first and second guess).", page=KEY)
 
 download = st.session_state.get(f"{KEY}_mnist_download", False)
 found, why = mnist_found(download)  # MNIST is the default whenever a copy is found
-specs = dict(SPECS, source=SPECS["source"].bounded(default="mnist" if found else "digits8"))
+specs = dict(SPECS, **V.VIEW, source=SPECS["source"].bounded(default="mnist" if found else "digits8"))
 values = restore(KEY, specs)
 with st.sidebar:
     st.header("Data")
@@ -52,6 +52,7 @@ with st.sidebar:
     learning_rate, batch_size, epochs, speed = (widget(KEY, SPECS[k])
                                                 for k in ("lr", "batch", "epochs", "speed"))
 write_url(KEY, specs)
+lesson_box(KEY, specs)
 
 if not found and download_offer(KEY):
     stage(KEY, specs, {"source": "mnist"})

@@ -12,8 +12,8 @@ from ui import logistic_views as V
 from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
 from ui.logistic_views import DATA, MODES, SPECS, TRAINING, VIEW
-from ui.page import (data_sidebar, file_settings, fitted, header, loads, make_split, model_box,
-                     start_weights, status)
+from ui.page import (data_sidebar, file_settings, fitted, header, lesson_box, loads,
+                     make_split, model_box, start_weights, status)
 from ui.settings import current, restore, widget, write_url
 
 KEY = "logreg"
@@ -21,7 +21,7 @@ header("📈 Logistic regression",
        "**P(Y = 1 | x) = σ(θᵀx)** with x₀ = 1. From θ = 0, each step moves uphill on the "
        "log-likelihood: **θ ← θ + η ∂LL/∂θ**.",
        "logistic regression as maximum likelihood; the sigmoid; gradient ascent; "
-       "linear separability; Naive Bayes; minibatch SGD.")
+       "linear separability; Naive Bayes; minibatch SGD.", page=KEY)
 values = restore(KEY, SPECS)
 with st.sidebar:
     data = data_sidebar(KEY, DATA)
@@ -141,6 +141,7 @@ sections.lessons(sections.Page(KEY, run, data["dataset"], (X_train, y_train, X_t
                             Xf_train, grid, extra, point_spec, point, learning_rate, l2, stable,
                             baseline))
 write_url(KEY, SPECS)
+lesson_box(KEY, SPECS)
 
 
 def fit_file(model, meta):

@@ -13,8 +13,8 @@ from ui import xor_sections as S
 from ui import xor_views as V
 from ui.live import controls, get_run, live_fragment
 from ui.live_chart import live_chart
-from ui.page import (data_sidebar, forget_start, header, loads, make_split, model_box,
-                     remembered_upload, start_weights, status)
+from ui.page import (data_sidebar, forget_start, header, lesson_box, loads, make_split,
+                     model_box, remembered_upload, start_weights, status)
 from ui.settings import current, restore, stage, widget, write_url
 from ui.xor_views import DATA, NETWORK, SPECS, VIEW
 
@@ -24,7 +24,7 @@ header("✖️ XOR and hidden units",
        "**Hidden units** feeding an output unit bend the boundary: each draws its own line, "
        "and the output combines them.",
        "XOR as the limit of a linear model; OR and AND perceptrons combined into XOR; "
-       "a multilayer perceptron is many logistic regressions stacked.")
+       "a multilayer perceptron is many logistic regressions stacked.", page=KEY)
 values = restore(KEY, SPECS)
 
 
@@ -60,6 +60,7 @@ with st.sidebar:
     st.header("View")
     discretize, show_test = widget(KEY, VIEW["discretize"]), widget(KEY, VIEW["show_test"])
 write_url(KEY, SPECS)
+lesson_box(KEY, SPECS)
 
 uploaded = csv["value"] if csv else None
 if source == "Uploaded CSV" and uploaded is None:

@@ -2,7 +2,7 @@
 from the first frame on (no file names in the navigation at any moment)."""
 import pytest
 
-from browser import REPO_ROOT, streamlit_server, wait_ready
+from browser import REPO_ROOT, streamlit_server, wait_for_step, wait_ready
 
 pytestmark = pytest.mark.browser
 TITLES = ["Home", "Logistic regression", "XOR and hidden units", "Draw a digit", "Backpropagation"]
@@ -41,3 +41,24 @@ def test_a_link_as_a_fresh_servers_first_request_opens_the_page_with_its_setting
             assert page.locator("[data-testid=stException]").count() == 0
         finally:
             context.close()
+
+
+def test_a_teachers_lesson_link_shows_only_the_controls_the_lesson_is_about(page, app_url):
+    """Built in the share box, opened by a learner: the hidden controls are not in the
+    sidebar, their values are the link's, the introduction is gone, and the page trains."""
+    page.goto(f"{app_url}/logistic_regression?dataset=moons&lr=1.0&hide=dataset,n,noise,lr"
+              "&intro=off")
+    wait_ready(page)
+    page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg').length"
+                           " >= 2", timeout=60_000)
+    labels = page.locator("[data-testid=stWidgetLabel]").all_inner_texts()
+    assert not {"Dataset", "Number of points", "Noise", "Learning rate η"} & set(labels)
+    assert {"Gradient from", "Seed", "L2 strength"} <= set(labels)  # the rest stays
+    sidebar = page.locator("[data-testid=stSidebar]").inner_text()
+    assert "A lesson link set this page up" in sidebar and "Share as a lesson" not in sidebar
+    assert "each step moves uphill" not in page.inner_text("body")
+    page.get_by_role("button", name="⏭ Step").click()
+    wait_for_step(page, "step === 1")
+    assert "hide=dataset%2Cn%2Cnoise%2Clr" in page.url or "hide=dataset,n,noise,lr" in page.url
+    assert "dataset=moons" in page.url and "lr=1.0" in page.url
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -11,7 +11,7 @@ from core import DATASETS, make_dataset, split
 from core.baselines import sklearn_logistic, sklearn_mlp
 from core.persistence import LIMITS as MODEL_FILE_LIMITS, ModelFileError, load, to_json, to_npz
 from ui.runtime import configure_runtime
-from ui.settings import Setting, settings, stage, widget
+from ui.settings import Setting, intro_shown, lesson, lesson_query, settings, stage, widget
 
 _CSS = """
 <style>
@@ -23,11 +23,14 @@ _CSS = """
 """
 
 
-def header(title, lede, lecture=None):
-    """The page's title and what it is about (and the process's one-time set-up)."""
+def header(title, lede, lecture=None, page=None):
+    """The page's title and what it is about (and the process's one-time set-up); a lesson
+    link with ``intro=off`` keeps only the title."""
     configure_runtime()
     st.markdown(_CSS, unsafe_allow_html=True)
     st.title(title)
+    if page is not None and not intro_shown(page):
+        return
     st.markdown(lede)
     if lecture:
         st.caption(f"From the lectures: {lecture}")
@@ -247,3 +250,36 @@ def sections(page, spec, draws):
     choice = widget(page, spec, label_visibility="collapsed", width="stretch")
     draws[choice]()
     return choice
+
+
+# ---- a teacher's lesson link -------------------------------------------------------------------
+def lesson_url(page, specs, hide=(), intro=True, base=None):
+    """A link that opens the page with its current settings, ``hide`` fixed and not shown, and
+    the introduction shown or not."""
+    from urllib.parse import urlencode
+    store = st.session_state.get(f"{page}__settings", {})
+    query = {name: spec.text(store[name]) for name, spec in specs.items()
+             if spec.in_url and name in store}
+    query.update(lesson_query(page, hide=hide, intro=intro))
+    base = base or st.context.url or ""
+    return f"{base}?{urlencode(query, safe=',')}"
+
+
+def lesson_box(page, specs):
+    """In the sidebar, for a teacher: build a link that opens this page as it is now with
+    chosen controls hidden (their values fixed by the link), like TF Playground's classroom
+    links. A page opened from such a link does not show the box."""
+    now = lesson(page)
+    if now["hide"] or not now["intro"]:
+        st.sidebar.caption(f"🎓 A lesson link set this page up: {len(now['hide'])} control(s) "
+                           "are fixed by it.")
+        return
+    names = [n for n, spec in specs.items() if spec.in_url]
+    with st.sidebar.expander("🎓 Share as a lesson"):
+        st.caption("A link to this page with its current settings, for a class: the controls "
+                   "you pick are hidden and keep the link's values, so learners see only what "
+                   "the lesson is about.")
+        hide = st.multiselect("Controls to hide", names, key=f"{page}__lesson_hide",
+                              format_func=lambda n: specs[n].label)
+        intro = not st.toggle("Hide the introduction", key=f"{page}__lesson_intro")
+        st.code(lesson_url(page, specs, hide, intro), language=None, wrap_lines=True)

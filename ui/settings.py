@@ -18,6 +18,10 @@ A page calls, in this order::
 
 and ``stage(PAGE, SETTINGS, values)`` + ``st.rerun()`` to set several values at once (a
 loaded model file, a preset), which ``restore`` applies before the widgets exist.
+
+A teacher's lesson link (TF Playground's ``_hide`` flags) also carries ``hide=lr,batch``: the
+settings named there keep the link's values and draw no widget, so the learner sees only the
+controls the lesson is about; and ``intro=off`` hides the page's introduction.
 """
 from __future__ import annotations
 
@@ -205,6 +209,36 @@ def _excerpt(text, limit=40):
     return text if len(text) <= limit else text[:limit - 1] + "…'"
 
 
+HIDE, INTRO = "hide", "intro"  # a lesson link's query parameters
+
+
+def lesson(page: str) -> dict:
+    """What the page's lesson link asked for: {"hide": names of hidden settings, "intro": shown}.
+    Read from the link on the page's first run in a session (``restore``), kept after."""
+    return st.session_state.get(f"{page}__lesson", {"hide": (), "intro": True})
+
+
+def hidden(page: str, name: str) -> bool:
+    return name in lesson(page)["hide"]
+
+
+def intro_shown(page: str) -> bool:
+    """Whether the page's introduction is shown: a lesson link may say ``intro=off`` (asked
+    before ``restore`` has read the link, the link itself answers)."""
+    if f"{page}__lesson" in st.session_state:
+        return lesson(page)["intro"]
+    return st.query_params.get(INTRO, "on") != "off"
+
+
+def _read_lesson(page, specs):
+    """The link's lesson parameters. Names that are not among ``specs``' link settings are left
+    out (a page's parts keep settings of their own, each with its own ``restore``)."""
+    asked = [n.strip() for n in st.query_params.get(HIDE, "").split(",") if n.strip()][:50]
+    hide = tuple(n for n in asked if n in specs and specs[n].in_url)
+    intro = st.query_params.get(INTRO, "on") != "off"
+    st.session_state[f"{page}__lesson"] = {"hide": hide, "intro": intro}
+
+
 def restore(page: str, specs: dict[str, Setting]) -> dict:
     """The page's values, before its widgets are drawn.
 
@@ -225,6 +259,7 @@ def restore(page: str, specs: dict[str, Setting]) -> dict:
                     store[name] = spec.parse(st.query_params[name])
                 except ValueError:
                     ignored.append(name)
+        _read_lesson(page, specs)
         if ignored:
             st.toast(f"Ignored invalid link settings: {', '.join(ignored)}", icon="⚠️")
     staged = st.session_state.pop(f"{page}__staged", None)
@@ -247,6 +282,14 @@ def current(page: str, spec: Setting):
     value = st.session_state[key] if key in st.session_state else _store(page).get(spec.name,
                                                                                   spec.default)
     return spec.nearest(value)
+
+
+def lesson_query(page: str, hide=None, intro=None) -> dict:
+    """The lesson parameters of a link: the page's own (from its link), or those given."""
+    now = lesson(page)
+    hide = now["hide"] if hide is None else tuple(hide)
+    intro = now["intro"] if intro is None else intro
+    return {**({HIDE: ",".join(hide)} if hide else {}), **({} if intro else {INTRO: "off"})}
 
 
 _WIDGETS = {
@@ -282,6 +325,9 @@ def widget(page: str, spec: Setting, **kw):
     current = st.session_state[key] if key in st.session_state else store.get(spec.name,
                                                                                 spec.default)
     wanted = spec.nearest(current)
+    if hidden(page, spec.name):  # a lesson link fixed it: the link's value, and no widget
+        store[spec.name] = wanted
+        return wanted
     if spec.widget == "multiselect":
         wanted = list(wanted)  # the widget's own state is a list
     if key not in st.session_state or st.session_state[key] != wanted:
@@ -297,5 +343,6 @@ def write_url(page: str, specs: dict[str, Setting]) -> None:
     store = _store(page)
     values = {name: spec.text(store[name]) for name, spec in specs.items()
               if spec.in_url and name in store}
+    values.update(lesson_query(page))
     if dict(st.query_params) != values:
         st.query_params.from_dict(values)
