@@ -2,6 +2,7 @@
 import streamlit as st
 
 from ui.home import THUMBNAILS
+from ui.replica import moved_notice
 from ui.runtime import configure_runtime
 from ui.workers import session_lock
 
@@ -51,5 +52,6 @@ def home():
 pages = [st.Page(home, title="Home", icon="🏠", default=True)]
 pages += [st.Page(path, title=title, icon=icon) for path, title, icon, _, _ in PAGES]
 page = st.navigation(pages)
+moved_notice()  # behind nginx (deploy/): this page moved from a replica that stopped
 with session_lock():  # no training step of this session while its page's script runs
     page.run()
