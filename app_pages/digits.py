@@ -82,7 +82,8 @@ def build():
 
 run = get_run(KEY, {"the data": (name, n_train, copies, seed),
                     "the network": (sizes, activation, epochs),
-                    "the loaded model file": loads(KEY)}, build)
+                    "the loaded model file": loads(KEY)}, build,
+              shared=(data.X_train, data.X_test))  # the server's one copy of the data
 run.set_params(learning_rate=learning_rate, batch_size=batch_size)
 if loaded is None:
     quick_fit(run, QUICK_EPOCHS[name])  # a model to draw on within seconds; then live training

@@ -128,6 +128,14 @@ class Trainer:
         self._steps = model.training_steps(self.X, self.Y)
         self.done = False
 
+    def arrays(self):
+        """Every array this trainer holds: the training data and targets as the model uses them
+        (a copy when the dtype differs), the evaluation subsets, the grid and the weights; for
+        a server's accounting of memory (``nbytes``)."""
+        held = [self.X, self.Y, *(self._eval_train or ()), *(self._eval_test or ()),
+                self._grid_points, *self.model.get_weights().values()]
+        return [a for a in held if isinstance(a, np.ndarray)]
+
     def set_training_data(self, X_train, y_train):
         """Train on other examples from the next step on, from the weights as they are: the
         data changed, the model did not (a point added or removed by hand). The labels must be

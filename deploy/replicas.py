@@ -1,7 +1,7 @@
 """N Neural Playground replicas behind nginx, as plain processes on local ports.
 
 The same nginx configuration as the containers (deploy/nginx.conf.template), without a
-container runtime: each replica is ``streamlit run app.py`` on its own port of 127.0.0.1, and
+container runtime: each replica is ``streamlit run serve.py`` on its own port of 127.0.0.1, and
 nginx (Debian's package, run as the current user with its files under ``--run-dir``) listens
 on ``--port`` and spreads browsers over the replicas, each browser sticking to one.
 
@@ -236,7 +236,7 @@ def start(n: int = 2, port: int = 8080, first_port: int = 8601, run_dir: Path = 
             log = run_dir / "logs" / f"{name}.log"
             env = dict(os.environ, NEURAL_PLAYGROUND_REPLICA=name,
                        STREAMLIT_SERVER_COOKIE_SECRET=secret)
-            cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
+            cmd = [sys.executable, "-m", "streamlit", "run", "serve.py",
                    "--server.port", str(p), "--server.address", "127.0.0.1",
                    "--server.headless", "true", "--server.fileWatcherType", "none",
                    "--browser.gatherUsageStats", "false"]

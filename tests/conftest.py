@@ -60,6 +60,7 @@ def page(browser):
 
 @pytest.fixture(scope="session")
 def app_url(browser):
-    """The whole app (app.py) served once for every browser test of the session."""
-    with streamlit_server(REPO_ROOT / "app.py") as url:
+    """The whole app served once for every browser test of the session, as README starts it
+    (serve.py, which serves app.py)."""
+    with streamlit_server(REPO_ROOT / "serve.py") as url:
         yield url

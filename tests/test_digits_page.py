@@ -513,3 +513,24 @@ def test_the_lectures_pair_task_compares_logistic_regression_and_a_network():
     table = next(m.value for m in at.markdown if "| model | parameters" in m.value)
     assert "logistic regression | 65 |" in table and "MLP, 32 hidden units" in table
     assert "1 (y = 1) against 0 (y = 0)" in table and "binarised pixels" in table
+
+
+def test_settings_beyond_the_servers_memory_per_page_are_refused_with_a_message(monkeypatch):
+    """A classroom server caps each page's models ($NEURAL_PLAYGROUND_SESSION_MB): settings
+    that would hold more are refused in words, the same settings are not built again, and
+    smaller ones train."""
+    at = app()
+    before = at.session_state["digits"]
+    monkeypatch.setenv("NEURAL_PLAYGROUND_SESSION_MB", "5")
+    at.select_slider(key="digits_copies").set_value(5).run()  # logistic regression's float64 copy
+    assert not at.exception
+    message = at.error[0].value
+    assert "would need" in message and "this server allows 5 MB per page" in message
+    assert "NEURAL_PLAYGROUND_SESSION_MB" in message and "fewer" in message
+    assert at.session_state["digits"] is before  # the previous run is kept
+    at.run()  # not built again: the same message at once
+    assert "would need" in at.error[0].value and at.session_state["digits"] is before
+    at.select_slider(key="digits_copies").set_value(0).run()
+    assert not at.error and at.session_state["digits"] is not before
+    at.button(key="digits_step").click().run()
+    assert not at.exception

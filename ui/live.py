@@ -19,11 +19,11 @@ import streamlit as st
 from core import TrainingDiverged
 from ui.history import History, snapshot_record
 from ui.settings import Setting
-from ui.workers import (CHUNK_SECONDS, SessionLock, session_lock, start_worker, threads_allowed,
-                        training_now)
+from ui.workers import (CHUNK_SECONDS, MEMORY_VARIABLE, SessionLock, own_bytes, session_lock,
+                        session_megabytes, start_worker, threads_allowed, training_now)
 
-TICK_SECONDS = 0.1          # run_every: about 10 chart updates per second
-SNAPSHOT_SECONDS = 0.1      # a playing run publishes a snapshot at most this often...
+TICK_SECONDS = 0.085        # run_every: about 10 chart updates a second (a run takes some ms too)
+SNAPSHOT_SECONDS = 0.05     # a playing run publishes a snapshot at most this often (twice a tick)...
 SNAPSHOT_SHARE = 0.2        # ...and spends at most this share of its time on snapshots
 STEP_BUDGET_SECONDS = 0.04  # without a worker: the steps a tick may take
 NOTICE_SECONDS = 8.0        # how long a restart notice stays
@@ -304,25 +304,48 @@ def describe_changes(old, new):
     return " and ".join(changed) if changed else "the settings"
 
 
-def get_run(key, signature, build, record=None):
+def get_run(key, signature, build, record=None, shared=()):
     """The page's LiveRun from session state, rebuilt when ``signature`` changed.
 
     ``signature`` names, in words, what fixes a run: {"the data": ..., "the network": ...}.
     A rebuilt run keeps playing if it was, and says for a while why it restarted.
+
+    A new run whose models would hold more of the server's memory than a page may
+    ($NEURAL_PLAYGROUND_SESSION_MB; arrays sharing memory with ``shared``, the server's own
+    copy of the data, are not counted) is refused: the page says so and stops there, the
+    previous run is kept, and the same settings are not tried again.
     """
     run = st.session_state.get(key)
-    if run is None:
-        run = LiveRun(build, signature, record, lock=session_lock())
-        st.session_state[key] = run
-    elif run.signature != dict(signature):
-        changes = describe_changes(run.signature, dict(signature))
-        was_running = run.running
-        run.running = False  # its worker stops
-        run = LiveRun(build, signature, record, lock=session_lock())
-        run.running = was_running
-        run.notice = f"🔄 Training restarted from step 0: {changes} changed."
+    refused = st.session_state.get(f"{key}__refused")
+    if refused and refused[0] == dict(signature):
+        _refuse(refused[1])
+    if run is None or run.signature != dict(signature):
+        was_running = run is not None and run.running
+        if run is not None:
+            run.running = False  # its worker stops
+        new = LiveRun(build, signature, record, lock=session_lock())
+        need, limit = own_bytes(new.trainers.values(), shared), session_megabytes() * 2**20
+        if need > limit:
+            del new
+            message = (f"These settings would need **{need / 2**20:,.0f} MB** of the server's "
+                       f"memory for this page's models, and this server allows "
+                       f"{limit / 2**20:,.0f} MB per page ({MEMORY_VARIABLE}): choose fewer "
+                       "training examples, fewer copies or a smaller network.")
+            st.session_state[f"{key}__refused"] = (dict(signature), message)
+            _refuse(message)
+        st.session_state.pop(f"{key}__refused", None)
+        if run is not None:
+            new.running = was_running
+            new.notice = (f"🔄 Training restarted from step 0: "
+                          f"{describe_changes(run.signature, dict(signature))} changed.")
+        run = new
         st.session_state[key] = run
     return run
+
+
+def _refuse(message):
+    st.error(message, icon="🧱")
+    st.stop()
 
 
 def _control_row(run, key, step_size, extra):

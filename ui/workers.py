@@ -22,12 +22,14 @@ import threading
 import time
 from contextlib import contextmanager
 
+import numpy as np
 from streamlit import config as st_config
 
 CHUNK_SECONDS = 0.01      # the steps a worker takes in one turn
 HEARTBEAT_SECONDS = 5.0   # a worker stops when its page has not beaten for this long
 SLOTS_VARIABLE = "NEURAL_PLAYGROUND_TRAINING_SLOTS"
 WORKERS_VARIABLE = "NEURAL_PLAYGROUND_MAX_TRAINING"
+MEMORY_VARIABLE = "NEURAL_PLAYGROUND_SESSION_MB"
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,26 @@ def max_workers():
     """Runs that may train at once in the server: $NEURAL_PLAYGROUND_MAX_TRAINING, else 64.
     Play beyond that says the server is full (and trains nothing) instead of slowing everyone."""
     return _positive_int(WORKERS_VARIABLE, 64)
+
+
+def session_megabytes():
+    """The memory one page's models may hold in the server: $NEURAL_PLAYGROUND_SESSION_MB,
+    else 1024 (every setting the pages offer fits; a classroom server may set less)."""
+    return _positive_int(MEMORY_VARIABLE, 1024)
+
+
+def own_bytes(trainers, shared=()):
+    """Bytes the ``trainers`` hold of their own: every array they hold (``Trainer.arrays``),
+    each counted once, except those that share memory with ``shared`` (data the server keeps
+    once for every session)."""
+    seen, total = set(), 0
+    for trainer in trainers:
+        for a in trainer.arrays():
+            if id(a) in seen or any(np.may_share_memory(a, s) for s in shared):
+                continue
+            seen.add(id(a))
+            total += a.nbytes
+    return total
 
 
 def default_slots():
