@@ -227,3 +227,29 @@ def test_slots_come_from_the_environment_with_a_clear_error(monkeypatch):
     assert workers.max_workers() == 64
     monkeypatch.delenv(workers.SLOTS_VARIABLE)
     assert workers.default_slots() >= 1
+
+
+def test_with_several_sessions_training_a_worker_rests_as_long_as_it_trained(runs, monkeypatch):
+    """One GIL serves every session's training and every page's script: with more than one
+    session training, each chunk is followed by a rest as long as itself (SHARED_SHARE), so
+    the pages keep updating; alone, a worker never rests."""
+    rests = []
+    real_sleep = time.sleep
+
+    def sleep(seconds):
+        if threading.current_thread().name == "neural-playground-training":
+            rests.append(seconds)
+        real_sleep(seconds)
+    monkeypatch.setattr(workers.time, "sleep", sleep)
+    alone = threaded_run()
+    runs.append(alone)
+    alone.play()
+    wait_for(lambda: alone.latest["m"].step >= 300, "300 steps alone")
+    assert not [r for r in rests if r > 0.003]  # (only its short waits for the page's script)
+    other = threaded_run()
+    runs.append(other)
+    other.play()
+    wait_for(lambda: workers.training_now() == 2, "two sessions training")
+    rests.clear()
+    wait_for(lambda: len([r for r in rests if r > 0]) >= 20, "rests after chunks")
+    assert workers.SHARED_SHARE == 0.5

@@ -27,6 +27,8 @@ from streamlit import config as st_config
 
 CHUNK_SECONDS = 0.01      # the steps a worker takes in one turn
 HEARTBEAT_SECONDS = 5.0   # a worker stops when its page has not beaten for this long
+SHARED_SHARE = 0.5        # with several sessions training, at most this share of a slot's time
+                          # trains: the rest is left to the pages' scripts (one GIL for all)
 SLOTS_VARIABLE = "NEURAL_PLAYGROUND_TRAINING_SLOTS"
 WORKERS_VARIABLE = "NEURAL_PLAYGROUND_MAX_TRAINING"
 MEMORY_VARIABLE = "NEURAL_PLAYGROUND_SESSION_MB"
@@ -210,11 +212,14 @@ class Worker(threading.Thread):
                         got = False
                     else:
                         got = True
+                        start = time.perf_counter()
                         try:
                             if run.running and run.worker is self:
                                 run.chunk(n)
                         finally:
                             run.lock.worker_release()
+                        if training_now() > 1:  # a shared server: its pages must keep updating
+                            time.sleep((time.perf_counter() - start) * (1 / SHARED_SHARE - 1))
                 if not got:
                     time.sleep(0.002)  # the page's script has the run: let it finish
         except Exception as err:  # a bug: say so on the page (and in the log), never spin
