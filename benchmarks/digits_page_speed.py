@@ -97,7 +97,7 @@ def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         for r in range(args.repeats):
-            with streamlit_server(ROOT / "app.py") as url:
+            with streamlit_server(ROOT / "serve.py") as url:
                 seconds, page = open_page(browser, f"{url}/digits")
                 cold.append(seconds)
                 page.close()

@@ -157,7 +157,7 @@ def on_the_pad(n, originals, y, source, mnist_dir):
     os.environ["NEURAL_PLAYGROUND_MNIST"] = str(mnist_dir if source == "mnist" else ROOT / "none")
     pen = Pen(20.0, 200.0, 0.0, (140.0, 140.0))
     on_pad = []
-    with sync_playwright() as p, streamlit_server(ROOT / "app.py") as url:
+    with sync_playwright() as p, streamlit_server(ROOT / "serve.py") as url:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(f"{url}/digits?source={source}")

@@ -278,7 +278,7 @@ def hog():
 
 
 def run_condition(browser, names, args, label):
-    proc, url = start_streamlit(ROOT / "app.py")
+    proc, url = start_streamlit(ROOT / "serve.py")
     results = {}
     try:
         warm = browser.new_page()

@@ -33,7 +33,7 @@ def main():
         sys.exit("Chromium not found at /usr/bin/chromium (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
-    proc, url = start_streamlit(ROOT / "app.py")
+    proc, url = start_streamlit(ROOT / "serve.py")
     rows = []
     try:
         with sync_playwright() as p:
