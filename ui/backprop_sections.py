@@ -1,6 +1,6 @@
-"""The backpropagation page's tabs: the lectures' graph stepped by hand, one training iteration
-in slow motion with the network's graph for a chosen point, one example's every derivative and
-a single update, the gradient check and its cost. Layout only: the numbers come from
+"""The backpropagation page's sections, one shown at a time: the lectures' graph stepped by
+hand, one training iteration in slow motion with the network's graph for a chosen point, one
+example's every derivative and a single update, the gradient check and its cost. Layout only: the numbers come from
 ``ui.backprop_views`` and ``ui.backprop_network``."""
 from dataclasses import dataclass
 
@@ -27,7 +27,7 @@ CHART = {"displayModeBar": False}
 
 @dataclass(frozen=True)
 class Page:
-    """What the tabs need: the page's key, its live run (one network trained full batch on all
+    """What the sections need: the page's key, its live run (one network trained full batch on all
     the points), the data, the grid, the chosen point and the settings."""
     key: str
     run: object

@@ -1,6 +1,6 @@
-"""The logistic-regression page's tabs under the live charts: the math, probability to
-gradient, the sigmoid, the hill, minibatch SGD, worked examples, scikit-learn and Naive Bayes,
-separable data. Layout only: the numbers come from ``ui.logistic_views`` and
+"""The logistic-regression page's lessons under the live charts, one shown at a time: the
+math, probability to gradient, the sigmoid, the hill, minibatch SGD, worked examples,
+scikit-learn and Naive Bayes, separable data. Layout only: the numbers come from ``ui.logistic_views`` and
 ``ui.logistic_lessons``; the parts that move with training refresh every 2 s while it plays."""
 from dataclasses import dataclass
 
@@ -20,7 +20,7 @@ from ui.settings import widget
 
 @dataclass(frozen=True)
 class Page:
-    """What the tabs need from the page: its key and run, the data (raw and with its extra
+    """What the lessons need from the page: its key and run, the data (raw and with its extra
     inputs), the grid, the chosen point and the training settings."""
     key: str
     run: object
