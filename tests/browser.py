@@ -213,9 +213,15 @@ def wait_for_step(page, condition: str, timeout: float = 60.0) -> int:
     A click's rerun reaches the page some time after the click returns, so ``wait_ready`` right
     after a click can see the page before the rerun began: wait for what the click should show.
     """
-    page.wait_for_function(f"""() => {{ const m = ({_STATUS_LINE}).match(/^step\\s+([0-9,]+)/);
-        if (!m) return false; const step = +m[1].replace(/,/g, ''); return {condition}; }}""",
-                           timeout=timeout * 1000)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    try:
+        page.wait_for_function(f"""() => {{ const m = ({_STATUS_LINE}).match(/^step\\s+([0-9,]+)/);
+            if (!m) return false; const step = +m[1].replace(/,/g, ''); return {condition}; }}""",
+                               timeout=timeout * 1000)
+    except PlaywrightTimeoutError:  # say what the page shows instead
+        shown = page.evaluate(f"() => ({_STATUS_LINE})")[:120]
+        raise AssertionError(f"no step with {condition} within {timeout:g} s; the status line "
+                             f"says {shown!r}") from None
     wait_ready(page, timeout)
     return step_of(page)
 
