@@ -71,13 +71,19 @@ def lecture_graph(key):
             (cols[5], "↺ Reset", 0, dict(key=f"{key}_reset", help="The forward pass only."))):
         col.button(label, on_click=st.session_state.__setitem__, args=(step, target),
                    width="stretch", disabled=(k >= n_steps) if target else k == 0, **kw)
+    walked_graph(key, figure, message, V.GRAPH_CAPTION, chain, closing, k)
+
+
+def walked_graph(key, figure, message, caption, lines, closing, k):
+    """A computation graph after ``k`` backward steps, under its step buttons: the sentence
+    about the step, the graph, the chain rule of every step so far, and the closing text."""
     st.markdown(message)
     st.plotly_chart(figure, key=f"{key}_graph", config=CHART)
-    st.caption(V.GRAPH_CAPTION)
+    st.caption(caption)
     st.markdown("**The chain rule, step by step**")
     if k == 0:
         st.info("No derivatives yet: the backward pass has not started.", icon="⬅")
-    for line in chain:
+    for line in lines:
         st.latex(line)
     if closing:
         st.success(closing, icon="✅")

@@ -75,3 +75,26 @@ def plain(latex):
     text = re.sub(r"\^(\w)", r"<sup>\1</sup>", text)
     text = re.sub(r"_\{([^{}]*)\}", r"<sub>\1</sub>", text)
     return re.sub(" +", " ", text.replace("-", "−")).strip()
+
+
+def graph_marks(graph, steps, order, k):
+    """The nodes and edges of a ``core.graph`` graph for ``graph_figure`` after ``k`` of its
+    backward ``steps`` (in ``order``): each node's value and, once reached, its gradient; each
+    edge whose local derivative has been used, labelled with it."""
+    out, done = graph.output, {s.node: s for s in steps[:k]}
+    nodes = [dict(name=n.name,
+                  value_text=f"{plain(n.formula) if n.inputs else n.name} = {num(n.value)}",
+                  grad_text=f"∂{out}/∂{n.name} = {num(done[n.name].grad)}" if n.name in done
+                  else None,
+                  state="current" if k and n.name == order[k - 1] else
+                  "done" if n.name in done else "todo") for n in graph.nodes]
+    edges = []
+    for src, dst in graph.edges:
+        label = None
+        if src in done:  # the local derivative d dst / d src has been used
+            node = graph[dst]
+            pos = node.inputs.index(src)
+            text, value = plain(node.local_text[pos]), num(node.local[pos])
+            label = f"∂{dst}/∂{src} = {text}" + (f" = {value}" if text != value else "")
+        edges.append(dict(src=src, dst=dst, label=label))
+    return nodes, edges

@@ -9,7 +9,7 @@ from core.graph import LECTURE_INPUTS, backward, backward_order, lecture_graph
 from core.ledger import parameter_counts
 from core.mlp import backprop
 from ui.backprop_figures import activation_figure, graph_figure
-from ui.backprop_text import chain_latex, partial, reuse_text
+from ui.backprop_text import chain_latex, graph_marks, partial, reuse_text
 from ui.numbers import num, percent, ptex, tex
 from ui.live import speed_setting
 from ui.settings import Setting, settings
@@ -52,31 +52,13 @@ SPECS = settings(
 
 
 # ---- ① the computation graph --------------------------------------------------------------
-def _plain(formula):
-    return formula.replace(r" \cdot ", " · ")
-
-
 def graph_view(inputs, k):
     """The lectures' graph at ``inputs`` after ``k`` backward steps: (figure, a sentence about
     the step, the chain-rule LaTeX of every step so far, the closing text or None, steps)."""
     graph = lecture_graph(**inputs)
     steps, order = backward(graph), backward_order(graph)
-    done = {s.node: s for s in steps[:k]}
     values = {n.name: n.value for n in graph.nodes}
-    nodes = [dict(name=n.name,
-                  value_text=f"{_plain(n.formula) if n.inputs else n.name} = {num(n.value)}",
-                  grad_text=f"∂L/∂{n.name} = {num(done[n.name].grad)}" if n.name in done else None,
-                  state="current" if k and n.name == order[k - 1] else
-                  "done" if n.name in done else "todo") for n in graph.nodes]
-    edges = []
-    for src, dst in graph.edges:
-        label = None
-        if src in done:  # the local derivative d dst / d src has been used
-            node = graph[dst]
-            pos = node.inputs.index(src)
-            text, value = node.local_text[pos], num(node.local[pos])
-            label = f"∂{dst}/∂{src} = {text}" + (f" = {value}" if text != value else "")
-        edges.append(dict(src=src, dst=dst, label=label))
+    nodes, edges = graph_marks(graph, steps, order, k)
     if k == 0:
         message = (f"**Forward pass done:** d = {num(values['d'])}, e = {num(values['e'])}, "
                    f"L = {num(values['L'])}. Press **Step backward** to start from ∂L/∂L = 1.")

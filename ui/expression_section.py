@@ -9,10 +9,10 @@ import streamlit as st
 
 from core.expression import MAX_CHARS, check_expression, parse
 from ui import expression_views as V
+from ui.backprop_sections import walked_graph
 from ui.numbers import num
 from ui.settings import Setting, restore, widget
 
-CHART = {"displayModeBar": False}
 PER_ROW = 6  # number boxes per row
 
 
@@ -107,16 +107,7 @@ def _stepper(key, check):
         with col:
             st.button(label, on_click=_set_step, args=(key, target), width="stretch",
                       disabled=(k >= n_steps) if target else k == 0, **kw)
-    st.markdown(message)
-    st.plotly_chart(figure, key=f"{key}_graph", config=CHART)
-    st.caption(V.CAPTION)
-    st.markdown("**The chain rule, step by step**")
-    if k == 0:
-        st.info("No derivatives yet: the backward pass has not started.", icon="⬅")
-    for line in lines:
-        st.latex(line)
-    if closing:
-        st.success(closing, icon="✅")
+    walked_graph(key, figure, message, V.CAPTION, lines, closing, k)
     st.markdown(V.CHECK_TEXT)
     st.dataframe(V.check_table(check), hide_index=True, width="stretch")
     kind, text = V.check_verdict(check)

@@ -5,7 +5,7 @@ verdict, the presets and the words. No Streamlit here (``ui.expression_section``
 from core.expression import FUNCTIONS, MAX_CHARS, MAX_INPUTS, PASS_ABSOLUTE, PASS_RELATIVE
 from core.graph import backward, backward_order, tex_name
 from ui.backprop_figures import graph_figure
-from ui.backprop_text import chain_latex, partial, plain, reuse_text
+from ui.backprop_text import chain_latex, graph_marks, partial, reuse_text
 from ui.numbers import num, ptex, tex
 
 DEFAULT = "c*(a+2*b)"
@@ -44,21 +44,7 @@ def graph_parts(graph, k):
     out = graph.output
     done = {s.node: s for s in steps[:k]}
     values = {n.name: n.value for n in graph.nodes}
-    nodes = [dict(name=n.name,
-                  value_text=f"{plain(n.formula) if n.inputs else n.name} = {num(n.value)}",
-                  grad_text=f"∂{out}/∂{n.name} = {num(done[n.name].grad)}" if n.name in done
-                  else None,
-                  state="current" if k and n.name == order[k - 1] else
-                  "done" if n.name in done else "todo") for n in graph.nodes]
-    edges = []
-    for src, dst in graph.edges:
-        label = None
-        if src in done:  # the local derivative d dst / d src has been used
-            node = graph[dst]
-            pos = node.inputs.index(src)
-            text, value = plain(node.local_text[pos]), num(node.local[pos])
-            label = f"∂{dst}/∂{src} = {text}" + (f" = {value}" if text != value else "")
-        edges.append(dict(src=src, dst=dst, label=label))
+    nodes, edges = graph_marks(graph, steps, order, k)
     if k == 0:
         message = (f"**Forward pass done:** {out} = {num(values[out])}, every node's value "
                    f"above it. Press **Step backward** to start from ∂{out}/∂{out} = 1.")
