@@ -4,6 +4,7 @@ import math
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from browser import status_value, wait_ready
 
@@ -55,10 +56,14 @@ def classified_ms(page):
 
 def wait_until_trained(page):
     """The quick first fit gives a model within seconds; then train to convergence, at full
-    speed, and wait for the end of the last epoch."""
+    speed (unless live training, at full speed too, got there first), and wait for the end of
+    the last epoch."""
     page.wait_for_function("""() => { const m = document.body.innerText.match(/step ([0-9,]+)/);
         return m && +m[1].replace(/,/g, '') > 0; }""", timeout=120_000)
-    page.get_by_role("button", name="⏩ Train to convergence").click()
+    try:
+        page.get_by_role("button", name="⏩ Train to convergence").click(timeout=15_000)
+    except PlaywrightTimeoutError:
+        pass  # disabled: live training at full speed finished every epoch first
     page.wait_for_function(r"/epoch (\d+)\.0 of \1(?!\d)/.test(document.body.innerText)",
                            timeout=300_000)
     wait_ready(page, timeout=120)
