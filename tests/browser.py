@@ -169,6 +169,25 @@ def wait_ready(page, timeout: float = 60.0) -> None:
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=ms)
 
 
+def wait_settled(page, quiet: float = 0.5, timeout: float = 60.0) -> None:
+    """Wait until the page has been connected with no script run under way for ``quiet``
+    seconds in a row.
+
+    A click on a live page reruns its fragments first and then the whole page; on a busy
+    machine ``wait_ready`` can fall in the moment between the two, and an element found then
+    is replaced a moment later. Before looking at a still page, wait for it to stay still.
+    """
+    page.evaluate("() => { window.__npIdleSince = null; }")
+    page.wait_for_function("""(quiet) => {
+        const idle = !!document.querySelector('[data-testid=stApp]'
+            + '[data-test-connection-state=CONNECTED][data-test-script-state=notRunning]');
+        const now = performance.now();
+        if (!idle) { window.__npIdleSince = null; return false; }
+        window.__npIdleSince ??= now;
+        return now - window.__npIdleSince >= quiet * 1000; }""",
+                           arg=quiet, polling=50, timeout=timeout * 1000)
+
+
 # An option of a segmented control (a radio button; its help icon is a button too).
 SECTION_OPTION = "[data-testid=stButtonGroup] button[role=radio]"
 
@@ -222,7 +241,7 @@ def wait_for_step(page, condition: str, timeout: float = 60.0) -> int:
         shown = page.evaluate(f"() => ({_STATUS_LINE})")[:120]
         raise AssertionError(f"no step with {condition} within {timeout:g} s; the status line "
                              f"says {shown!r}") from None
-    wait_ready(page, timeout)
+    wait_settled(page, timeout=timeout)
     return step_of(page)
 
 

@@ -4,6 +4,7 @@ The pad is a custom component, which AppTest cannot drive; the page reads the dr
 from ``st.session_state["digits_drawing"]``, so a test puts a 280x280x4 array there instead.
 """
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -81,14 +82,20 @@ ZERO = pad(lambda yy, xx: abs(np.hypot((yy - 140) / 100, (xx - 140) / 60) - 1) <
 EMPTY = pad(lambda yy, xx: yy < 0)
 
 
-def train(at, accuracy=0.9, ticks=60):
-    """Play until the MLP's test accuracy passes ``accuracy``, then pause."""
+def train(at, accuracy=0.9, timeout=300.0):
+    """Play until the MLP's test accuracy passes ``accuracy``, then pause.
+
+    Under AppTest each tick trains for a slice of time, so a busy machine needs more ticks: wait
+    for the accuracy (a generous deadline), never a fixed number of ticks."""
     if not at.session_state["digits"].running:
         at.button(key="digits_play").click().run()
-    for _ in range(ticks):
+    deadline = time.monotonic() + timeout
+    while percent(status(at)["MLP test accuracy"]) <= accuracy:
+        run = at.session_state["digits"]
+        assert time.monotonic() < deadline and not run.done, (
+            f"the MLP's test accuracy stays at {status(at)['MLP test accuracy']} "
+            f"(epoch {status(at)['epoch']}), not above {accuracy:.0%}")
         at.run()  # one tick of the live fragment
-        if percent(status(at)["MLP test accuracy"]) > accuracy:
-            break
     at.button(key="digits_pause").click().run()
     return percent(status(at)["MLP test accuracy"])
 
@@ -154,12 +161,12 @@ def test_train_to_convergence_runs_every_planned_epoch_at_once():
 
 def test_a_drawing_in_session_state_is_classified():
     at = app()
-    train(at)
+    train(at, 0.95)  # early in training (before epoch 0.3) a bar can read as an 8
     at.session_state["digits_drawing"] = ONE
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     first, second = guesses(at)
-    assert first == 1 and second != 1
+    assert first == 1 and second != 1, (first, second, status(at))
     bars = live_figure(at, "digits_chart_proba")["data"][0]
     assert bars["x"] == [str(k) for k in range(10)] and bars["marker"]["color"][1] == "#2e6fd8"
     timing = [c.value for c in at.caption if "classified in" in c.value]

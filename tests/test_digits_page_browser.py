@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from browser import status_value, wait_ready
+from browser import status_value, wait_ready, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -112,7 +112,7 @@ def test_a_confusion_matrix_cell_opens_its_test_digits(page, app_url):
         page.get_by_role("button", name="⏸ Pause").click(timeout=15_000)
     except PlaywrightTimeoutError:
         assert "epoch 30.0 of 30" in page.inner_text("body")
-    wait_ready(page, timeout=120)
+    wait_settled(page, quiet=1.0, timeout=120)  # the run after Pause (or the last epoch) too
     chart = page.locator("[data-testid=stPlotlyChart]").first
     chart.scroll_into_view_if_needed()
     chart.locator(".main-svg").first.wait_for(timeout=60_000)
