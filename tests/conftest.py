@@ -47,14 +47,42 @@ def browser():
             chromium.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a fixture can tell that its test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture
-def page(browser):
-    """A fresh page (own context, so no shared storage) closed after the test."""
+def page(browser, request, tmp_path_factory):
+    """A fresh page (own context, so no shared storage) closed after the test.
+
+    When the test fails, its teardown prints what the page was at the end (its URL, its
+    WebSocket connections opened and closed, with the time) and saves a screenshot.
+    """
+    import time
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
+    start, sockets = time.monotonic(), []
+
+    def watch(ws):
+        sockets.append(f"{time.monotonic() - start:6.1f} s open {ws.url}")
+        ws.on("close", lambda _: sockets.append(f"{time.monotonic() - start:6.1f} s closed"))
+    page.on("websocket", watch)
     try:
         yield page
     finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            shot = tmp_path_factory.mktemp("failed") / f"{request.node.name[:80]}.png"
+            try:
+                page.screenshot(path=str(shot), full_page=True)
+                print(f"screenshot: {shot}\nurl: {page.url}", file=sys.stderr)
+            except Exception as err:  # the page may be gone: say so, keep the test's own error
+                print(f"no screenshot ({err})", file=sys.stderr)
+            print("websockets:\n" + "\n".join(sockets), file=sys.stderr)
         context.close()
 
 

@@ -307,6 +307,20 @@ _WIDGETS = {
 }
 
 
+def _default(spec, wanted):
+    """The widget's own default: the page's value, not Streamlit's (a slider's minimum, the
+    first option). The page's value is in the widget's state already; the default is what the
+    browser falls back on if it draws the widget afresh without its state, which happens on a
+    busy server when a fragment's rerun and the page's rerun cross: every setting then came
+    back as its minimum. (.streamlit/config.toml silences Streamlit's warning about a widget
+    with both a default and a state: here they are the same value on purpose.)"""
+    if spec.widget in ("radio", "selectbox"):
+        return {"index": list(spec.options).index(wanted)}
+    if spec.widget in ("multiselect", "segmented"):
+        return {"default": wanted}
+    return {"value": wanted}
+
+
 def _fmt(spec, kw):
     if spec.fmt is not None:
         kw["format_func"] = spec.fmt
@@ -332,7 +346,7 @@ def widget(page: str, spec: Setting, **kw):
         wanted = list(wanted)  # the widget's own state is a list
     if key not in st.session_state or st.session_state[key] != wanted:
         st.session_state[key] = wanted
-    kw = {"key": key, "help": spec.help, **kw}
+    kw = {"key": key, "help": spec.help, **_default(spec, wanted), **kw}
     result = _WIDGETS[spec.widget](spec, kw)
     store[spec.name] = result
     return result
