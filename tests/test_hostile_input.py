@@ -8,9 +8,9 @@ test asserts:
   drawing, ValueError for the rest), never a TypeError, MemoryError or a library's own error;
 - a message under 300 characters that names the problem (the words given with the case), and
   quotes no long stretch of the input;
-- under 1 s and under 50 MB of extra memory (tracemalloc's peak, which sees numpy's buffers
-  too), both far above what a refusal costs (milliseconds, kilobytes): the bounds the issue
-  asks for, generous so that a busy machine does not turn them red;
+- under 50 MB of extra memory (tracemalloc's peak, which sees numpy's buffers too), far above
+  what a refusal costs (kilobytes). How long each refusal takes (goal: under 1 s) is a speed
+  figure, printed by benchmarks/hostile_input.py, never asserted here;
 - nothing written to disk, and the state that was there before (a fitted model, a trainer)
   unchanged.
 """
@@ -19,7 +19,6 @@ import io
 import json
 import os
 import struct
-import time
 import tracemalloc
 import zipfile
 from dataclasses import dataclass
@@ -36,7 +35,6 @@ from core.persistence import (MAX_BYTES, MAX_UNPACKED_BYTES, MAX_WEIGHTS, ModelF
                               to_json, to_npz)
 from core.surface import Grid
 
-MAX_SECONDS = 1.0
 MAX_EXTRA_BYTES = 50 * 2**20
 MAX_MESSAGE = 300
 
@@ -47,6 +45,10 @@ X2, Y2 = make_dataset("xor", 200, random_state=0)
 
 @pytest.fixture(scope="module")
 def world():
+    return make_world()
+
+
+def make_world():
     """A fitted MLP and a trainer part-way through, shared by the cases that touch them."""
     mlp = MLPClassifier((4,), activation="tanh", max_iter=3, tol=0, random_state=0).fit(X2, Y2)
     trainer = Trainer(MLPClassifier((4,), batch_size=16, tol=0, max_iter=10**6, random_state=0),
@@ -478,9 +480,7 @@ def test_hostile_input_is_refused_cheaply_and_clearly(case, world, no_writes):
     call = case.make()  # the input is built before anything is measured
     before = state_of(world)
 
-    started = time.perf_counter()
     message = refused(call, world, case.error)
-    seconds = time.perf_counter() - started
 
     tracemalloc.start()
     try:
@@ -494,7 +494,6 @@ def test_hostile_input_is_refused_cheaply_and_clearly(case, world, no_writes):
     for word in case.words:
         assert word in message, message
     assert "\n" not in message and "x" * 60 not in message and "9" * 60 not in message
-    assert seconds < MAX_SECONDS, f"{seconds:.2f} s"
     assert extra < MAX_EXTRA_BYTES, f"{extra / 2**20:.0f} MB"
     assert not no_writes, no_writes
     assert_same_state(before, state_of(world))
