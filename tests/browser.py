@@ -188,6 +188,17 @@ def wait_settled(page, quiet: float = 0.5, timeout: float = 60.0) -> None:
                            arg=quiet, polling=50, timeout=timeout * 1000)
 
 
+def click_if_enabled(page, name: str, timeout: float = 15.0) -> bool:
+    """Click the button ``name`` if it becomes clickable within ``timeout`` s; False if it stays
+    disabled (e.g. Pause or "Train to convergence" after a run at full speed has finished)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    try:
+        page.get_by_role("button", name=name).click(timeout=timeout * 1000)
+        return True
+    except PlaywrightTimeoutError:
+        return False
+
+
 # An option of a segmented control (a radio button; its help icon is a button too).
 SECTION_OPTION = "[data-testid=stButtonGroup] button[role=radio]"
 

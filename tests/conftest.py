@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,6 @@ def page(browser, request, tmp_path_factory):
     When the test fails, its teardown prints what the page was at the end (its URL, its
     WebSocket connections opened and closed, with the time) and saves a screenshot.
     """
-    import time
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     start, sockets = time.monotonic(), []

@@ -4,9 +4,8 @@ import math
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from browser import status_value, wait_ready, wait_settled
+from browser import click_if_enabled, status_value, wait_ready, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -60,10 +59,7 @@ def wait_until_trained(page):
     the last epoch."""
     page.wait_for_function("""() => { const m = document.body.innerText.match(/step ([0-9,]+)/);
         return m && +m[1].replace(/,/g, '') > 0; }""", timeout=120_000)
-    try:
-        page.get_by_role("button", name="⏩ Train to convergence").click(timeout=15_000)
-    except PlaywrightTimeoutError:
-        pass  # disabled: live training at full speed finished every epoch first
+    click_if_enabled(page, "⏩ Train to convergence")  # (disabled if live training got there first)
     page.wait_for_function(r"/epoch (\d+)\.0 of \1(?!\d)/.test(document.body.innerText)",
                            timeout=300_000)
     wait_ready(page, timeout=120)
@@ -108,9 +104,8 @@ def test_a_confusion_matrix_cell_opens_its_test_digits(page, app_url):
     errors = []
     page.on("pageerror", lambda err: errors.append(str(err)))
     open_digits(page, app_url)
-    try:  # a still page (live training at full speed may have finished already: Pause disabled)
-        page.get_by_role("button", name="⏸ Pause").click(timeout=15_000)
-    except PlaywrightTimeoutError:
+    # a still page (live training at full speed may have finished already: Pause disabled)
+    if not click_if_enabled(page, "⏸ Pause"):
         assert "epoch 30.0 of 30" in page.inner_text("body")
     wait_settled(page, quiet=1.0, timeout=120)  # the run after Pause (or the last epoch) too
     chart = page.locator("[data-testid=stPlotlyChart]").first
