@@ -90,3 +90,59 @@ def test_a_click_on_the_mlps_plane_adds_a_point_while_training_goes_on(page, app
     assert "restarted" not in page.inner_text("body")
     page.get_by_role("button", name="⏸ Pause").click()
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+# The MLP's live surface, found by its title.
+SURFACE = ("[...document.querySelectorAll('.np-live-chart__plot')]"
+           ".find(p => (p.querySelector('.gtitle')?.textContent ?? '').startsWith('MLP'))")
+
+# Patch the paused surface with a new boundary and picture as a tick would, then draw the same
+# layout with Plotly from scratch in a plot of the same size, and read both.
+PATCH_AND_COMPARE = """async ([path, curve]) => {
+  const plot = %s;
+  const layout = JSON.parse(JSON.stringify(plot.layout));
+  const shape = layout.shapes.findIndex((s) => s.type === 'path');
+  const canvas = Object.assign(document.createElement('canvas'), {width: 4, height: 4});
+  canvas.getContext('2d').fillRect(0, 0, 2, 2);
+  layout.images[0].source = canvas.toDataURL();
+  layout.shapes[shape].path = curve;
+  const refused = window.__npLiveChart.patchLayout(plot, layout) === false;
+  layout.shapes[shape].path = path;
+  const patched = window.__npLiveChart.patchLayout(plot, layout);
+  const read = (p) => ({
+    d: p.querySelector(`.shapelayer path[data-index="${shape}"]`).getAttribute('d'),
+    href: [...p.querySelectorAll('.imagelayer image')].map((e) => e.getAttribute('href'))});
+  const mine = read(plot);
+  const div = document.createElement('div');
+  document.body.appendChild(div);
+  const fresh = {...JSON.parse(JSON.stringify(plot.layout)), autosize: false,
+                 width: plot._fullLayout.width, height: plot._fullLayout.height};
+  await Plotly.newPlot(div, JSON.parse(JSON.stringify(plot.data)), fresh);
+  const plotly = read(div);
+  Plotly.purge(div); div.remove();
+  return {refused, patched, mine, plotly, source: layout.images[0].source,
+          kept: plot.layout.shapes[shape].path === path};
+}""" % SURFACE
+
+
+def numbers(path):
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", path)]
+
+
+def test_the_live_surface_is_patched_in_place_and_draws_what_plotly_draws(page, app_url):
+    """While training, a tick that changes only the MLP surface's picture and boundary sets
+    them on the drawn SVG instead of a Plotly.react; the result is Plotly's own drawing."""
+    open_xor(page, app_url)
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function(f"+(({SURFACE})?.dataset.patches ?? 0) >= 5", timeout=120_000)
+    page.get_by_role("button", name="⏸ Pause").click()
+    wait_ready(page)
+    got = page.evaluate(PATCH_AND_COMPARE, ["M-1,-1.5 L0.25,0.5 L1.5,1.25 Z",
+                                            "M-1,-1 C0,0 1,1 1.5,1.5"])
+    assert got["refused"], "a curve (C) is left to Plotly.react"
+    assert got["patched"] and got["kept"]
+    assert got["mine"]["href"] == got["plotly"]["href"] == [got["source"]]
+    mine, plotly = numbers(got["mine"]["d"]), numbers(got["plotly"]["d"])
+    assert len(mine) == len(plotly) == 6
+    assert max(abs(a - b) for a, b in zip(mine, plotly)) < 0.01, (got["mine"], got["plotly"])
+    assert got["mine"]["d"].rstrip().endswith("Z")
