@@ -167,8 +167,9 @@ def render(run):
     plane = (X_fit, y_fit, X_test, y_test)
     left, right = st.columns(2)
     with left:
-        live_chart(V.lr_surface(lr_snap, grid, plane, names, discretize, show_test,
-                                hover=not run.running),
+        # a line moves slowly: its surface follows every other tick, the MLP's every tick
+        live_chart(run.every("lr_surface", lambda: V.lr_surface(
+                       lr_snap, grid, plane, names, discretize, show_test, hover=not run.running)),
                    key=f"{KEY}_lr_surface", height=420)
         if data["dataset"] == "xor" and uploaded is None:
             st.caption(V.LINE_BEST)

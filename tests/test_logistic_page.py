@@ -73,13 +73,18 @@ def test_the_plane_is_square_marks_the_point_and_draws_theta_perpendicular_to_th
     ring = next(t for t in fig["data"] if t.get("name") == "point #7")
     X_train = at.session_state["logreg"].trainers["ours"].X
     np.testing.assert_allclose([ring["x"][0], ring["y"][0]], X_train[7])
-    arrow = fig["layout"]["annotations"][0]
+    arrow = next(s for s in fig["layout"]["shapes"] if s["name"].startswith("θ"))
+    # the shaft, then the head: two barbs meeting at the shaft's end
+    start, end, barb, tip, barb2 = np.array(
+        [[float(v) for v in xy.split(",")] for xy in arrow["path"].replace("M", " ")
+         .replace("L", " ").split()])
     theta = model(at).theta_[:, 0]
-    direction = np.array([arrow["x"] - arrow["ax"], arrow["y"] - arrow["ay"]])
+    direction = end - start
     np.testing.assert_allclose(direction / np.linalg.norm(direction),
-                               theta[1:] / np.linalg.norm(theta[1:]), atol=1e-6)
-    start = np.array([arrow["ax"], arrow["ay"]])
-    assert abs(theta[0] + theta[1:] @ start) < 1e-6  # it starts on the boundary
+                               theta[1:] / np.linalg.norm(theta[1:]), atol=1e-3)
+    assert abs(theta[0] + theta[1:] @ start) < 1e-3 * np.linalg.norm(theta)  # starts on the boundary
+    np.testing.assert_allclose(tip, end)
+    assert np.dot(barb - end, direction) < 0 and np.dot(barb2 - end, direction) < 0  # points ahead
 
 
 def test_the_hill_keeps_the_climb_visible_on_separable_data_and_marks_the_top():

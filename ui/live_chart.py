@@ -393,6 +393,9 @@ def figure_to_json(fig: Any) -> str:
     return pio.to_json(fig, validate=True)
 
 
+_plotly_js_ready = False
+
+
 def _encoded(trace: dict) -> dict:
     """A copy of the trace with its numpy arrays (nested ones too) as base64 typed arrays."""
     trace = dict(trace)
@@ -427,8 +430,10 @@ def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False
         plot area away from any point, its ``x`` and ``y`` in data coordinates (the others
         None). Else None.
     """
-    if not st_config.get_option("global.appTest"):  # AppTest serves no files
-        ensure_plotly_js()
+    global _plotly_js_ready
+    if not _plotly_js_ready and not st_config.get_option("global.appTest"):  # AppTest serves no files
+        ensure_plotly_js()  # once per process: not two file checks per chart, ten times a second
+        _plotly_js_ready = True
     height = int(height)
     events = {"on_click_change": lambda: None} if clickable else {}
     result = _live_chart_component(

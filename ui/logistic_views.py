@@ -109,7 +109,11 @@ def overshoot_note(history):
 
 def theta_arrow(theta, grid, X):
     """An arrow along (θ₁, θ₂), the direction in which P(Y = 1 | x) grows, starting on the
-    boundary θᵀx = 0 where it passes nearest the data's centre (None while θ₁ = θ₂ = 0)."""
+    boundary θᵀx = 0 where it passes nearest the data's centre (None while θ₁ = θ₂ = 0).
+
+    A path shape (the shaft, then an open head), named in the legend: the plane is drawn 1:1,
+    so a head in data units is not distorted, and a live chart moves a path shape without a
+    full redraw (ui/live_chart.py)."""
     w, b = np.asarray(theta[1:3], float), float(theta[0])
     norm = float(np.linalg.norm(w))
     if norm < 1e-9:
@@ -117,15 +121,17 @@ def theta_arrow(theta, grid, X):
     c = np.asarray(X, float).mean(axis=0)
     start = c - (b + w @ c) / norm ** 2 * w
     span = min(grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0])
-    end = start + 0.18 * span * w / norm
+    u = w / norm
+    end = start + 0.18 * span * u
     inside = all(grid.xs[0] <= p[0] <= grid.xs[-1] and grid.ys[0] <= p[1] <= grid.ys[-1]
                  for p in (start, end))
     if not inside:
         return None
-    return dict(x=float(end[0]), y=float(end[1]), ax=float(start[0]), ay=float(start[1]),
-                xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=3,
-                arrowsize=1.2, arrowwidth=2.5, arrowcolor="#111827", text="θ",
-                font=dict(size=15, color="#111827"), xanchor="left")
+    back, side = 0.05 * span * u, 0.025 * span * np.array([-u[1], u[0]])
+    head = (end - back + side, end, end - back - side)
+    path = F.svg_path((start, end)) + " " + F.svg_path(head)
+    return dict(type="path", path=path, xref="x", yref="y", name="θ: where P(Y = 1 | x) grows",
+                showlegend=True, line=dict(color="#111827", width=2.5), layer="above")
 
 
 def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height=430, hover=True):
@@ -154,7 +160,7 @@ def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height
     layout["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
     layout["xaxis"].update(constrain="domain")
     arrow = None if extra else theta_arrow(theta, grid, np.vstack([X_train, X_test]))
-    layout["annotations"] = [arrow] if arrow else []
+    layout["shapes"] += [arrow] if arrow else []
     return fig
 
 
