@@ -110,7 +110,7 @@ def render(run):
     left, right = st.columns([1.1, 1])
     with left:
         click = live_chart(V.plane_figure(snap, grid, (X_train, y_train, X_test, y_test), extra,
-                                          point, sk, sk_proba, hover=not run.running),
+                                          point, sk, sk_proba, hover=run.settled),
                            key=f"{KEY}_surface",
                            height=430, clickable=True)
         if click:

@@ -169,14 +169,14 @@ def render(run):
     with left:
         # a line moves slowly: its surface follows every other tick, the MLP's every tick
         live_chart(run.every("lr_surface", lambda: V.lr_surface(
-                       lr_snap, grid, plane, names, discretize, show_test, hover=not run.running)),
+                       lr_snap, grid, plane, names, discretize, show_test, hover=run.settled)),
                    key=f"{KEY}_lr_surface", height=420)
         if data["dataset"] == "xor" and uploaded is None:
             st.caption(V.LINE_BEST)
     with right:
         title = f"MLP {V.architecture(2 + len(extra), sizes, activation)}"
         fig = V.mlp_surface(mlp_snap, grid, plane, names, title, discretize, show_test,
-                            hover=not run.running)
+                            hover=run.settled)
         fig["data"] += V.added_points_trace(added)
         click = live_chart(fig, key=f"{KEY}_mlp_surface", height=420, clickable=True)
         if click:

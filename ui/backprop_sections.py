@@ -124,7 +124,7 @@ def slow_motion(p):
         surface_col, graph_col = st.columns([1, 1.1])
         with surface_col:
             click = live_chart(N.surface_figure(snap, p.grid, p.X, p.y, p.point, p.activation,
-                                                hover=not run.running),
+                                                hover=run.settled),
                                key=f"{p.key}_surface", height=420, clickable=True)
             if click:
                 where = np.array([click["x"], click["y"]], float)

@@ -73,6 +73,7 @@ class LiveRun:
         self.fragment_keys = []
         self._notice = (None, 0.0)
         self._in_page_run = False
+        self.settled = True  # see live_fragment
         self.reset()
 
     # ---- the models -------------------------------------------------------------------------
@@ -396,6 +397,11 @@ def live_fragment(run, render, speed):
 
     ``speed`` is in steps per second, or MAX. ``render`` reads ``run.latest`` and
     ``run.histories``: a worker may be training meanwhile.
+
+    ``run.settled`` tells ``render`` whether to add what only a still chart needs (hover layers):
+    False while playing and in the redraw right after a click on the controls, so Pause and
+    Step show their step as a cheap update of the charts; the whole page's run that follows
+    the click is settled and adds them.
     """
     if speed != run.speed:
         run.speed, run._pace = speed, None
@@ -410,6 +416,7 @@ def live_fragment(run, render, speed):
         run.beat()
         if run.running and not run.threaded:
             run.advance(run.steps_for_tick())
+        run.settled = not run.running and (whole_page or not run.touched)
         render(run)
         if run.running != timer or run.touched and not whole_page:
             # training ended, or a click: the charts are drawn; the rest of the page follows
