@@ -541,3 +541,21 @@ def test_settings_beyond_the_servers_memory_per_page_are_refused_with_a_message(
     assert not at.error and at.session_state["digits"] is not before
     at.button(key="digits_step").click().run()
     assert not at.exception
+
+
+def _kinds(block):
+    """The element types of a block, in order, nested blocks as lists: where each element sits."""
+    from streamlit.testing.v1.element_tree import Block
+    return [_kinds(child) if isinstance(child, Block) else type(child).__name__
+            for child in block.children.values()]
+
+
+def test_the_first_fit_leaves_every_element_in_its_place_for_the_next_run():
+    """The quick first fit's progress bar has a slot on every run: otherwise the elements below
+    it move up one place on the run after, and the browser mounts the live charts afresh
+    (blank for a moment, right after the learner's first click)."""
+    at = app()
+    first = _kinds(at.main)
+    at.button(key="digits_step").click().run()
+    assert step(at) > 0
+    assert _kinds(at.main) == first

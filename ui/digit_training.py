@@ -26,15 +26,16 @@ def _steps_per_epoch(run):
     return -(-len(trainer.X) // min(batch, len(trainer.X)))
 
 
-def fit_fast(run, until_epoch, text):
+def fit_fast(run, until_epoch, text, slot=None):
     """Advance every model of ``run`` until the MLP has seen ``until_epoch`` epochs (or is
-    done), in chunks of about CHUNK_SECONDS, under a progress bar saying ``text``."""
+    done), in chunks of about CHUNK_SECONDS, under a progress bar saying ``text`` (drawn in
+    ``slot``, an ``st.empty()``, if given)."""
     trainer = run.trainers["MLP"]
     start_epoch = trainer.epoch
     goal = until_epoch - start_epoch
     if goal <= 0 or run.done or run.error:
         return
-    bar = st.progress(0.0, text=text)
+    bar = (slot if slot is not None else st).progress(0.0, text=text)
     steps, started = 64, time.perf_counter()
     last = until_epoch >= trainer.model.max_iter  # then on until the trainers say they are done
     while (trainer.epoch < until_epoch or last) and not run.done and run.error is None:
@@ -50,23 +51,30 @@ def fit_fast(run, until_epoch, text):
 
 def quick_fit(run, epochs):
     """Once per new run: ``epochs`` epochs at full speed. A run reset to step 0 by the user is
-    left there (they asked to watch it from the start)."""
+    left there (they asked to watch it from the start).
+
+    The progress bar's slot is there on every run, used or not: were it only on the first,
+    every element below would sit one place higher on the next run, and Streamlit would mount
+    the live charts afresh (blank until drawn again)."""
+    slot = st.empty()
     if getattr(run, "quick_fit_done", False) or run.trainers["MLP"].step > 0:
         run.quick_fit_done = True
         return
     fit_fast(run, epochs, f"A first model at full speed ({epochs:g} "
-                          f"epoch{'' if epochs == 1 else 's'}), then it trains on live:")
+                          f"epoch{'' if epochs == 1 else 's'}), then it trains on live:", slot)
     run.quick_fit_done = True
     run.play()
 
 
 def converge_if_asked(run, key, epochs):
     """On the run after "Train to convergence" was pressed: the rest of the planned epochs at
-    full speed, under a progress bar (call it before the buttons, so they show the result)."""
+    full speed, under a progress bar (call it before the buttons, so they show the result).
+    Its slot is there on every run (see quick_fit)."""
+    slot = st.empty()
     if st.session_state.pop(f"{key}_converge_now", False):
         was_running = run.running
         run.running = False
-        fit_fast(run, epochs, f"Training to the end of epoch {epochs} at full speed:")
+        fit_fast(run, epochs, f"Training to the end of epoch {epochs} at full speed:", slot)
         run.running = was_running and not run.done
 
 
