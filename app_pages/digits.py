@@ -124,6 +124,8 @@ def sklearn_now():
 
 
 st.subheader("✏️ Draw, and the network guesses")
+if name != "mnist":
+    st.caption(V.DRAWN_LIMIT)
 
 
 @st.fragment(run_every=2.0 if run.running else None)

@@ -559,3 +559,12 @@ def test_the_first_fit_leaves_every_element_in_its_place_for_the_next_run():
     at.button(key="digits_step").click().run()
     assert step(at) > 0
     assert _kinds(at.main) == first
+
+
+def test_the_8x8_data_says_how_well_it_reads_real_handwriting():
+    """The bundled digits read drawn handwriting far worse than MNIST: the page says so, with
+    the benchmark's figures, by the pad."""
+    at = app()
+    caption = " ".join(c.value for c in at.caption)
+    assert "**79 %**" in caption and "**95 %**" in caption
+    assert "drawn_gap.py" in caption

