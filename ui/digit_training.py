@@ -26,16 +26,16 @@ def _steps_per_epoch(run):
     return -(-len(trainer.X) // min(batch, len(trainer.X)))
 
 
-def fit_fast(run, until_epoch, text, slot=None):
+def fit_fast(run, until_epoch, text, slot):
     """Advance every model of ``run`` until the MLP has seen ``until_epoch`` epochs (or is
-    done), in chunks of about CHUNK_SECONDS, under a progress bar saying ``text`` (drawn in
-    ``slot``, an ``st.empty()``, if given)."""
+    done), in chunks of about CHUNK_SECONDS, under a progress bar saying ``text``, drawn in
+    ``slot`` (an ``st.empty()``)."""
     trainer = run.trainers["MLP"]
     start_epoch = trainer.epoch
     goal = until_epoch - start_epoch
     if goal <= 0 or run.done or run.error:
         return
-    bar = (slot if slot is not None else st).progress(0.0, text=text)
+    bar = slot.progress(0.0, text=text)
     steps, started = 64, time.perf_counter()
     last = until_epoch >= trainer.model.max_iter  # then on until the trainers say they are done
     while (trainer.epoch < until_epoch or last) and not run.done and run.error is None:

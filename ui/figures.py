@@ -148,8 +148,7 @@ def surface_image(xs, ys, z, colorscale=PROBA_SCALE, zmin=0.0, zmax=1.0):
                 sizing="stretch", layer="below")
 
 
-def svg_path(points):
-    """Points [(x, y), ...] as an SVG path in data coordinates: "M x,y L x,y ...", 5 digits."""
+def _path(points):
     return " ".join(f"{'M' if i == 0 else 'L'}{x:.5g},{y:.5g}" for i, (x, y) in enumerate(points))
 
 
@@ -158,7 +157,7 @@ def contour_shape(xs, ys, z, name="P = 0.5", color="#111827", dash="solid", leve
     segments = contour_segments(xs, ys, z, level)
     if not len(segments):
         return None
-    return dict(type="path", path=" ".join(svg_path(s) for s in segments), xref="x", yref="y",
+    return dict(type="path", path=" ".join(_path(s) for s in segments), xref="x", yref="y",
                 line=dict(color=color, width=2, dash=dash), name=name, showlegend=True,
                 layer="above")
 
@@ -167,7 +166,7 @@ def line_shape(x, y, name, color="#111827", dash="solid", width=2.5):
     """A polyline (x, y) as a path shape in the legend (None when it has no points)."""
     if len(x) < 2:
         return None
-    return dict(type="path", path=svg_path(zip(x, y)), xref="x", yref="y", name=name,
+    return dict(type="path", path=_path(zip(x, y)), xref="x", yref="y", name=name,
                 showlegend=True, line=dict(color=color, width=width, dash=dash), layer="above")
 
 

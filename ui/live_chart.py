@@ -28,9 +28,9 @@ from typing import Any
 import plotly.io as pio
 from _plotly_utils.utils import convert_to_base64
 import streamlit as st
-from streamlit import config as st_config
 
-from ui.static_files import PLOTLY_JS_URL, ensure_plotly_js
+from ui.runtime import configure_runtime
+from ui.static_files import PLOTLY_JS_URL
 
 COMPONENT_NAME = "neural_playground_live_chart"
 
@@ -259,14 +259,15 @@ async function drawLatest(chart, plot, state) {
       const texts = traces.map((t) => JSON.stringify(t));
       const kept = traces.map((t, k) => (state.texts && state.texts[k] === texts[k])
         ? state.traces[k] : t);
+      const sameTraces = kept.length === (state.traces ?? []).length &&
+        kept.every((t, k) => t === state.traces[k]);
       const rest = layoutRest(layout, config);
-      if (!(state.texts && rest === state.rest && next.height === state.drawnHeight &&
-            texts.length === state.texts.length && texts.every((t, k) => t === state.texts[k]) &&
-            patchLayout(plot, layout))) {
-        await Plotly.react(plot, kept, layout, config);
-      } else {
+      if (sameTraces && rest === state.rest && next.height === state.drawnHeight &&
+          patchLayout(plot, layout)) {
         state.patches = (state.patches ?? 0) + 1;
         plot.dataset.patches = String(state.patches);
+      } else {
+        await Plotly.react(plot, kept, layout, config);
       }
       state.rest = rest;
       state.texts = texts;
@@ -393,9 +394,6 @@ def figure_to_json(fig: Any) -> str:
     return pio.to_json(fig, validate=True)
 
 
-_plotly_js_ready = False
-
-
 def _encoded(trace: dict) -> dict:
     """A copy of the trace with its numpy arrays (nested ones too) as base64 typed arrays."""
     trace = dict(trace)
@@ -430,10 +428,7 @@ def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False
         plot area away from any point, its ``x`` and ``y`` in data coordinates (the others
         None). Else None.
     """
-    global _plotly_js_ready
-    if not _plotly_js_ready and not st_config.get_option("global.appTest"):  # AppTest serves no files
-        ensure_plotly_js()  # once per process: not two file checks per chart, ten times a second
-        _plotly_js_ready = True
+    configure_runtime()  # plotly.js in static/, once per process (not on every tick)
     height = int(height)
     events = {"on_click_change": lambda: None} if clickable else {}
     result = _live_chart_component(

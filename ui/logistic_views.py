@@ -128,10 +128,8 @@ def theta_arrow(theta, grid, X):
     if not inside:
         return None
     back, side = 0.05 * span * u, 0.025 * span * np.array([-u[1], u[0]])
-    head = (end - back + side, end, end - back - side)
-    path = F.svg_path((start, end)) + " " + F.svg_path(head)
-    return dict(type="path", path=path, xref="x", yref="y", name="θ: where P(Y = 1 | x) grows",
-                showlegend=True, line=dict(color="#111827", width=2.5), layer="above")
+    x, y = np.array([start, end, end - back + side, end, end - back - side]).T  # shaft, head
+    return F.line_shape(x, y, "θ: where P(Y = 1 | x) grows")
 
 
 def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height=430, hover=True):
