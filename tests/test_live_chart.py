@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
 from ui.live_chart import COMPONENT_NAME, figure_to_json
@@ -38,6 +39,42 @@ def test_figure_json_sends_float32_grids_as_typed_arrays():
     fig = json.loads(figure_to_json(go.Figure(go.Heatmap(z=z))))
     assert fig["data"][0]["z"]["dtype"] == "f4"
     assert json.loads(figure_to_json(fig.copy())) == fig  # a figure dict works too
+
+
+def test_figure_json_encodes_arrays_as_plotly_does_and_leaves_the_figure_alone():
+    """Our typed-array encoder (plotly's goes through narwhals' dataframe checks on every
+    array, a fifth of a live tick's server time) gives plotly's own JSON for every kind of
+    array a figure may hold, and never changes the caller's figure."""
+    import copy
+
+    from _plotly_utils.utils import convert_to_base64
+    rng = np.random.default_rng(0)
+    marker = dict(color=np.arange(5), size=np.array([3.0, 4.0, 5.0, 6.0, 7.0]),
+                  line=dict(width=np.array([1, 2, 3, 4, 5], np.uint64)))
+    fig = {"data": [
+        dict(type="heatmap", z=rng.random((3, 4)), x=np.linspace(0, 1, 4, dtype=np.float32),
+             y=np.array([1, 2, 3], np.int64) * 10**6, customdata=np.array([[1, 2], [3, 4]]).T),
+        dict(type="scatter", x=np.array([2**40, 1]), y=np.array([1.5, np.nan]),
+             text=np.array(["a", "b"]), selectedpoints=np.array([True, False]),
+             marker=marker, ids=np.array([], np.float64), range=np.array([0.0, 1.0]),
+             meta=[np.array([1.0])], visible=True),
+        dict(type="image", z=rng.integers(0, 255, (2, 2, 3), dtype=np.uint8),
+             dx=np.float32(0.5), zmax=np.int64(3))],
+        "layout": {"images": [dict(source="data:image/png;base64,AAA", x=0.0)]}}
+    before = copy.deepcopy(fig)
+    ours = json.loads(figure_to_json(fig))
+
+    theirs = copy.deepcopy(fig)
+    for trace in theirs["data"]:
+        convert_to_base64(trace)
+    assert ours == json.loads(pio.to_json(theirs, validate=False))
+    assert ours["data"][0]["z"]["dtype"] == "f8" and ours["data"][0]["z"]["shape"] == "3, 4"
+    assert ours["data"][1]["marker"]["line"]["width"]["dtype"] == "u1"  # uint64 made small
+    assert isinstance(ours["data"][1]["x"], list)  # too big for 32 bits: left as numbers
+    # the caller's figure is untouched (plotly's encoder replaces nested arrays in place)
+    assert isinstance(fig["data"][1]["marker"]["color"], np.ndarray)
+    assert json.loads(pio.to_json(fig, validate=False)) == json.loads(pio.to_json(before,
+                                                                                   validate=False))
 
 
 def live_chart_payloads(at):
