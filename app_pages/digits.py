@@ -54,12 +54,8 @@ with st.sidebar:
 write_url(KEY, specs)
 lesson_box(KEY, specs)
 
-if not found and download_offer(KEY):
-    stage(KEY, specs, {"source": "mnist"})
-    st.rerun()
 data = prepare(name, download, n_train, seed, copies)
 sizes = (hidden,) * n_layers
-st.caption(V.data_caption(data, name, found, why))
 
 loaded = start_weights(KEY)  # a model file's weights are the MLP's start until the network changes
 if loaded is not None and [loaded[f"coef_{l}"].shape for l in range(n_layers + 1)] != \
@@ -103,11 +99,6 @@ def render(run):
     live_chart(V.curves(run.histories, title), key=f"{KEY}_chart_curves", height=310)
 
 
-converge_if_asked(run, KEY, epochs)
-controls(run, KEY, step_size=10)
-converge_button(run, KEY, epochs)
-live_fragment(run, render, speed)
-st.caption(V.COMPARE_TEXT)
 
 
 sk_args = dict(hidden_layer_sizes=sizes, activation=activation, learning_rate=learning_rate,
@@ -121,11 +112,6 @@ def sklearn_now():
     split = (data.X_train, data.y_train, data.X_test, data.y_test)
     with st.spinner("Training scikit-learn's MLP and logistic regression…"):
         return fitted("mlp", *split, **sk_args), fitted("logistic", *split, max_iter=200)
-
-
-st.subheader("✏️ Draw, and the network guesses")
-if name != "mnist":
-    st.caption(V.DRAWN_LIMIT)
 
 
 @st.fragment(run_every=2.0 if run.running else None)
@@ -149,7 +135,19 @@ def draw_and_classify():
         personal_set(run, KEY, name, data.shape)
 
 
+# the page is about drawing: the pad comes first, in sight with the controls; the curves follow
+converge_if_asked(run, KEY, epochs)
+controls(run, KEY, step_size=10, extra=lambda: converge_button(run, KEY, epochs))
+st.subheader("✏️ Draw, and the network guesses")
+if name != "mnist":
+    st.caption(V.DRAWN_LIMIT)
 draw_and_classify()
+if not found and download_offer(KEY):
+    stage(KEY, specs, {"source": "mnist"})
+    st.rerun()
+live_fragment(run, render, speed)
+st.caption(V.data_caption(data, name, found, why))
+st.caption(V.COMPARE_TEXT)
 
 st.subheader("🔬 Looking inside the network")
 st.markdown(V.weights_text(min(hidden, 64), hidden, data.shape))

@@ -95,3 +95,17 @@ def test_the_xor_pages_controls_and_both_surfaces_fit_one_screen_at_1440x900(pag
     for name, locator in wanted.items():
         b = box(page, locator)
         assert b is not None and b["y"] >= 0 and b["y"] + min(b["height"], 300) <= 900, (name, b)
+
+
+@pytest.mark.parametrize("source", ["digits8", "mnist"])
+def test_the_digit_pad_and_the_training_controls_fit_one_screen_at_1440x900(page, app_url,
+                                                                           source):
+    """The page is about drawing: the whole pad is in sight when it opens, with Play and
+    Train to convergence (the 8x8 digits add a caption by the pad: the tallest case)."""
+    open_page(page, app_url, f"digits?source={source}", 1440, 900)
+    wanted = {"Play": page.get_by_role("button", name="▶ Play"),
+              "Train to convergence": page.get_by_role("button", name="⏩ Train to convergence"),
+              "pad": page.locator("canvas.upper-canvas")}
+    for name, locator in wanted.items():
+        b = box(page, locator)
+        assert b is not None and b["y"] >= 0 and b["y"] + b["height"] <= 900, (name, b)

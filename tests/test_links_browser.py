@@ -51,6 +51,11 @@ def test_a_teachers_lesson_link_shows_only_the_controls_the_lesson_is_about(page
     wait_ready(page)
     page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg').length"
                            " >= 2", timeout=60_000)
+    wait_ready(page)
+    # the sidebar's last control drawn: the labels are all there (a busy machine once read
+    # them before)
+    page.locator("[data-testid=stWidgetLabel]").filter(has_text="L2 strength").first.wait_for(
+        timeout=60_000)
     labels = page.locator("[data-testid=stWidgetLabel]").all_inner_texts()
     assert not {"Dataset", "Number of points", "Noise", "Learning rate η"} & set(labels)
     assert {"Gradient from", "Seed", "L2 strength"} <= set(labels)  # the rest stays

@@ -13,6 +13,7 @@ def test_save_reset_load_restores_theta_and_bad_files_change_nothing(page, app_u
     wait_ready(page)
     page.get_by_role("link", name="Logistic regression").first.click()
     wait_ready(page)
+    page.wait_for_url("**/logistic_regression?*", timeout=60_000)  # the page writes its settings
     settings = page.url.split("?", 1)[1]
     for k in range(1, 6):
         page.get_by_role("button", name="⏭ Step").click()

@@ -82,6 +82,7 @@ def converge_button(run, key, epochs):
     """The button that asks for the rest of the planned epochs at full speed."""
     st.button("⏩ Train to convergence", key=f"{key}_converge",
               disabled=run.done or run.error is not None,
-              on_click=lambda: st.session_state.update({f"{key}_converge_now": True}),
+              on_click=lambda: (st.session_state.update({f"{key}_converge_now": True}),
+                                run.touch()),  # in the controls' row: the whole page follows
               help=f"All {epochs} planned epochs now, at the engine's full speed (no charts "
                    "drawn meanwhile); the loss has levelled off by then.")
