@@ -3,28 +3,53 @@
 import filecmp
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
 from ui.live_chart import COMPONENT_NAME, figure_to_json
-from ui.static_files import PLOTLY_JS_SOURCE, ensure_plotly_js
+from ui.static_files import (CARTESIAN_TRACES, PLOTLY_FULL_JS, PLOTLY_JS_SOURCE,
+                               ensure_plotly_js)
 
 DEMO = Path(__file__).parent / "apps" / "live_chart_demo.py"
 
 
-def test_ensure_plotly_js_copies_plotlys_own_file(tmp_path):
+def test_ensure_plotly_js_copies_the_cartesian_bundle(tmp_path):
     copy = ensure_plotly_js(tmp_path / "static")
-    assert copy == tmp_path / "static" / "plotly.min.js"
+    assert copy == tmp_path / "static" / "plotly-cartesian.min.js"
     assert filecmp.cmp(copy, PLOTLY_JS_SOURCE, shallow=False)
-    assert [p.name for p in copy.parent.iterdir()] == ["plotly.min.js"]  # no temp file left
+    assert [p.name for p in copy.parent.iterdir()] == [copy.name]  # no temp file left
+
+
+def test_the_cartesian_bundle_is_the_installed_plotlys_plotly_js():
+    """The same plotly.js release as the one inside the installed plotly package (after an
+    upgrade of plotly: fetch the matching bundle, ui/plotly_js/README.md), and it registers
+    every trace type live_chart lets through."""
+    def version(path):
+        head = path.read_text(encoding="utf-8", errors="replace")[:300]
+        return re.search(r"plotly\.js .*?v(\d+\.\d+\.\d+)", head).group(1)
+    assert version(PLOTLY_JS_SOURCE) == version(PLOTLY_FULL_JS)
+    assert "(cartesian - minified)" in PLOTLY_JS_SOURCE.read_text(encoding="utf-8")[:300]
+    bundle = PLOTLY_JS_SOURCE.read_text(encoding="utf-8")
+    registered = set(re.findall(r'name:"([a-z0-9]+)",basePlotModule', bundle))
+    assert registered == CARTESIAN_TRACES
+
+
+def test_a_trace_the_cartesian_bundle_lacks_is_refused_in_words():
+    with pytest.raises(ValueError, match="no scatter3d trace"):
+        figure_to_json({"data": [{"type": "scatter3d", "x": [1], "y": [1], "z": [1]}]})
+    with pytest.raises(ValueError, match="no choropleth trace"):
+        figure_to_json(go.Figure(go.Choropleth()))
+    assert json.loads(figure_to_json({"data": [{"x": [1], "y": [2]}]}))["data"][0]["x"] == [1]
 
 
 def test_ensure_plotly_js_replaces_a_copy_of_another_size_only(tmp_path):
-    stale = tmp_path / "plotly.min.js"
+    stale = tmp_path / "plotly-cartesian.min.js"
     stale.write_text("/* plotly.js v0 */")
     ensure_plotly_js(tmp_path)
     assert filecmp.cmp(stale, PLOTLY_JS_SOURCE, shallow=False)

@@ -7,9 +7,9 @@ plot ``<div>`` per key and, on every rerun with a new figure, calls
 ``Plotly.react(div, data, layout, config)`` on it. Nothing is remounted, so no
 frame is blank, and zoom survives updates (``layout.uirevision``).
 
-plotly.js is the ``plotly.min.js`` shipped inside the installed plotly
-package, copied to ``static/`` (see :mod:`ui.static_files`) and loaded once
-per page, shared by all live charts.
+plotly.js is plotly.js's cartesian bundle (``ui/plotly_js/``: scatter, bar, heatmap, contour
+and the rest of its twelve trace types; a figure with another type is refused), copied to
+``static/`` (see :mod:`ui.static_files`) and loaded once per page, shared by all live charts.
 
 Figures on plotly's default template (``import streamlit`` makes that the
 "streamlit" template, whose colours are placeholders) get the app theme's
@@ -31,7 +31,7 @@ import plotly.io as pio
 import streamlit as st
 
 from ui.runtime import configure_runtime
-from ui.static_files import PLOTLY_JS_URL
+from ui.static_files import CARTESIAN_TRACES, PLOTLY_JS_URL
 
 COMPONENT_NAME = "neural_playground_live_chart"
 
@@ -67,7 +67,7 @@ LIVE.reacts ??= 0;          // Plotly.react calls, all charts (fewer if a slow p
 LIVE.mounts ??= 0;          // plot divs created
 LIVE.adopted ??= 0;         // plot divs moved into a re-created element
 
-// Load plotly.min.js once per page; every chart awaits the same promise.
+// Load plotly.js once per page; every chart awaits the same promise.
 function loadPlotly(src) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!LIVE.plotly) {
@@ -389,8 +389,15 @@ def figure_to_json(fig: Any) -> str:
     A dict is encoded as it is, without plotly.py's validation, which would cost more than the
     rest of a live update (our builders in ``ui.figures`` produce valid dicts and are tested).
     """
+    data = fig.get("data", []) if isinstance(fig, dict) else fig.data
+    missing = {(t.get("type") if isinstance(t, dict) else t.type) or "scatter"
+               for t in data} - CARTESIAN_TRACES
+    if missing:
+        raise ValueError(f"live_chart draws with plotly.js's cartesian bundle, which has no "
+                         f"{', '.join(sorted(missing))} trace (it has "
+                         f"{', '.join(sorted(CARTESIAN_TRACES))}).")
     if isinstance(fig, dict):
-        fig = {"data": [_encoded(t) for t in fig.get("data", [])], "layout": fig.get("layout", {})}
+        fig = {"data": [_encoded(t) for t in data], "layout": fig.get("layout", {})}
         return pio.to_json(fig, validate=False)
     return pio.to_json(fig, validate=True)
 
