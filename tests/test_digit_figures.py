@@ -124,7 +124,7 @@ def test_mistakes_of_one_cell_or_all():
     split = SimpleNamespace(X_test=guesses[:, None].astype(float), y_test=y,
                             test_images=np.zeros((8, 4, 4)))
     confusion, wrong = V.mistakes(Guess(), split)
-    assert "(3 of 8 wrong)" in confusion["layout"]["title"]["text"]
+    assert "<br>3 of 8 wrong:" in confusion["layout"]["title"]["text"]
     assert len(wrong["layout"]["annotations"]) == 3
     _, cell = V.mistakes(Guess(), split, cell=(3, 5))
     assert [a["text"] for a in cell["layout"]["annotations"]] == ["3 → 5", "3 → 5"]

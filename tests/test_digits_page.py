@@ -228,7 +228,7 @@ def test_looking_inside_weights_confusion_and_mistakes():
     assert cells["type"] == "scatter" and len(cells["customdata"]) == 100
     missed = int(status(at)["missed of 450"].split(",")[0].split()[1])
     title = confusion["layout"]["title"]["text"]
-    assert f"({missed} of 450 wrong)" in title
+    assert f"<br>{missed} of 450 wrong:" in title
     if missed:
         mistakes = live_figure(at, "digits_chart_mistakes")
         assert len(mistakes["layout"]["annotations"]) == min(missed, 24)

@@ -10,8 +10,9 @@ from ui.logistic_views import LESSONS
 
 pytestmark = pytest.mark.browser
 
-# Buttons whose label does not fit (the browser elides it with "…"), and equations wider than
-# the block that shows them (KaTeX lines then scroll, cut before their result).
+# Buttons whose label does not fit (the browser elides it with "…"), equations wider than
+# the block that shows them (KaTeX lines then scroll, cut before their result), and chart
+# titles wider than their chart (plotly.js never wraps a title: the SVG cuts it).
 CUT = """() => ({
   buttons: [...document.querySelectorAll('button')]
     .filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.innerText),
@@ -19,6 +20,11 @@ CUT = """() => ({
     .filter(k => k.offsetParent && k.scrollWidth >
             k.closest('[data-testid=stElementContainer]').clientWidth + 2)
     .map(k => k.querySelector('annotation')?.textContent.slice(0, 70) ?? '?'),
+  titles: [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.offsetParent)
+    .flatMap(p => [...p.querySelectorAll('.gtitle')].filter(t => {
+      const r = t.getBoundingClientRect(), q = p.getBoundingClientRect();
+      return r.width && (r.left < q.left - 1 || r.right > q.right + 1); }))
+    .map(t => t.textContent.slice(0, 70)),
 })"""
 
 
@@ -70,7 +76,7 @@ def test_nothing_is_cut_at_1024x768(page, app_url, path):
                                timeout=60_000)
         wait_ready(page)
     cut = page.evaluate(CUT)
-    assert cut == {"buttons": [], "equations": []}, cut
+    assert cut == {"buttons": [], "equations": [], "titles": []}, cut
     if path in SECTIONS:  # and in every section, each chosen with the segmented control
         key, param, sections = SECTIONS[path]
         options = page.locator(f".st-key-{key} {SECTION_OPTION}")
@@ -81,7 +87,7 @@ def test_nothing_is_cut_at_1024x768(page, app_url, path):
         for value, label in sections.items():
             show_section(page, key, param, value, label)
             cut = page.evaluate(CUT)
-            assert cut == {"buttons": [], "equations": []}, (label, cut)
+            assert cut == {"buttons": [], "equations": [], "titles": []}, (label, cut)
 
 
 def test_the_xor_pages_controls_and_both_surfaces_fit_one_screen_at_1440x900(page, app_url):

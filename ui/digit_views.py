@@ -241,7 +241,7 @@ def mistakes(model, split, cell=None, limit=24):
     cm = D.confusion(split.y_test, guesses)
     wrong = np.flatnonzero(guesses != split.y_test)
     confusion = D.confusion_figure(cm, CLASSES, clickable=True, title=(
-        f"Test-set confusion matrix ({len(wrong)} of {len(split.y_test):,} wrong): click a cell"))
+        f"Test-set confusion matrix<br>{len(wrong)} of {len(split.y_test):,} wrong: click a cell"))
     if cell is not None:
         true, guess = cell
         wrong = np.flatnonzero((split.y_test == true) & (guesses == guess))

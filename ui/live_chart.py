@@ -232,6 +232,36 @@ function patchLayout(plot, layout) {
 }
 LIVE.patchLayout = patchLayout;  // (for tests and the browser console)
 
+// plotly.js never wraps a title: in a narrow column the SVG cuts it. A title wider than its
+// chart is wrapped onto more lines at spaces, and the top margin grows to hold them.
+function fitTitle(layout, width, el) {
+  const title = typeof layout.title === "string" ? { text: layout.title } : layout.title;
+  const text = title && title.text;
+  if (typeof text !== "string" || !text || text.includes("<br") || !(width > 0)) return;
+  const template = (layout.template && layout.template.layout) || {};
+  const size = (title.font && title.font.size) || 17;
+  const family = (title.font && title.font.family) || (layout.font && layout.font.family) ||
+    (template.font && template.font.family) || getComputedStyle(el).fontFamily || "sans-serif";
+  const ctx = (LIVE.measure ??= document.createElement("canvas").getContext("2d"));
+  ctx.font = `${size}px ${family}`;
+  const plain = (t) => t.replace(/<[^>]*>/g, "");
+  // a title on the left starts at x (a share of the chart's width) and keeps as much room on
+  // the right; a centred one (plotly's default) may use the whole width
+  const x = typeof title.x === "number" ? title.x : 0.5;
+  const room = (x < 0.25 ? width * (1 - 2 * x) : width) - 8;
+  if (ctx.measureText(plain(text)).width <= room) return;
+  const lines = [];
+  for (const word of text.split(" ")) {
+    const last = lines.length ? `${lines[lines.length - 1]} ${word}` : word;
+    if (lines.length && ctx.measureText(plain(last)).width <= room) lines[lines.length - 1] = last;
+    else lines.push(word);
+  }
+  if (lines.length < 2) return;
+  layout.title = { ...title, text: lines.join("<br>") };
+  const margin = layout.margin ?? {};
+  layout.margin = { ...margin, t: (margin.t ?? 100) + Math.ceil((lines.length - 1) * size * 1.3) };
+}
+
 // Draw the newest figure; figures that arrive while Plotly is busy are
 // coalesced, so a slow browser skips frames instead of queueing them.
 async function drawLatest(chart, plot, state) {
@@ -241,6 +271,7 @@ async function drawLatest(chart, plot, state) {
     while (state.next) {
       const next = state.next;
       state.next = null;
+      state.lastFigure = next;
       // A rerun that sends the very same figure (a paused chart, a rerun of the page) costs
       // nothing: the plot already shows it.
       if (next.figure === state.drawn && next.height === state.drawnHeight) continue;
@@ -251,6 +282,7 @@ async function drawLatest(chart, plot, state) {
       layout.autosize = true;
       delete layout.width;
       delete layout.height;
+      fitTitle(layout, plot.clientWidth || chart.clientWidth, chart);
       // A constant uirevision keeps the user's zoom and pan across updates.
       if (layout.uirevision === undefined) layout.uirevision = next.key;
       const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
@@ -315,6 +347,11 @@ async function drawLatest(chart, plot, state) {
           if (plot.clientWidth !== width && plot.clientWidth > 0) {
             width = plot.clientWidth;
             Plotly.Plots.resize(plot);
+            if (state.lastFigure && !state.next) {  // the title may wrap otherwise now
+              state.drawn = null;
+              state.next = state.lastFigure;
+              drawLatest(chart, plot, state);
+            }
           }
         });
         state.observer.observe(plot);

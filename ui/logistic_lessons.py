@@ -156,7 +156,7 @@ def naive_bayes_view(X_train, y_train, X_test, y_test, grid, theta_ours, random_
         lx, ly = F.line_in_box(theta[1:3], theta[0], grid.xs, grid.ys)
         lines.append(dict(x=lx, y=ly, name=name, color=colour, dash=dash))
     fig = F.surface_figure(grid.xs, grid.ys, P, X_train, y_train, contour=False, lines=lines,
-                           title="Naive Bayes' P(Y = 1 | x), and points it made up",
+                           title="Naive Bayes' P(Y = 1 | x)",  # its points: "sampled from…"
                            height=400)
     X_new, y_new = nb.sample(60, random_state)
     fig["data"] += [dict(type="scatter", x=F._f32(X_new[y_new == k, 0]),
