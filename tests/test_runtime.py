@@ -24,6 +24,17 @@ def test_every_blas_pool_gets_one_thread():
     assert all(n == 1 for _, n in pools), pools
 
 
+def test_the_server_hands_the_gil_over_within_a_millisecond():
+    """A training thread holds the GIL nearly always: the live tick's script and the event loop
+    must not wait Python's default 5 ms each time they ask for it."""
+    code = ("import sys; before = sys.getswitchinterval();"
+            "from ui.runtime import configure_runtime; configure_runtime();"
+            "print(before, sys.getswitchinterval())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert float(out[0]) == 0.005 and float(out[1]) == 0.001, out
+
+
 def test_history_stays_bounded_and_keeps_the_whole_curve():
     h = History(capacity=100)
     for step in range(100_000):
