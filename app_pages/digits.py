@@ -99,8 +99,6 @@ def render(run):
     live_chart(V.curves(run.histories, title), key=f"{KEY}_chart_curves", height=310)
 
 
-
-
 sk_args = dict(hidden_layer_sizes=sizes, activation=activation, learning_rate=learning_rate,
                batch_size=batch_size, max_iter=epochs, random_state=seed)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
-import pytest
 import plotly.io as pio
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui.live_chart import COMPONENT_NAME, figure_to_json

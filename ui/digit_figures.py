@@ -116,8 +116,7 @@ def confusion_figure(cm, labels, title=None, height=380, clickable=False):
                          hovertemplate="true %{y}, guessed %{x}: %{customdata[2]:.0f}<br>"
                                        "click to see them<extra></extra>", showlegend=False))
     return figure(data, title, height, legend=False,
-                  margin=dict(l=55, r=10, t=45 + 20 * title.count("<br>") if title else 20,
-                              b=45),
+                  margin=dict(l=55, r=10, t=45 if title else 20, b=45),
                   xaxis=axis("guessed", type="category", showgrid=False, side="bottom"),
                   yaxis=axis("true digit", type="category", showgrid=False, autorange="reversed",
                              scaleanchor="x"))

@@ -57,6 +57,8 @@ def figure(data, title=None, height=380, legend=True, **layout):
             bgcolor="rgba(255,255,255,0.7)"),
         xaxis=axis(), yaxis=axis())
     base.update(layout)
+    if title and "<br>" in title:  # a title of several lines: room for each one below the first
+        base["margin"] = dict(base["margin"], t=base["margin"]["t"] + 20 * title.count("<br>"))
     return {"data": list(data), "layout": base}
 
 

@@ -397,7 +397,7 @@ def batch_curves_figure(curves, height=360):
         data.append(dict(type="scatter", x=F._f32(seen), y=F._f32(loss), mode="lines",
                          name=names.get(batch, f"minibatch of {batch}"),
                          line=dict(color=F.PALETTE[k], width=2)))
-    return F.figure(data, "Training loss against the examples processed", height,
+    return F.figure(data, "Training loss against<br>the examples processed", height,
                     legend=F.BELOW, margin=dict(l=50, r=10, t=45, b=45),
                     xaxis=F.axis("examples processed"), yaxis=F.axis("loss −LL/n"))
 
