@@ -44,6 +44,17 @@ def test_a_circles_contour_lies_on_the_circle_and_a_lines_on_the_line():
                                atol=1e-4)
 
 
+def test_the_contour_shape_draws_each_segment_as_a_move_and_a_line():
+    xs, ys = np.linspace(-1, 1, 61), np.linspace(-1.2, 1.2, 47)
+    gx, gy = np.meshgrid(xs, ys)
+    circle = 1 / (1 + np.exp(-10 * (gx ** 2 + gy ** 2 - 0.36)))
+    segments = contour_segments(xs, ys, circle)
+    path = F.contour_shape(xs, ys, circle)["path"]
+    assert path.count("M") == path.count("L") == len(segments)
+    np.testing.assert_allclose(path_points({"path": path}), segments.reshape(-1, 2), atol=1e-4)
+    assert F.contour_shape(xs, ys, np.zeros_like(circle)) is None
+
+
 def test_saddles_follow_the_centre_and_flat_or_nan_images_give_no_contour():
     def cut(z):
         return {frozenset(map(tuple, s.round(3).tolist()))

@@ -159,7 +159,9 @@ def contour_shape(xs, ys, z, name="P = 0.5", color="#111827", dash="solid", leve
     segments = contour_segments(xs, ys, z, level)
     if not len(segments):
         return None
-    return dict(type="path", path=" ".join(_path(s) for s in segments), xref="x", yref="y",
+    # one format over every number at once: a live surface redraws its contour on every tick
+    path = " ".join(["M%.5g,%.5g L%.5g,%.5g"] * len(segments)) % tuple(segments.ravel().tolist())
+    return dict(type="path", path=path, xref="x", yref="y",
                 line=dict(color=color, width=2, dash=dash), name=name, showlegend=True,
                 layer="above")
 
