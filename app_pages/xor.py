@@ -169,10 +169,12 @@ def render(run):
     with left:
         # a line moves slowly: its surface follows every other tick, the MLP's every tick
         live_chart(run.every("lr_surface", lambda: V.lr_surface(
-                       lr_snap, grid, plane, names, discretize, show_test, hover=run.settled)),
+                       lr_snap, grid, plane, names, discretize, show_test, hover=run.settled,
+                       extra=extra)),
                    key=f"{KEY}_lr_surface", height=420)
-        if data["dataset"] == "xor" and uploaded is None:
-            st.caption(V.LINE_BEST)
+        line_note = V.line_caption(data["dataset"] if uploaded is None else None, extra)
+        if line_note:
+            st.caption(line_note)
     with right:
         title = f"MLP {V.architecture(2 + len(extra), sizes, activation)}"
         fig = V.mlp_surface(mlp_snap, grid, plane, names, title, discretize, show_test,

@@ -5,8 +5,10 @@ lectures' sign network, capacity, and the views' toggles."""
 import json
 
 import numpy as np
+import pytest
 
 from apptest_helpers import figure_array, live_figure, metrics, open_page
+from core.features import FEATURES
 from core.mlp import forward, xor_by_sign
 
 PAGE = "app_pages/xor.py"
@@ -104,7 +106,7 @@ def test_the_line_has_its_own_steady_settings_and_its_best_is_stated():
     at = page({"lr": "10.0", "batch": "4"})
     line = at.session_state["xor"].trainers["logistic regression"].model
     assert line.batch_size is None and line.learning_rate <= 1.0
-    assert any("A line can get about half of XOR right" in c.value for c in at.caption)
+    assert any("three of the four corners" in c.value for c in at.caption)
 
 
 def test_full_batch_no_hidden_layer_and_linear_units():
@@ -159,3 +161,47 @@ def test_the_units_text_says_what_each_activation_is():
                for m in page({"activation": "sigmoid"}).markdown)
     relu = " ".join(m.value for m in page({"activation": "relu"}).markdown)
     assert "ramp" in relu and "Every hidden unit is a logistic regression" not in relu
+
+
+def best_line_accuracy(X, y, angles=720):
+    """The training accuracy of the best straight boundary, by brute force over directions and
+    offsets (either side may be class 1)."""
+    best = 0.0
+    for t in np.linspace(0, np.pi, angles, endpoint=False):
+        s = np.sort(X @ [np.cos(t), np.sin(t)])
+        proj = X @ [np.cos(t), np.sin(t)]
+        for c in np.concatenate([[s[0] - 1], (s[1:] + s[:-1]) / 2]):
+            a = np.mean((proj > c) == (y == 1))
+            best = max(best, a, 1 - a)
+    return best
+
+
+def test_the_lines_caption_states_the_best_a_line_can_do_on_xor():
+    at = page()
+    line = at.session_state["xor"].trainers["logistic regression"]
+    best = best_line_accuracy(line.X, line.Y.ravel())
+    assert 0.7 <= best <= 0.85  # three corners of four, give or take the noise
+    text = " ".join(c.value for c in at.caption)
+    assert "three of the four corners" in text and "75 %" in text
+    assert "half of XOR right at best" not in text
+
+
+@pytest.mark.parametrize("name", list(FEATURES))
+def test_every_extra_input_opens_the_whole_page(name):
+    at = page({"features": name})  # open_page fails on any exception, the sign units' included
+    assert [W.shape[0] for W in mlp(at).model.coefs_][:1] == [3]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert "The gradient as tanh(k z) sharpens into sign(z)" in titles  # the sign units: 2 inputs
+    assert not any("three of the four corners" in c.value for c in at.caption)
+    lr = live_figure(at, "xor_lr_surface")["layout"]["title"]["text"]
+    assert "one line" not in lr and name in lr
+
+
+def test_with_x1x2_the_logistic_regression_separates_xor_and_the_page_says_why():
+    at = page({"features": "x₁x₂"})
+    step(at, 300)
+    assert float(metrics(at)["logistic regression test accuracy"].rstrip("%")) > 90
+    assert any("x₁x₂" in c.value and "hyperbola" in c.value for c in at.caption)
+    at = page({"features": "x₁x₂", "layers": "0"})
+    assert any("No hidden layer" in i.value and "a curve in the plane" in i.value
+               for i in at.info)

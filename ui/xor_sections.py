@@ -52,7 +52,9 @@ def inside(p, point):
         snap = run.latest["MLP"]  # the snapshot's weights: finite even after a diverged step
         X_train, y_train = p.split[0], p.split[1]
         if len(snap.coefs) < 2:
-            st.info("No hidden layer: the MLP is a logistic regression here, one line.")
+            st.info("No hidden layer: the MLP is a logistic regression here, " +
+                    ("one line." if not p.extra else "a line in its inputs (with "
+                     f"{', '.join(p.extra)}), a curve in the plane."))
             return
         flags = dead(snap, X_train, p.activation)
         st.subheader("🔬 Inside the network")
@@ -102,7 +104,7 @@ def sign_units(p):
                 "grows, and the gradient of the loss shrinks towards 0 almost everywhere: a "
                 "sign unit's slope is 0 wherever it is defined, so gradient descent has nothing "
                 "to follow. Smooth units (σ, tanh) are what make the network trainable.")
-    X_train, y_train = p.split[0], p.split[1]
+    X_train, y_train = p.plane[0], p.plane[1]  # the lectures' network reads x1 and x2 alone
     st.plotly_chart(V.steepness_figure(X_train, y_train), key=f"{p.key}_steepness_chart")
 
 

@@ -104,11 +104,11 @@ def _split(split, show_test):
     return (X_train, y_train, X_test, y_test) if show_test else (X_train, y_train, None, None)
 
 
-def lr_surface(snap, grid, split, names, discretize=False, show_test=True, hover=True):
+def lr_surface(snap, grid, split, names, discretize=False, show_test=True, hover=True,
+               extra=()):
     return F.surface_figure(grid.xs, grid.ys, _shown(snap.grid_proba, discretize),
                             *_split(split, show_test), contour=True, show_scale=False,
-                            class_names=names, title="Logistic regression: one line",
-                            hover=hover)
+                            class_names=names, title=line_title(extra), hover=hover)
 
 
 def mlp_surface(snap, grid, split, names, title, discretize=False, show_test=True, hover=True):
@@ -265,8 +265,30 @@ def standardise_note(mean, sd):
             f"the sidebar to train on the raw values.")
 
 
-LINE_BEST = ("A line can get about half of XOR right at best (two of the four corners): the "
-             "logistic regression's accuracy hovers near 50 %, whatever it does.")
+LINE_BEST = ("No line separates XOR: the best one puts three of the four corners on their "
+             "side, about 75 % of the points. Logistic regression maximises the likelihood, "
+             "not the accuracy: on XOR's even corners the likeliest line is almost flat "
+             "(P ≈ 0.5 everywhere), so its accuracy hovers near 50 %, or up to 75 % when the "
+             "sample leans one way.")
+
+
+def line_caption(dataset, extra):
+    """What the logistic regression's chart shows: a line in the plane with x1 and x2 alone,
+    a line in the expanded inputs (a curve in the plane) with extra ones."""
+    if not extra:
+        return LINE_BEST if dataset == "xor" else None
+    inputs = ", ".join((*FT.BASE, *extra))
+    text = (f"With the inputs {inputs}, the boundary θᵀx = 0 is a line (a plane) in those "
+            "inputs, so a curve in this plane.")
+    if "x₁x₂" in extra:
+        text += (" With x₁x₂ it is θ₀ + θ₁x₁ + θ₂x₂ + θ₃x₁x₂ = 0, a hyperbola, which can "
+                 "separate XOR's corners: one more input does what the hidden layer does.")
+    return text
+
+
+def line_title(extra):
+    return "Logistic regression: one line" if not extra else \
+        f"Logistic regression on {', '.join((*FT.BASE, *extra))}"
 
 
 def sklearn_rows(ours, sk):
