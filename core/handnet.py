@@ -87,7 +87,10 @@ def undo(model, update):
     model.set_weights(update.previous)
 
 
-def overshoot_etas(model, X, y, point, etas=tuple(np.logspace(-2, 3, 31))):
+OVERSHOOT_ETAS = tuple(np.logspace(-2, 3, 31))  # the step sizes overshoot_etas tries
+
+
+def overshoot_etas(model, X, y, point, etas=OVERSHOOT_ETAS):
     """The smallest step sizes (of ``etas``) at which one update on example ``point`` makes
     the loss rise: (for the example itself, for the whole data set), each None if none does.
 

@@ -301,8 +301,9 @@ def test_an_overshoot_is_reproducible_and_judged_on_the_example_and_the_data():
     so (it was a green "went uphill" before), and the page says from which η that happens."""
     at = page_from_link({"part": "example"})
     at.number_input(key="bp_point").set_value(5).run()
-    caption = next(c.value for c in at.caption if c.value.startswith("For point #5, a step"))
-    limit = float(caption.split("η ≥ ")[1].split(" ")[0])
+    caption = next(c.value for c in at.caption if c.value.startswith("For point #5, "))
+    # "a step of η ≥ 0.3 already ..." or "every step tried, down to η = 0.01, ..."
+    limit = float(re.search(r"η (?:≥|=) ([\d.]+)", caption).group(1).rstrip("."))
     eta = min(e for e in (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0) if e >= limit)
     at.select_slider(key="bp_eta").set_value(eta).run()
     at.button(key="bp_update").click().run()
@@ -364,6 +365,10 @@ def test_one_iteration_in_numbered_phases_then_the_update():
         at.button(key="bp_phase_next").click().run()
         assert not at.exception, [e.value for e in at.exception]
         names.append(next(m.value for m in at.markdown if re.match(r"\*\*\d\. ", m.value)))
+        prose = " ".join(m.value for m in [*at.markdown, *at.caption]
+                         if not m.value.startswith("<style"))
+        # LaTeX belongs in st.latex or between $ signs, never bare in the text
+        assert not re.findall(r"\\[a-z]+", re.sub(r"\$[^$]*\$", "", prose))
     assert [n.split(".")[1].strip(" *") for n in names] == [
         "Forward", "The loss", "Backward, layer 3 (the output)", "Backward, layer 2",
         "Backward, layer 1", "Update", "The new boundary"]
@@ -389,3 +394,13 @@ def test_a_deeper_network_shows_the_delta_recursion_with_numbers_and_checks_its_
     error = next(m for m in at.metric if m.label == "Largest relative error")
     assert any("derivatives are right" in s.value for s in at.success)
     assert error.value
+
+
+def test_the_overshoot_caption_says_when_even_the_smallest_step_tried_raises_the_loss():
+    from core.handnet import OVERSHOOT_ETAS
+    from ui.backprop_network import overshoot_text
+    smallest = OVERSHOOT_ETAS[0]
+    text = overshoot_text(4, None, smallest)
+    assert f"down to η = {num(smallest, 2)}" in text and "≥" not in text
+    text = overshoot_text(4, 3.0, 0.5)
+    assert "η ≥ 0.5" in text and "η ≈ 3" in text

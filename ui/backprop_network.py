@@ -4,12 +4,14 @@ lectures' delta recursion with numbers, one training iteration in numbered phase
 verdict of a single-example update. Built from numbers; no Streamlit here."""
 import numpy as np
 
+from core.handnet import OVERSHOOT_ETAS
 from core.ledger import trace
 from core.mlp import backprop, forward, input_gradient
 from ui import figures as F
 from ui.numbers import num, ptex, tex
 
 G_TEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}"}
+G_TEXT = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu"}  # the same in prose
 G_PRIME_TEX = {"sigmoid": r"x (1 - x)", "tanh": r"(1 - x^2)", "relu": r"\mathbf{1}[x > 0]"}
 
 
@@ -151,7 +153,7 @@ def phase_view(phase, tr, X, Y, coefs, intercepts, activation, eta, losses=None)
             return ("Backward starts", "Backpropagation walks right to left, reusing each "
                     "layer's δ for the layer before it.", [], None)
         return (f"Backward, layer {l}", f"One layer down: δ⁽{l}⁾ from δ⁽{l + 1}⁾, times the "
-                f"slope {g}′ of each unit.",
+                f"slope {G_TEXT[activation]}′ of each unit.",
                 [rf"\delta^{{({l})}} = {g}'(s^{{({l})}}) \otimes (W^{{({l + 1})}} \delta^{{({l + 1})}})"
                  rf" = {_vec(tr.deltas[l - 1], 3)}"], l)
     if phase == "update":
@@ -186,12 +188,18 @@ def update_verdict(u, overshoot=None):
                        f"averages over many.{limit}")
 
 
-def overshoot_text(point, own, data):
-    """Where one update on the example starts to overshoot: for the data set, for itself."""
-    first = (f"For point #{point}, a step of η ≥ {num(data, 2)} already makes the data set's "
-             f"loss rise: what suits this example pulls the boundary away from the others."
-             if data is not None else
-             f"For point #{point}, no step up to η = 1000 raises the data set's loss.")
+def overshoot_text(point, own, data, etas=OVERSHOOT_ETAS):
+    """Where one update on the example starts to overshoot (of the steps ``etas`` tried): for
+    the data set, for itself."""
+    if data is None:
+        first = f"For point #{point}, no step up to η = {num(etas[-1])} raises the data set's loss."
+    elif data <= etas[0]:
+        first = (f"For point #{point}, every step tried, down to η = {num(etas[0], 2)}, makes the "
+                 f"data set's loss rise: this example's gradient points away from what the "
+                 f"others need.")
+    else:
+        first = (f"For point #{point}, a step of η ≥ {num(data, 2)} already makes the data set's "
+                 f"loss rise: what suits this example pulls the boundary away from the others.")
     second = (f" Its own loss rises above η ≈ {num(own, 2)}: the step jumps past the top of "
               f"its own hill." if own is not None else
               " Its own loss never rises: σ only saturates towards its label as η grows.")
