@@ -217,3 +217,39 @@ def test_the_lessons_probability_quiz_examples_and_naive_bayes():
     assert list(nb["model"])[-1] == "scikit-learn GaussianNB"
     show(at, "minibatch")
     assert live_figure(at, "logreg_cloud")["data"][2]["name"] == "the full gradient (their mean)"
+
+
+def _history(losses, accuracies=None):
+    from ui.history import History
+    h = History()
+    for i, loss in enumerate(losses):
+        h.add(step=i, train_loss=loss,
+              train_accuracy=None if accuracies is None else accuracies[i])
+    return h
+
+
+def test_the_overshoot_note_stays_while_the_loss_keeps_jumping_and_only_for_full_batch():
+    from ui.logistic_views import overshoot_note
+    jumping = [0.69, 3.0, 17.0, 3.1, 16.5, 3.0, 17.2, 2.9, 16.9, 3.0]  # ends on a fall
+    note = overshoot_note(_history(jumping), full_batch=True)
+    assert note and "rose 5 times" in note and "too large" in note
+    assert overshoot_note(_history([0.69, 0.5, 0.4, 0.35]), full_batch=True) is None
+    # a minibatch's loss goes up and down with the batches: not a sign of a too large step
+    assert overshoot_note(_history(jumping), full_batch=False) is None
+
+
+def test_a_too_large_step_keeps_its_note_after_pause():
+    at = page({"dataset": "overlapping", "lr": "30", "noise": "1.0"})
+    step(at, 40)
+    assert any("too large" in c.value for c in at.caption)
+
+
+def test_the_line_note_gives_the_best_accuracy_so_far_and_the_current_one():
+    from ui.logistic_views import line_cannot_fit
+    h = _history([0.7, 0.69, 0.69], [0.50, 0.521, 0.493])
+    assert line_cannot_fit("xor", (), h) is None  # too early to say: 2 steps
+    note = line_cannot_fit("xor", (), h, after=2)
+    assert "now 49.3%" in note and "best so far 52.1%" in note
+    assert ". Add **x₁x₂**" in note
+    assert line_cannot_fit("xor", ("x₁x₂",), h, after=2) is None
+    assert line_cannot_fit("xor", (), _history([0.7, 0.6], [0.8, 0.95]), after=1) is None

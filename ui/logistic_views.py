@@ -98,13 +98,26 @@ def eta_note(lr, n, stable, lecture):
     return head + tail + (": above it, steps overshoot." if lr > stable else ".")
 
 
-def overshoot_note(history):
-    """A sentence when the last recorded step made the training loss rise (else None)."""
+def overshoot_note(history, full_batch=True, window=30):
+    """A sentence when the training loss rose in the curve's last ``window`` points (else None).
+
+    With the full batch, gradient ascent at a stable step only ever lowers −LL/n, so a rise
+    means the step jumped past the top of the hill; the note stays while the loss keeps jumping.
+    A minibatch's or one example's step may raise the loss at any step size: no note then.
+    """
     losses, steps = history.get("train_loss"), history.get("step")
-    if losses is None or len(losses) < 2 or not losses[-1] > losses[-2] + 1e-12:
+    if not full_batch or losses is None or len(losses) < 2:
         return None
-    return (f"⚠️ The loss rose from {num(losses[-2])} to {num(losses[-1])} at step "
-            f"{int(steps[-1]):,}: the step was too large and jumped past the top of the hill.")
+    losses, steps = losses[-window:], steps[-window:]
+    rose = np.flatnonzero(np.diff(losses) > 1e-12)
+    if not len(rose):
+        return None
+    i = rose[-1]
+    where = f"from {num(losses[i])} to {num(losses[i + 1])} at step {int(steps[i + 1]):,}"
+    head = (f"⚠️ The loss rose {where}" if len(rose) == 1 else
+            f"⚠️ The loss rose {len(rose)} times in the curve's last {len(losses)} points, last "
+            f"{where}")
+    return head + ": the step is too large and jumps past the top of the hill."
 
 
 def theta_arrow(theta, grid, X):
@@ -433,16 +446,20 @@ def baseline_warning(l2, baseline):
     return None
 
 
-def line_cannot_fit(dataset, extra, accuracy):
-    """A pointer to the XOR page (or to the extra inputs) when a line cannot fit the data."""
-    if dataset in ("xor", "circles", "spiral", "moons") and not extra and accuracy < 0.9:
-        hint = {"circles": "add **x₁²** and **x₂²** under *Extra inputs*: the circle becomes a "
-                           "line in that space",
-                "xor": "add **x₁x₂** under *Extra inputs*, or"}.get(dataset, "")
-        return (f"A straight line cannot separate this data (best so far "
-                f"{percent(accuracy)}). {hint + ' ' if hint else ''}see how hidden units bend "
-                f"the boundary on the **XOR and hidden units** page.")
-    return None
+def line_cannot_fit(dataset, extra, history, after=50):
+    """A pointer to the XOR page (or to the extra inputs) when a line cannot fit the data: its
+    training accuracy now and the best in ``history`` so far, once ``after`` steps are taken."""
+    accuracy, steps = history.get("train_accuracy"), history.get("step")
+    if dataset not in ("xor", "circles", "spiral", "moons") or extra or accuracy is None \
+            or steps[-1] < after or np.nanmax(accuracy) >= 0.9:
+        return None
+    hint = {"circles": "Add **x₁²** and **x₂²** under *Extra inputs*: the circle becomes a line "
+                       "in that space; or",
+            "xor": "Add **x₁x₂** under *Extra inputs*, or"}.get(dataset, "")
+    return (f"A straight line cannot separate this data (training accuracy now "
+            f"{percent(accuracy[-1])}, best so far {percent(np.nanmax(accuracy))}). "
+            f"{hint + ' ' if hint else ''}{'s' if hint else 'S'}ee how hidden units bend the "
+            f"boundary on the **XOR and hidden units** page.")
 
 
 L2_NOTE = ("With L2, training climbs LL/n − (l2/2)‖θ₁..ₘ‖² (the dashed curve falls): −LL/n alone "
