@@ -185,8 +185,8 @@ def render(run):
             on_click(click)
         note = V.dead_note(S.dead(mlp_snap, run.trainers["MLP"].X, activation), activation) \
             if activation == "relu" else None
-        st.caption(note or f"Click the plane: a click {click_mode}. {len(added)} point(s) "
-                           "added; training goes on from the current weights.")
+        st.caption(note or f"Click the plane: a click {click_mode}. Points added so far: "
+                           f"{len(added)}; training goes on from the current weights.")
     live_chart(run.every("curves", lambda: V.curves(run.histories)), key=f"{KEY}_curves",
                height=300)
 

@@ -1,6 +1,6 @@
 """What a learner sees first, in a real browser: every page's main controls and charts in one
 screen at 1440x900, and nothing cut at 1024x768 (no elided button label, no equation wider
-than its column)."""
+than its column, no chart title under its legend)."""
 import pytest
 from playwright.sync_api import expect
 
@@ -25,6 +25,16 @@ CUT = """() => ({
       const r = t.getBoundingClientRect(), q = p.getBoundingClientRect();
       return r.width && (r.left < q.left - 1 || r.right > q.right + 1); }))
     .map(t => t.textContent.slice(0, 70)),
+  legends: [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.offsetParent)
+    .flatMap(p => {
+      const legend = p.querySelector('g.legend');
+      if (!legend) return [];
+      const l = legend.getBoundingClientRect();
+      return [...p.querySelectorAll('text.gtitle, text[class$=title]')].filter(t => {
+        const r = t.getBoundingClientRect();
+        return r.width && r.left < l.right - 2 && l.left < r.right - 2 &&
+               r.top < l.bottom - 2 && l.top < r.bottom - 2; })
+        .map(t => `legend over "${t.textContent.slice(0, 40)}"`); }),
 })"""
 
 
@@ -33,7 +43,8 @@ def settled_cut(page):
     column a moment later is cut only meanwhile (up to 5 s)."""
     try:
         page.wait_for_function(f"(() => {{ const c = ({CUT})(); return !c.buttons.length && "
-                               "!c.equations.length && !c.titles.length; })()", timeout=5_000)
+                               "!c.equations.length && !c.titles.length && !c.legends.length; })()",
+                               timeout=5_000)
     except Exception:  # still cut: the assertion that follows shows what
         pass
     return page.evaluate(CUT)
@@ -87,7 +98,7 @@ def test_nothing_is_cut_at_1024x768(page, app_url, path):
                                timeout=60_000)
         wait_ready(page)
     cut = settled_cut(page)
-    assert cut == {"buttons": [], "equations": [], "titles": []}, cut
+    assert cut == {"buttons": [], "equations": [], "titles": [], "legends": []}, cut
     if path in SECTIONS:  # and in every section, each chosen with the segmented control
         key, param, sections = SECTIONS[path]
         options = page.locator(f".st-key-{key} {SECTION_OPTION}")
@@ -98,7 +109,8 @@ def test_nothing_is_cut_at_1024x768(page, app_url, path):
         for value, label in sections.items():
             show_section(page, key, param, value, label)
             cut = settled_cut(page)
-            assert cut == {"buttons": [], "equations": [], "titles": []}, (label, cut)
+            assert cut == {"buttons": [], "equations": [], "titles": [], "legends": []}, \
+                (label, cut)
 
 
 def test_the_xor_pages_controls_and_both_surfaces_fit_one_screen_at_1440x900(page, app_url):

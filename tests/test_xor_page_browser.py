@@ -82,7 +82,7 @@ def test_a_click_on_the_mlps_plane_adds_a_point_while_training_goes_on(page, app
     page.mouse.click(box["px"], box["py"])
     page.wait_for_function(f"""() => document.querySelector('{plot}')._fullData
         .some(d => d.name === 'added, class 1' && d.x.length === 1)""", timeout=60_000)
-    page.wait_for_function("document.body.innerText.includes('1 point(s) added')", timeout=60_000)
+    page.wait_for_function("document.body.innerText.includes('Points added so far: 1;')", timeout=60_000)
     # still training, from where it was: the step went on past the click
     page.wait_for_function("() => +(([...document.querySelectorAll('p')].map(p => p.innerText)"
                            ".find(t => t.startsWith('step ')) || '').match(/step\\s+([0-9,]+)/) "

@@ -262,6 +262,39 @@ function fitTitle(layout, width, el) {
   layout.margin = { ...margin, t: (margin.t ?? 100) + Math.ceil((lines.length - 1) * size * 1.3) };
 }
 
+// plotly.js places a legend by a share of the plot area's height, not in pixels, and centres
+// the title in the top margin: in a narrow column a horizontal legend wraps onto several rows
+// and then covers the axis title under the plot, or the title above it. Such a legend is placed
+// in pixels instead: at the chart's bottom, or under a title pinned to the top, and the margin
+// grows by the legend's height as measured on the last draw (state.legendH).
+function placeLegend(layout, state, height) {
+  const legend = layout.legend;
+  if (layout.showlegend === false || !legend || legend.orientation !== "h" ||
+      typeof legend.y !== "number" || (legend.y >= 0 && legend.y <= 1) || !(height > 0)) return;
+  const rows = state.legendH ?? 22;
+  const margin = { ...(layout.margin ?? {}) };
+  if (legend.y < 0) {
+    margin.b = (margin.b ?? 80) + rows + 6;
+    layout.legend = { ...legend, yref: "container", yanchor: "bottom", y: 4 / height };
+  } else {
+    const title = typeof layout.title === "string" ? { text: layout.title } : layout.title;
+    let top = 6;
+    if (title && title.text) {
+      const size = (title.font && title.font.size) || 17;
+      layout.title = { ...title, yref: "container", yanchor: "top", y: 1 - top / height };
+      top += Math.ceil(((title.text.match(/<br/g) || []).length + 1) * size * 1.3) + 4;
+    }
+    layout.legend = { ...legend, yref: "container", yanchor: "top", y: 1 - top / height };
+    margin.t = top + rows + 8;
+  }
+  layout.margin = margin;
+}
+
+function legendHeight(plot) {
+  const g = plot.querySelector("g.legend");
+  return g ? Math.ceil(g.getBoundingClientRect().height) : 0;
+}
+
 // Draw the newest figure; figures that arrive while Plotly is busy are
 // coalesced, so a slow browser skips frames instead of queueing them.
 async function drawLatest(chart, plot, state) {
@@ -283,6 +316,7 @@ async function drawLatest(chart, plot, state) {
       delete layout.width;
       delete layout.height;
       fitTitle(layout, plot.clientWidth || chart.clientWidth, chart);
+      placeLegend(layout, state, next.height);
       // A constant uirevision keeps the user's zoom and pan across updates.
       if (layout.uirevision === undefined) layout.uirevision = next.key;
       const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
@@ -307,6 +341,11 @@ async function drawLatest(chart, plot, state) {
       state.traces = kept;
       state.drawn = next.figure;
       state.drawnHeight = next.height;
+      const legendH = legendHeight(plot);
+      if (legendH > 0 && Math.abs(legendH - (state.legendH ?? 22)) > 1) {
+        state.legendH = legendH;  // room for the legend as it is drawn: once more with it
+        if (!state.next) { state.drawn = null; state.next = next; }
+      }
       state.reacts += 1;
       LIVE.reacts += 1;
       plot.dataset.reacts = String(state.reacts);

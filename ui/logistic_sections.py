@@ -137,8 +137,10 @@ def minibatch(p):
     st.markdown(V.SGD_TEXT)
     curves_col, cloud_col = st.columns(2)
     # at a step size that does not overshoot, so the comparison is about the noise
-    curves_col.plotly_chart(V.batch_curves_figure(_batch_curves(
-        p.Xf_train, p.y_train, min(p.learning_rate, p.stable))), key=f"{p.key}_batches")
+    with curves_col:  # a live chart: it places its legend below the axis title in any width
+        live_chart(V.batch_curves_figure(_batch_curves(
+            p.Xf_train, p.y_train, min(p.learning_rate, p.stable))), key=f"{p.key}_batches",
+            height=360)
     with cloud_col:
         follow_fragment(p.run, lambda run: live_chart(V.gradient_cloud_figure(
             run.latest["ours"].theta[:, 0], p.Xf_train, p.y_train), key=f"{p.key}_cloud",

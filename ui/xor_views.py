@@ -265,11 +265,10 @@ def standardise_note(mean, sd):
             f"the sidebar to train on the raw values.")
 
 
-LINE_BEST = ("No line separates XOR: the best one puts three of the four corners on their "
-             "side, about 75 % of the points. Logistic regression maximises the likelihood, "
-             "not the accuracy: on XOR's even corners the likeliest line is almost flat "
-             "(P ≈ 0.5 everywhere), so its accuracy hovers near 50 %, or up to 75 % when the "
-             "sample leans one way.")
+LINE_BEST = ("No line separates XOR: the best one gets three of the four corners (75 %). "
+             "Logistic regression maximises the likelihood, not the accuracy: on XOR's balanced "
+             "corners its likeliest line is almost flat (P ≈ 0.5), so it scores near 50 %, up "
+             "to 75 % on a lopsided sample.")
 
 
 def line_caption(dataset, extra):
