@@ -13,8 +13,8 @@ from ui import xor_sections as S
 from ui import xor_views as V
 from ui.live import controls, get_run, live_fragment
 from ui.live_chart import live_chart
-from ui.page import (data_sidebar, forget_start, header, lesson_box, loads, make_split,
-                     model_box, remembered_upload, start_weights, status)
+from ui.page import (data_sidebar, forget_start, header, lesson_box, loads, make_split, model_box,
+                     remembered_upload, start_weights, status, too_large_step_note)
 from ui.settings import current, restore, stage, widget, write_url
 from ui.xor_views import DATA, NETWORK, SPECS, VIEW
 
@@ -189,6 +189,7 @@ def render(run):
                            f"{len(added)}; training goes on from the current weights.")
     live_chart(run.every("curves", lambda: V.curves(run.histories)), key=f"{KEY}_curves",
                height=300)
+    st.caption(too_large_step_note(run.histories["MLP"]) or " ")
 
 
 live_fragment(run, render, speed)

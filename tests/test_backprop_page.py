@@ -404,3 +404,12 @@ def test_the_overshoot_caption_says_when_even_the_smallest_step_tried_raises_the
     assert f"down to η = {num(smallest, 2)}" in text and "≥" not in text
     text = overshoot_text(4, 3.0, 0.5)
     assert "η ≥ 0.5" in text and "η ≈ 3" in text
+
+
+def test_a_step_too_large_for_a_deep_relu_network_is_named():
+    at = page_from_link({"activation": "relu", "layers": "3", "hidden": "6", "part": "slow"})
+    at.select_slider(key="bp_lr").set_value(100.0).run()
+    for _ in range(20):
+        at.button(key="bp_net_step").click().run()
+    assert any("the steps are too large" in c.value for c in at.caption), \
+        [c.value for c in at.caption]

@@ -205,3 +205,21 @@ def test_with_x1x2_the_logistic_regression_separates_xor_and_the_page_says_why()
     at = page({"features": "x₁x₂", "layers": "0"})
     assert any("No hidden layer" in i.value and "a curve in the plane" in i.value
                for i in at.info)
+
+
+def test_a_too_large_step_is_named_when_the_loss_jumps_far_above_its_best():
+    from ui.history import History
+    from ui.page import too_large_step_note
+    h = History()
+    for i, loss in enumerate([0.8, 0.5, 0.3, 0.2, 0.15, 3.0, 0.4, 9.0, 0.5, 6.0]):
+        h.add(step=i, train_loss=loss)
+    note = too_large_step_note(h)
+    assert "0.15 it reached at step 4" in note and "jumps between 0.15 and 9" in note
+    calm = History()
+    for i, loss in enumerate([0.8, 0.5, 0.3, 0.2, 0.15, 0.17, 0.14, 0.16]):
+        calm.add(step=i, train_loss=loss)
+    assert too_large_step_note(calm) is None
+    at = page({"lr": "10.0", "batch": "1"})
+    step(at, 60)
+    assert any("the steps are too large" in c.value for c in at.caption)
+    assert not any("the steps are too large" in c.value for c in page().caption)

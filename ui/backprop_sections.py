@@ -19,7 +19,7 @@ from ui.backprop_figures import timing_figure
 from ui.live import controls, live_fragment
 from ui.live_chart import live_chart
 from ui.numbers import num
-from ui.page import status
+from ui.page import status, too_large_step_note
 from ui.settings import current, widget
 
 CHART = {"displayModeBar": False}
@@ -121,6 +121,7 @@ def slow_motion(p):
                 ("accuracy", f"{snap.train_accuracy:.0%}"),
                 ("phase", f"{k + 1} of {len(names)}: {names[k]}" if phase else
                  "— (press ⏭ Next phase)")])
+        st.caption(too_large_step_note(run.histories["net"]) or " ")
         surface_col, graph_col = st.columns([1, 1.1])
         with surface_col:
             click = live_chart(N.surface_figure(snap, p.grid, p.X, p.y, p.point, p.activation,

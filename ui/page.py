@@ -10,6 +10,7 @@ import streamlit as st
 from core import DATASETS, make_dataset, split
 from core.baselines import sklearn_logistic, sklearn_mlp
 from core.persistence import LIMITS as MODEL_FILE_LIMITS, ModelFileError, load, to_json, to_npz
+from ui.numbers import num
 from ui.runtime import configure_runtime
 from ui.settings import Setting, intro_shown, lesson, lesson_query, settings, stage, widget
 
@@ -43,6 +44,25 @@ def status(items):
     second during training, and metrics cost it a chart update's worth of work each time.
     """
     st.markdown(" &nbsp;·&nbsp; ".join(f"**{label}** {value}" for label, value in items))
+
+
+def too_large_step_note(history, window=30, margin=0.25):
+    """A warning when the training loss in ``history`` is far above the best it reached (by
+    more than ``margin`` and half as much again): the steps are too large, as when it jumps
+    from one side of a valley to the other, or has thrown units into saturation (None else)."""
+    losses, steps = history.get("train_loss"), history.get("step")
+    if losses is None or len(losses) < 5 or not np.isfinite(losses[-1]):
+        return None
+    at = int(np.nanargmin(losses))
+    best, now = float(losses[at]), float(losses[-1])
+    if not (now > best + margin and now > 1.5 * best):
+        return None
+    recent = losses[-window:]
+    how = (f"it jumps between {num(np.nanmin(recent))} and {num(np.nanmax(recent))}, now "
+           f"{num(now)}" if np.nanmax(recent) - np.nanmin(recent) > margin else f"now {num(now)}")
+    return (f"⚠️ The training loss is far above the {num(best)} it reached at step "
+            f"{int(steps[at]):,} ({how}): the steps are too large. Try a smaller learning "
+            f"rate η.")
 
 
 # ---- the data: a generated 2-D set ------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The XOR page's parts below the live charts: inside the network (unit maps, the diagram,
 hidden space, kept runs), editing a weight, the lectures' sign units, capacity and
 over-fitting, and scikit-learn. Layout only: the numbers come from ``ui.xor_views``."""
+import math
 from dataclasses import dataclass
 
 import streamlit as st
@@ -86,8 +87,10 @@ def edit_weight(p):
     c1, c2, c3 = st.columns([2, 1.2, 1], vertical_alignment="bottom")
     which = c1.selectbox("Weight or bias", list(names), key=f"{p.key}_edit_which")
     array, index = names[which]
-    value = c2.number_input("New value", -100.0, 100.0, float(snap.weights[array][index]),
-                            0.1, format="%.6g", key=f"{p.key}_edit_value_{which}")
+    now = float(snap.weights[array][index])
+    bound = float(max(100, math.ceil(abs(now))))  # a large step may have taken it past ±100
+    value = c2.number_input("New value", -bound, bound, now, 0.1, format="%.6g",
+                            key=f"{p.key}_edit_value_{which}")
 
     def apply():
         with p.run.changing():
