@@ -215,6 +215,9 @@ def test_the_lessons_probability_quiz_examples_and_naive_bayes():
     nb = next(d.value for d in at.dataframe if "model" in d.value.columns
               and "Naive Bayes, shared variances" in list(d.value["model"]))
     assert list(nb["model"])[-1] == "scikit-learn GaussianNB"
+    assert list(nb.columns) == ["model", "train accuracy", "test accuracy"]  # fits half a page
+    assert any(c.value.startswith("Naive Bayes (shared variances) counts its θ") and
+               "θ₀, θ₁, θ₂ = " in c.value for c in at.caption)
     show(at, "minibatch")
     assert live_figure(at, "logreg_cloud")["data"][2]["name"] == "the full gradient (their mean)"
 
@@ -253,3 +256,14 @@ def test_the_line_note_gives_the_best_accuracy_so_far_and_the_current_one():
     assert ". Add **x₁x₂**" in note
     assert line_cannot_fit("xor", ("x₁x₂",), h, after=2) is None
     assert line_cannot_fit("xor", (), _history([0.7, 0.6], [0.8, 0.95]), after=1) is None
+
+
+def test_the_comparison_says_what_each_model_reads_with_extra_inputs():
+    at = page({"dataset": "circles", "features": "x₁²,x₂²", "lesson": "compare"})
+    text = " ".join(m.value for m in at.markdown)
+    assert "dashed curve" in text and "dashed line" not in text
+    assert any("Naive Bayes here reads x₁ and x₂ alone" in c.value for c in at.caption)
+    at = page({"lesson": "compare"})
+    text = " ".join(m.value for m in at.markdown)
+    assert "dashed line" in text
+    assert not any("Naive Bayes here reads" in c.value for c in at.caption)

@@ -219,13 +219,13 @@ def test_sklearn_baseline_table_caption_and_the_epochs_it_really_ran():
     assert not at.dataframe
     at.button(key="xor_sk_fit").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    table = at.dataframe[-1].value
-    assert list(table.iloc[:, 0]) == ["ours (now)", "scikit-learn"]
+    table = at.dataframe[-1].value.set_index("").T  # a row per model, a column per measure
+    assert list(table.index) == ["ours (now)", "scikit-learn"]
     for column in ("train accuracy", "test accuracy"):
         assert all(re.fullmatch(r"\d+\.\d%", v) for v in table[column])
     ours = at.session_state["xor"].latest["MLP"]
-    assert table["test accuracy"][0] == percent(ours.test_accuracy)
-    assert float(table["test accuracy"][1].rstrip("%")) > 90  # scikit-learn's MLP learns XOR
+    assert table["test accuracy"].iloc[0] == percent(ours.test_accuracy)
+    assert float(table["test accuracy"].iloc[1].rstrip("%")) > 90  # scikit-learn's MLP learns XOR
     caption = next(c.value for c in at.caption if "solver=" in c.value)
     assert "solver='sgd'" in caption and "hidden_layer_sizes=(4,)" in caption
     assert "activation='tanh'" in caption and "learning_rate_init=0.3" in caption
@@ -237,12 +237,12 @@ def test_sklearn_baseline_table_caption_and_the_epochs_it_really_ran():
     ran = sklearn_mlp(X_train, y_train, X_test, y_test, (4,), "tanh", 0.3, 16, 0.0,
                       max_iter=300, random_state=0).model.n_iter_
     assert ran < 300  # it stopped early: the table must not say 300
-    assert table["training"][1].startswith(f"{ran} epochs in ")
+    assert table["training"].iloc[1].startswith(f"{ran} epochs in ")
     assert "stopped at max_iter" not in caption
 
     at.slider(key="xor_sk_epochs").set_value(10).run()
-    table = at.dataframe[-1].value
-    assert table["training"][1].startswith("10 epochs in ")
+    table = at.dataframe[-1].value.set_index("").T
+    assert table["training"].iloc[1].startswith("10 epochs in ")
     assert any("stopped at max_iter" in c.value for c in at.caption)
 
 

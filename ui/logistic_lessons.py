@@ -173,7 +173,6 @@ def naive_bayes_view(X_train, y_train, X_test, y_test, grid, theta_ours, random_
     sk = sklearn_naive_bayes(X_train, y_train, X_test, y_test)
     table = {"model": ["Naive Bayes, shared variances", "Naive Bayes, per-class variances",
                        sk.name],
-             "θ₀, θ₁, θ₂": [", ".join(num(t) for t in theta_nb), "–", "–"],
              "train accuracy": [percent(accuracy(m, X_train, y_train)) for m in (nb, nb_curved)]
                                + [percent(sk.train_accuracy)],
              "test accuracy": [percent(accuracy(m, X_test, y_test)) for m in (nb, nb_curved)]

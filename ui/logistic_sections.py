@@ -14,6 +14,7 @@ from ui import logistic_views as V
 from ui.lesson_calculators import bernoulli_calculator, example_calculator, quiz
 from ui.live import follow_fragment
 from ui.live_chart import live_chart
+from ui.numbers import num
 from ui.page import sections
 from ui.logistic_views import VIEW
 from ui.settings import widget
@@ -157,7 +158,7 @@ def compare(p):
     n = len(p.Xf_train)
 
     def draw(run):
-        st.markdown(V.baseline_call(p.l2, n))
+        st.markdown(V.baseline_call(p.l2, n, p.extra))
         st.dataframe(V.baseline_table(run.latest["ours"], p.baseline, p.extra), hide_index=True)
         warning = V.baseline_warning(p.l2, p.baseline)
         if warning:
@@ -165,11 +166,17 @@ def compare(p):
     follow_fragment(p.run, draw, every=2.0)
     st.markdown(LL.NB_TEXT)
     X_train, y_train, X_test, y_test = p.split
-    figure, table, _ = LL.naive_bayes_view(X_train, y_train, X_test, y_test, p.grid,
+    figure, table, nb = LL.naive_bayes_view(X_train, y_train, X_test, y_test, p.grid,
                                            None if p.extra else p.snap().theta[:, 0])
+    if p.extra:
+        st.caption(f"Naive Bayes here reads x₁ and x₂ alone, not {', '.join(p.extra)}: its "
+                   "boundary is a line in the plane. Logistic regression's, with the extra "
+                   "inputs, is the curve on the main chart.")
     nb_col, table_col = st.columns([1, 1])
     nb_col.plotly_chart(figure, key=f"{p.key}_nb")
-    table_col.dataframe(table, hide_index=True)
+    table_col.dataframe(table, hide_index=True, width="stretch")
+    table_col.caption("Naive Bayes (shared variances) counts its θ instead of climbing to it: "
+                      f"θ₀, θ₁, θ₂ = {', '.join(num(t) for t in nb.theta)}.")
 
 
 def separable(p):

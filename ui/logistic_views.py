@@ -416,10 +416,12 @@ def batch_curves_figure(curves, height=360):
 
 
 # ---- scikit-learn ------------------------------------------------------------------------------
-def baseline_call(l2, n):
+def baseline_call(l2, n, extra=()):
     setting = "C = ∞ (unpenalised)" if l2 == 0 else f"C = 1/(n·l2) = {num(1 / (n * l2))}"
+    where = ("the dashed line on the plane" if not extra else
+             f"the dashed curve on the plane (a line in x₁, x₂, {', '.join(extra)})")
     return (f"`sklearn.linear_model.LogisticRegression({setting})`, fitted once on the same "
-            f"training points and inputs. Its boundary is the dashed line on the plane.")
+            f"training points and inputs. Its boundary is {where}.")
 
 
 def baseline_table(snap, baseline, extra=()):
