@@ -33,6 +33,7 @@ def _f32(a):
 
 
 # a horizontal legend under the plot: above it, a narrow chart's legend covers its title
+LABEL_HALO = "0 0 2px white, 0 0 2px white, 0 0 3px white"  # text shadow: a white outline
 BELOW = dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, font=dict(size=11))
 
 
@@ -403,7 +404,9 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
     data.append(dict(type="scatter", x=xs, y=ys, mode="markers+text" if labels else "markers",
                      text=notes if labels else texts, hovertext=texts,
                      hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
-                     textposition="middle right", textfont=dict(size=10, color="#374151"),
+                     textposition="middle right",
+                     # a white halo: a label stays readable where an edge runs under it
+                     textfont=dict(size=10, color="#374151", shadow=LABEL_HALO),
                      marker=dict(size=18 if big else 11, color=colors,
                                  line=dict(color=ring_colours, width=rings))))
     ticks = ["inputs"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
