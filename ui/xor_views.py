@@ -204,8 +204,8 @@ def hidden_space_view(snap, X_train, y_train, activation, names):
     m = H.shape[1]
     fig = F.hidden_space_figure(np.column_stack([space.u, space.v]), y_train, (1.0, 0.0), 0.0,
                                 box=(0.0, 0.0),
-                                names=("u = z / ‖w‖ (along the output unit's weights)",
-                                       "v (across them)" if m > 1 else "(one unit: no across)"),
+                                names=("u = z / ‖w‖ (along w)",  # the caption says more
+                                       "v (across w)" if m > 1 else "(one unit: no across)"),
                                 title="Hidden space: the data as the output unit sees it",
                                 class_names=names)
     caption = ("Each training point moved to its last hidden layer's outputs h, then seen from "
