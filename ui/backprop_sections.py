@@ -57,7 +57,7 @@ def lecture_graph(key):
     step = f"{key}_graph_step"
     st.markdown(V.GRAPH_TEXT)
     st.caption(V.GRAPH_NOTE)
-    cols = st.columns([0.85, 0.85, 0.85, 1.6, 0.8, 0.95], vertical_alignment="bottom")
+    cols = st.columns([1.05, 1.05, 1.05, 1.5, 0.75, 0.9], vertical_alignment="bottom")
     inputs = {}
     for col, name in zip(cols[:3], LECTURE_INPUTS):
         with col:
