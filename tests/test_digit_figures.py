@@ -20,6 +20,14 @@ def test_top_two_and_guess_bars():
     assert bars["text"][1] == "60%" and np.allclose(bars["y"], 100 * proba)
 
 
+def test_the_guess_cards_sit_in_one_wrapping_row_and_a_small_share_reads_below_1_percent():
+    proba = np.array([0.996, 0.003] + [0.000125] * 8)
+    html = D.guesses_html(proba)
+    assert "flex-wrap:wrap" in html and html.count("class='np-guess'") == 2
+    assert ">100%<" in html and "&lt;1%" not in html and "><1%<" in html  # not "0%"
+    assert D.share(0.004) == "<1%" and D.share(0.006) == "1%" and D.share(0.0) == "0%"
+
+
 def test_confusion_counts_rows_true_columns_guessed():
     cm = D.confusion([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2], n_classes=3)
     np.testing.assert_array_equal(cm, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
@@ -42,6 +50,14 @@ def test_mosaic_tiles_scale_each_image_and_leave_gaps():
     titled = D.mosaic_figure(images, cols=3, titles=["a", "b", "c"])
     assert [a["text"] for a in titled["layout"]["annotations"]] == ["a", "b", "c"]
     assert titled["data"][0]["colorscale"] == D.INK
+
+
+def test_a_mosaic_that_keeps_its_columns_keeps_its_tiles_small():
+    one = [np.ones((8, 8))]
+    wide = D.mosaic_figure(one, cols=16, width=900)
+    kept = D.mosaic_figure(one, cols=16, width=900, shrink=False)
+    assert wide["data"][0]["z"].shape[1] == 8 and wide["layout"]["height"] > 800
+    assert kept["data"][0]["z"].shape[1] == 16 * 9 - 1 and kept["layout"]["height"] < 80
 
 
 def test_activations_one_row_of_bars_per_layer():

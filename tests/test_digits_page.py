@@ -62,10 +62,10 @@ def percent(value):
 
 def guesses(at):
     """(first, second) guesses from the page's two guess cards, or None without an answer."""
-    cards = [m.value for m in at.markdown if "np-guess" in m.value]
+    cards = " ".join(m.value for m in at.markdown if "np-guess" in m.value)
     if not cards:
         return None
-    return tuple(int(re.search(r"font-weight:700[^>]*>(\d)<", c).group(1)) for c in cards)
+    return tuple(int(d) for d in re.findall(r"font-weight:700[^>]*>(\d)<", cards))
 
 
 def pad(draw):

@@ -37,11 +37,8 @@ def answer(run, key, digit, start, others=()):
     except ValueError as err:  # weights that are not finite
         st.warning(f"The network cannot answer: {err}", icon="⚠️")
         return None
-    k1, k2 = D.top_two(P)
-    cards = st.columns([1, 1, 3])
-    cards[0].markdown(D.guess_html("First guess", k1, P[k1], strong=True), unsafe_allow_html=True)
-    cards[1].markdown(D.guess_html("Second guess", k2, P[k2]), unsafe_allow_html=True)
-    cards[2].caption(V.trained_note(run.latest["MLP"]))
+    st.markdown(D.guesses_html(P), unsafe_allow_html=True)
+    st.caption(V.trained_note(run.latest["MLP"]))
     live_chart(D.guess_figure(P, V.CLASSES, title="P(digit | your drawing), softmax output"),
                key=f"{key}_chart_proba", height=230)
     st.caption(f"⏱️ classified in {(time.perf_counter() - start) * 1000:.0f} ms on the server "

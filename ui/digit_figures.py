@@ -23,13 +23,26 @@ def top_two(proba):
     return int(order[0]), int(order[1])
 
 
+def share(p):
+    """A probability in whole percent, "<1%" for a small one (a softmax never gives 0)."""
+    return f"{p:.0%}" if p >= 0.005 or p <= 0 else "<1%"
+
+
 def guess_html(label, digit, p, strong=False):
     """A card for the first (``strong``) or second guess: the label, the digit large, P in %."""
     size, colour = ("3.2rem", FIRST) if strong else ("2.2rem", "#5b7db8")
-    return (f"<div class='np-guess' style='text-align:center'>"
-            f"<div style='font-size:0.85rem;color:#4b5563'>{label}</div>"
+    return (f"<div class='np-guess' style='text-align:center;min-width:6.5rem'>"
+            f"<div style='font-size:0.85rem;color:#4b5563;white-space:nowrap'>{label}</div>"
             f"<div style='font-size:{size};font-weight:700;line-height:1.1;color:{colour}'>"
-            f"{digit}</div><div style='font-size:0.9rem'>{p:.0%}</div></div>")
+            f"{digit}</div><div style='font-size:0.9rem'>{share(p)}</div></div>")
+
+
+def guesses_html(P):
+    """The first and second guess side by side; they wrap under each other, never mid-word."""
+    k1, k2 = top_two(P)
+    return ("<div style='display:flex;flex-wrap:wrap;gap:0.5rem 1.5rem;align-items:flex-end'>"
+            + guess_html("First guess", k1, P[k1], strong=True)
+            + guess_html("Second guess", k2, P[k2]) + "</div>")
 
 
 def guess_figure(proba, labels, title=None, height=240):
@@ -167,7 +180,7 @@ def steps_html(steps, size=112):
 
 
 def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=None, width=1000,
-                  gap=1, hover=None):
+                  gap=1, hover=None, shrink=True):
     """Equal-sized small images tiled into one heatmap, row 0 of each image on top.
 
     One trace instead of a subplot per image: the browser redraws 64 weight images in about
@@ -176,10 +189,12 @@ def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=No
     Tiles are separated by ``gap`` empty pixels; ``titles`` go above the tiles. ``width`` is
     the expected chart width in pixels, used to pick the height that keeps pixels square.
     ``hover`` names the tiles when hovering ("unit": "unit 12: ..."), numbered from 1.
+    ``shrink``: fewer images than ``cols`` take fewer, wider columns; without it the tiles keep
+    their size (a set that grows one image at a time).
     """
     images = np.asarray(images, dtype=np.float32)
     n, h, w = images.shape
-    cols = max(1, min(cols, n))
+    cols = max(1, min(cols, n) if shrink else cols)
     rows = -(-n // cols)
     band = max(2, round(h * 0.3)) if titles else 0  # empty rows above each tile for its title
     cell_h, cell_w = band + h + gap, w + gap

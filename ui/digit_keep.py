@@ -91,7 +91,7 @@ def personal_set(run, key, target, shape):
                 f"{percent(results['logistic regression'][0])}.")
     guesses = results["MLP"][1]
     shown = np.arange(n)[-32:]
-    fig = D.mosaic_figure([X[i].reshape(shape) for i in shown], cols=16, width=900,
+    fig = D.mosaic_figure([X[i].reshape(shape) for i in shown], cols=16, width=900, shrink=False,
                           titles=[f"{labels[i]}→{guesses[i]}" + ("" if labels[i] == guesses[i]
                                                                  else " ✗") for i in shown],
                           title="Your drawings as the MLP sees them: your label → its guess"

@@ -176,7 +176,7 @@ def guesses_table(models, features):
             lines.append(f"| {label} | – | – |")
             continue
         k1, k2 = D.top_two(P)
-        lines.append(f"| {label} | **{k1}** ({P[k1]:.0%}) | {k2} ({P[k2]:.0%}) |")
+        lines.append(f"| {label} | **{k1}** ({D.share(P[k1])}) | {k2} ({D.share(P[k2])}) |")
     return "\n".join(lines)
 
 
