@@ -126,6 +126,10 @@ def draw_and_classify():
             others = [("scikit-learn MLPClassifier", sk[0].model),
                       ("scikit-learn LogisticRegression", sk[1].model)] if sk else []
             P = None if digit is None else answer(run, KEY, digit, start, others)
+            # which data, and why, in sight by the pad (and what to expect of 8x8 digits)
+            st.caption(V.data_caption(data, name, found, why))
+            if name != "mnist":
+                st.caption(V.DRAWN_LIMIT)
     with run.lock:
         if P is not None:
             keep_buttons(KEY, st.session_state[DRAWING])
@@ -136,15 +140,11 @@ def draw_and_classify():
 # the page is about drawing: the pad comes first, in sight with the controls; the curves follow
 converge_if_asked(run, KEY, epochs)
 controls(run, KEY, step_size=10, extra=lambda: converge_button(run, KEY, epochs))
-st.subheader("✏️ Draw, and the network guesses")
-if name != "mnist":
-    st.caption(V.DRAWN_LIMIT)
 draw_and_classify()
 if not found and download_offer(KEY):
     stage(KEY, specs, {"source": "mnist"})
     st.rerun()
 live_fragment(run, render, speed)
-st.caption(V.data_caption(data, name, found, why))
 st.caption(V.COMPARE_TEXT)
 
 st.subheader("🔬 Looking inside the network")

@@ -338,14 +338,18 @@ def load_mnist(folder=None, data_home=None, download=True):
         When no local copy is found and the download fails; the message says how to get MNIST.
     """
     from .mnist_download import cache_dir
-    for candidate, kind in ((folder, "local copy"), (os.environ.get(MNIST_ENV), "local copy"),
-                            (cache_dir(), "downloaded copy")):
+    looked = []
+    for candidate, kind, where in ((folder, "local copy", "{}"),
+                                   (os.environ.get(MNIST_ENV), "local copy", f"${MNIST_ENV} = {{}}"),
+                                   (cache_dir(), "downloaded copy", "the download cache {}")):
         if candidate:
             arrays, source = _find_local_mnist(candidate)
             if arrays is not None:
                 return _mnist_digits(arrays, f"{kind}: {source}")
+            looked.append(where.format(candidate))
     if not download:
-        raise DataUnavailable("No local copy of MNIST was found. " + mnist_help())
+        raise DataUnavailable(f"No local copy of MNIST was found (looked in "
+                              f"{'; '.join(looked)}). " + mnist_help())
     from sklearn.datasets import fetch_openml
     try:
         X, y = fetch_openml("mnist_784", version=1, as_frame=False, data_home=data_home,

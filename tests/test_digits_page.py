@@ -105,7 +105,9 @@ def test_page_opens_with_a_model_to_draw_on_says_which_data_and_why():
     data = " ".join(c.value for c in at.caption)
     assert "Data: 8x8 digits" in data and "bundled" in data
     assert "1,347 training (14,817 with the copies) and 450 test images" in data
-    assert "MNIST was not found" in data
+    # where it looked: the folder $NEURAL_PLAYGROUND_MNIST names (empty here) and the cache
+    assert "No local copy of MNIST was found (looked in $NEURAL_PLAYGROUND_MNIST = " in data
+    assert "none; the download cache " in data
     offer = " ".join(m.value for m in at.markdown)
     assert "MNIST is not on this computer" in offer and "11.6 MB" in offer
     assert at.button(key="digits_download").label == "⬇️ Download MNIST (11.6 MB)"
@@ -115,8 +117,8 @@ def test_page_opens_with_a_model_to_draw_on_says_which_data_and_why():
     assert status(at)["epoch"].startswith("2.") and percent(status(at)["MLP test accuracy"]) > 0.8
     assert any("Draw a digit on the black pad" in i.value for i in at.info)
     assert guesses(at) is None
-    assert [h.value for h in at.subheader][:2] == ["✏️ Draw, and the network guesses",
-                                                 "🔬 Looking inside the network"]
+    # the pad comes right after the controls, with no heading to push it down
+    assert [h.value for h in at.subheader][:1] == ["🔬 Looking inside the network"]
 
 
 def test_reset_goes_back_to_step_0_and_stays_there():
@@ -200,6 +202,17 @@ def test_an_empty_drawing_gets_a_prompt_not_an_error():
     assert guesses(at) is None
 
 
+def test_a_dot_is_answered_with_a_warning_that_it_is_too_small_to_read():
+    at = app()
+    at.session_state["digits_drawing"] = pad(lambda yy, xx: (yy - 140) ** 2 + (xx - 140) ** 2 < 36)
+    at.run()
+    assert not at.exception and guesses(at) is not None
+    assert any("very small" in w.value and "Draw the digit larger" in w.value for w in at.warning)
+    at.session_state["digits_drawing"] = ONE
+    at.run()
+    assert not any("very small" in w.value for w in at.warning)
+
+
 def test_a_diverged_network_cannot_answer_and_says_so():
     at = app()
     at.button(key="digits_step").click().run()
@@ -280,7 +293,7 @@ def test_mnist_unavailable_explains_and_stays_on_8x8(monkeypatch):
     assert any("MNIST is not on this computer" in m.value for m in at.markdown)
     assert at.button(key="digits_download").label.startswith("⬇️ Download MNIST")
     assert "NEURAL_PLAYGROUND_MNIST" in at.button(key="digits_download").help
-    assert any("Data: 8x8 digits" in c.value and "MNIST was not found" in c.value
+    assert any("Data: 8x8 digits" in c.value and "No local copy of MNIST was found" in c.value
                for c in at.caption)
     at.session_state["digits_drawing"] = ONE
     at.run()

@@ -71,7 +71,8 @@ def test_draw_a_one_and_a_zero_after_training(page, app_url):
     open_digits(page, app_url)
     text = page.inner_text("body")
     assert "Data: 8x8 digits" in text or "Data: MNIST 28x28" in text
-    assert "MNIST was not found" in text or "MNIST is used whenever a copy is found" in text
+    assert "No local copy of MNIST was found" in text or \
+        "MNIST is used whenever a copy is found" in text
     page.get_by_text("Draw a digit on the black pad").wait_for(timeout=60_000)
     wait_until_trained(page)
     accuracy = float(status_value(page, "MLP test accuracy").rstrip("%") or 0)

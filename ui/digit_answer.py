@@ -11,6 +11,8 @@ from ui import digit_views as V
 from ui.live_chart import live_chart
 from ui.page import sections
 
+TINY = 0.1  # a drawing whose ink spans less than this share of the pad is too small to read
+
 
 def read(drawing, target):
     """The drawing as the model's input (a DigitInput), or None with the prompt shown."""
@@ -18,10 +20,18 @@ def read(drawing, target):
         st.info(V.DRAW_PROMPT, icon="👈")
         return None
     try:
-        return drawing_to_input(drawing, target)
+        digit = drawing_to_input(drawing, target)
     except EmptyDrawingError:
         st.info(V.EMPTY_PROMPT, icon="👈")
         return None
+    top, bottom, left, right = digit.box
+    side = max(bottom - top, right - left)
+    if side < TINY * max(len(digit.steps[0][1]), 1):
+        st.warning(f"Your drawing is very small ({side} px on a {len(digit.steps[0][1])} px "
+                   f"pad). Every drawing is scaled to the same size before the network reads "
+                   f"it, so a dot or a tiny mark becomes a blob it has never seen, and its "
+                   f"answer means little. Draw the digit larger.", icon="🔍")
+    return digit
 
 
 def answer(run, key, digit, start, others=()):

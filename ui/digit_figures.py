@@ -116,7 +116,7 @@ def confusion_figure(cm, labels, title=None, height=380, clickable=False):
     data = [cells(right, ("#f3f7fd", "#8fb3ee")), cells(wrong, ("#ffffff", "#f08a6c")),
             dict(type="heatmap", z=cm, x=names, y=names, showscale=False,
                  colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                 texttemplate="%{z:.0f}", textfont=dict(size=11, color="#1f2937"),
+                 texttemplate="%{z:.0f}", textfont=dict(size=10, color="#1f2937"),
                  hovertemplate="true %{y}, guessed %{x}: %{z:.0f}<extra></extra>")]
     if clickable:
         tt, gg = np.meshgrid(np.arange(len(cm)), np.arange(len(cm)), indexing="ij")
@@ -130,9 +130,10 @@ def confusion_figure(cm, labels, title=None, height=380, clickable=False):
                                        "click to see them<extra></extra>", showlegend=False))
     return figure(data, title, height, legend=False,
                   margin=dict(l=55, r=10, t=45 if title else 20, b=45),
-                  xaxis=axis("guessed", type="category", showgrid=False, side="bottom"),
+                  # every digit labelled, however narrow (plotly would skip every other one)
+                  xaxis=axis("guessed", type="category", showgrid=False, side="bottom", dtick=1),
                   yaxis=axis("true digit", type="category", showgrid=False, autorange="reversed",
-                             scaleanchor="x"))
+                             scaleanchor="x", dtick=1))
 
 
 def pixels(image, size=112):

@@ -27,7 +27,7 @@ def inside(run, key, data, hidden):
     live_chart(fig, key=f"{key}_chart_weights", height=fig["layout"]["height"])
     cell = chosen_cell(key)
     confusion, digits = V.mistakes(model, data, cell)
-    left, right = st.columns([1, 1.4])
+    left, right = st.columns([1.3, 1])  # ten columns of counts need the room
     with left:
         st.plotly_chart(confusion, key=f"{key}_confusion", on_select="rerun",
                         selection_mode="points", config={"displayModeBar": False})

@@ -8,6 +8,7 @@ from core.digit_tasks import PAIRS, compare_on_pair, pair_task
 from ui import digit_figures as D
 from ui import digit_views as V
 from ui.digit_data import load_data, prepare
+from ui.live_chart import live_chart
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -60,12 +61,13 @@ def pairs_section(key, name, download, n_train, seed):
     with c2:
         only = np.setdiff1d(logistic.wrong, mlp.wrong)[:16]
         if len(only):
-            st.plotly_chart(D.mosaic_figure(
+            fig = D.mosaic_figure(
                 [task.test_images[i] for i in only], cols=8, width=560,
                 titles=[str(task.test_digits[i]) for i in only],
                 title=f"What logistic regression gets wrong and the network right "
-                      f"({len(only)} of {len(np.setdiff1d(logistic.wrong, mlp.wrong))})"),
-                key=f"{key}_pair_wrong", config={"displayModeBar": False})
+                      f"({len(only)} of {len(np.setdiff1d(logistic.wrong, mlp.wrong))})")
+            # a live chart wraps a title too wide for a narrow column (st.plotly_chart cuts it)
+            live_chart(fig, key=f"{key}_pair_wrong", height=fig["layout"]["height"])
         else:
             st.info("The network gets right nothing that logistic regression gets wrong here: "
                     "try a harder pair.")
