@@ -181,9 +181,10 @@ def drawing_to_input(drawing, target="digits8", threshold=0.1):
     if not image.any():  # as an empty pad: the model's input would be all zeros
         raise EmptyDrawingError(FAINT)
     features = (image.reshape(1, -1) / levels).astype(np.float32)
-    outline = grey.copy()
-    outline[top:bottom, [left, right - 1]] = 0.5
-    outline[[top, bottom - 1], left:right] = 0.5
+    outline = grey.copy()  # the box drawn 3 pixels wide, so that it shows when shrunk
+    for edge in range(3):
+        outline[top:bottom, [min(left + edge, right - 1), max(right - 1 - edge, left)]] = 0.5
+        outline[[min(top + edge, bottom - 1), max(bottom - 1 - edge, top)], left:right] = 0.5
     steps = (("your drawing", grey), ("the ink's bounding box", outline), ("cropped", crop),
              ("its centre line: your pen taken away", line.astype(float)), *made,
              (f"model input {image.shape[0]}x{image.shape[1]}: {how}", image / levels))

@@ -92,6 +92,9 @@ def test_softmax_in_three_steps_ends_with_probabilities_that_sum_to_1():
     np.testing.assert_allclose(p, e / e.sum(), rtol=1e-6)
     assert p.sum() == pytest.approx(1.0, abs=1e-6) and p.argmax() == 3
     assert fig["data"][2]["marker"]["color"][3] == D.FIRST
+    # the sum is in the third panel's title, above the bars (inside the plot it covered a 9)
+    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    assert titles[2] == "3. ÷ their sum: p_k (Σ = 1.000)" and len(titles) == 3
 
 
 def test_flow_figure_colours_units_by_activation_and_hovers_the_formula():

@@ -61,6 +61,9 @@ def test_mnist_preprocessing_fits_20x20_and_centres_the_mass_where_mnist_does():
     assert [title for title, _ in out.steps][:4] == [
         "your drawing", "the ink's bounding box", "cropped", "its centre line: your pen taken away"]
     assert out.steps[-1][0].startswith("model input 28x28") and len(out.steps) == 5
+    box = out.steps[1][1]  # the bounding box drawn 3 pixels wide on every side
+    assert (box[51:54, 61:240] == 0.5).all() and (box[227:230, 61:240] == 0.5).all()
+    assert (box[51:230, 61:64] == 0.5).all() and (box[51:230, 237:240] == 0.5).all()
 
 
 def test_mnist_test_digits_are_centred_where_the_preprocessing_puts_drawings():
