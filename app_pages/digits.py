@@ -117,7 +117,7 @@ def draw_and_classify():
     """A stroke reruns only this fragment; while training, the answer follows every 2 s (the
     run's lock held: no step is taken while the models are read)."""
     start = st.session_state.pop(f"{KEY}_pad_received", None) or time.perf_counter()
-    with run.lock, st.container(horizontal=True, gap="large"):
+    with run.lock, st.container(horizontal=True, gap="small"):  # the answer gets the room
         with st.container(width=PAD[0] + 16):  # the pad keeps its size; the answer takes the rest
             draw_pad(f"{KEY}_pad", DRAWING)
         with st.container(width="stretch"):

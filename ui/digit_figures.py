@@ -56,7 +56,7 @@ def guess_figure(proba, labels, title=None, height=240):
                  hovertemplate="P(%{x}) = %{y:.1f}%<extra></extra>")]
     return figure(data, title, height, legend=False,
                   margin=dict(l=45, r=10, t=40 if title else 22, b=35),
-                  xaxis=axis(type="category", showgrid=False),
+                  xaxis=axis(type="category", showgrid=False, dtick=1),  # every digit named
                   yaxis=axis("P (%)", range=[0, 112], dtick=25))
 
 

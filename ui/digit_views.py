@@ -167,7 +167,7 @@ def curves(histories, title):
 
 def guesses_table(models, features):
     """Markdown: each (label, model)'s first and second guess for the drawing."""
-    lines = ["| model | first guess | second guess |", "|---|---|---|"]
+    lines = ["| model | 1st guess | 2nd guess |", "|---|---|---|"]
     for label, model in models:
         try:
             P = model.predict_proba(features)[0]
