@@ -94,7 +94,7 @@ def test_softmax_in_three_steps_ends_with_probabilities_that_sum_to_1():
     assert fig["data"][2]["marker"]["color"][3] == D.FIRST
     # the sum is in the third panel's title, above the bars (inside the plot it covered a 9)
     titles = [a["text"] for a in fig["layout"]["annotations"]]
-    assert titles[2] == "3. ÷ their sum: p_k (Σ = 1.000)" and len(titles) == 3
+    assert titles[2] == "3. ÷ their sum: p_k<br>(Σ = 1.000)" and len(titles) == 3
 
 
 def test_flow_figure_colours_units_by_activation_and_hovers_the_formula():
@@ -146,6 +146,6 @@ def test_mistakes_of_one_cell_or_all():
     assert "<br>3 of 8 wrong:" in confusion["layout"]["title"]["text"]
     assert len(wrong["layout"]["annotations"]) == 3
     _, cell = V.mistakes(Guess(), split, cell=(3, 5))
-    assert [a["text"] for a in cell["layout"]["annotations"]] == ["3 → 5", "3 → 5"]
+    assert [a["text"] for a in cell["layout"]["annotations"]] == ["3→5", "3→5"]
     assert cell["layout"]["title"]["text"].startswith("True 3, guessed 5: 2 of 2")
     assert V.mistakes(Guess(), split, cell=(2, 9))[1] is None

@@ -245,7 +245,7 @@ def test_looking_inside_weights_confusion_and_mistakes():
     if missed:
         mistakes = live_figure(at, "digits_chart_mistakes")
         assert len(mistakes["layout"]["annotations"]) == min(missed, 24)
-        assert re.fullmatch(r"\d → \d", mistakes["layout"]["annotations"][0]["text"])
+        assert re.fullmatch(r"\d→\d", mistakes["layout"]["annotations"][0]["text"])
 
 
 def test_architecture_change_restarts_and_learning_rate_does_not():
@@ -489,7 +489,7 @@ def test_kept_drawings_make_a_personal_test_set_that_can_be_saved_and_loaded():
     titles = [a["text"] for a in live_figure(at, "digits_chart_kept")["layout"]["annotations"]]
     assert titles[:2] == ["1→1", "0→0"] and titles[2].startswith("7→1") and "✗" in titles[2]
     labels = {b.label for b in at.get("download_button")}
-    assert {"⬇ Your set (.npz, whole drawings)", "⬇ Your set (CSV, 28x28 inputs)"} <= labels
+    assert {"⬇ .npz (drawings)", "⬇ CSV (28x28)"} <= labels  # short: whole at 1024x768
     from core.digit_sets import from_npz, to_npz
     memo = at.session_state["digits_kept"]
     saved = to_npz(memo["drawings"], memo["labels"])

@@ -152,7 +152,9 @@ def phase_view(phase, tr, X, Y, coefs, intercepts, activation, eta, losses=None)
         if l == L + 1:
             return ("Backward starts", "Backpropagation walks right to left, reusing each "
                     "layer's δ for the layer before it.", [], None)
-        return (f"Backward, layer {l}", f"One layer down: δ⁽{l}⁾ from δ⁽{l + 1}⁾, times the "
+        sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+        return (f"Backward, layer {l}", f"One layer down: δ⁽{str(l).translate(sup)}⁾ from "
+                f"δ⁽{str(l + 1).translate(sup)}⁾, times the "
                 f"slope {G_TEXT[activation]}′ of each unit.",
                 [rf"\delta^{{({l})}} = {g}'(s^{{({l})}}) \otimes (W^{{({l + 1})}} \delta^{{({l + 1})}})"
                  rf" = {_vec(tr.deltas[l - 1], 3)}"], l)

@@ -244,7 +244,7 @@ def softmax_figure(logits, labels, height=250):
     colors = [FIRST if i == first else SECOND if i == second else OTHER for i in range(len(f))]
     panels = [("1. the logits f_k", f, "%{y:.2f}"),
               ("2. exp(f_k − max f)", e, "%{y:.3g}"),
-              (f"3. ÷ their sum: p_k (Σ = {p.sum():.3f})", p, "%{y:.1%}")]  # above the bars
+              (f"3. ÷ their sum: p_k<br>(Σ = {p.sum():.3f})", p, "%{y:.1%}")]  # above the bars
     data, layout, annotations = [], {}, []
     for i, (title, values, fmt) in enumerate(panels):
         n = "" if i == 0 else str(i + 1)
@@ -259,7 +259,7 @@ def softmax_figure(logits, labels, height=250):
         annotations.append(dict(text=title, x=(x0 + x1) / 2, y=1.02, xref="paper",
                                 yref="paper", yanchor="bottom", showarrow=False,
                                 font=dict(size=12)))
-    fig = figure(data, None, height, legend=False, margin=dict(l=40, r=10, t=30, b=30),
+    fig = figure(data, None, height, legend=False, margin=dict(l=40, r=10, t=48, b=30),
                  **layout)
     fig["layout"]["annotations"] = annotations
     return fig

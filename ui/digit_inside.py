@@ -36,6 +36,6 @@ def inside(run, key, data, hidden):
             st.success("No test digit is misclassified." if cell is None else
                        f"No test digit is a {cell[0]} guessed as {cell[1]}.")
         else:
-            live_chart(digits, key=f"{key}_chart_mistakes", height=400)
+            live_chart(digits, key=f"{key}_chart_mistakes", height=digits["layout"]["height"])
         if cell is not None:
             st.caption("Click the same cell again, or outside the cells, to see every mistake.")

@@ -98,13 +98,14 @@ def personal_set(run, key, target, shape):
                                 + (f" (the last 32 of {n})" if n > 32 else ""))
     live_chart(fig, key=f"{key}_chart_kept", height=fig["layout"]["height"])
     c1, c2, c3 = st.columns(3)
-    c1.download_button("⬇ Your set (.npz, whole drawings)", lambda: to_npz(
+    c1.download_button("⬇ .npz (drawings)", lambda: to_npz(
         memo["drawings"], memo["labels"]), file_name="my-digits.npz",
         mime="application/octet-stream", key=f"{key}_kept_npz", on_click="ignore",
-        width="stretch")
-    c2.download_button("⬇ Your set (CSV, 28x28 inputs)", lambda: to_csv(
+        width="stretch", help="Your set, whole drawings and labels: upload it here again later.")
+    c2.download_button("⬇ CSV (28x28)", lambda: to_csv(
         memo["drawings"], memo["labels"]), file_name="my-digits.csv", mime="text/csv",
-        key=f"{key}_kept_csv", on_click="ignore", width="stretch")
-    c3.button("🗑️ Clear your set", key=f"{key}_kept_clear", width="stretch",
+        key=f"{key}_kept_csv", on_click="ignore", width="stretch",
+        help="Your set as MNIST's 28x28 inputs: label, p0 ... p783 (one row per drawing).")
+    c3.button("🗑️ Clear", key=f"{key}_kept_clear", width="stretch", help="Empty your set.",
               on_click=lambda: memo.update(drawings=[], labels=[], inputs={},
                                            notice="Your set is empty now."))

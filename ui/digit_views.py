@@ -251,8 +251,9 @@ def mistakes(model, split, cell=None, limit=24):
     if not len(shown):
         return confusion, None
     return confusion, D.mosaic_figure(
-        [split.test_images[i] for i in shown], cols=8, width=560, height=400,
-        titles=[f"{split.y_test[i]} → {guesses[i]}" for i in shown],
+        # six to a row and "7→9" without spaces: the labels fit tiles a narrow column gives
+        [split.test_images[i] for i in shown], cols=6, width=420, height=None,
+        titles=[f"{split.y_test[i]}→{guesses[i]}" for i in shown],
         title=f"{what.capitalize()}: {len(shown)} of {len(wrong)}")
 
 

@@ -245,8 +245,11 @@ def curves_figure(history=None, title=None, height=330, runs=None):
                     hovertemplate=f"{label}<br>step %{{x}}<br>{metric} %{{y:.4f}}<extra></extra>"))
     return figure(
         data, title, height,
-        xaxis=axis("step", domain=[0, 0.44]), yaxis=axis("loss −LL/n", rangemode="tozero"),
-        xaxis2=axis("step", domain=[0.56, 1], anchor="y2"),
+        # a gap wide enough for the right plot's tick labels and title in a narrow column, and
+        # few step ticks, so that they never tilt into the axis titles
+        xaxis=axis("step", domain=[0, 0.4], nticks=5),
+        yaxis=axis("loss −LL/n", rangemode="tozero"),
+        xaxis2=axis("step", domain=[0.6, 1], anchor="y2", nticks=5),
         yaxis2=axis("accuracy", range=[0, 1.02], anchor="x2"))
 
 
@@ -404,8 +407,10 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
     data.append(dict(type="scatter", x=xs, y=ys, mode="markers+text" if labels else "markers",
                      text=notes if labels else texts, hovertext=texts,
                      hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
-                     textposition="middle right",
-                     # a white halo: a label stays readable where an edge runs under it
+                     # each label where no edge runs: inputs on their left, hidden units above
+                     # them, the output on its right (and a white halo, where shadows render)
+                     textposition=["middle left" if c == "#9ca3af" else "middle right"
+                                   if c == "#111827" else "top center" for c in colors],
                      textfont=dict(size=10, color="#374151", shadow=LABEL_HALO),
                      marker=dict(size=18 if big else 11, color=colors,
                                  line=dict(color=ring_colours, width=rings))))

@@ -47,22 +47,26 @@ def status(items):
 
 
 def too_large_step_note(history, window=30, margin=0.25):
-    """A warning when the training loss in ``history`` is far above the best it reached (by
-    more than ``margin`` and half as much again): the steps are too large, as when it jumps
-    from one side of a valley to the other, or has thrown units into saturation (None else)."""
+    """A warning while the training loss jumps far above the best it had reached before (by
+    more than ``margin`` and half as much again) anywhere in the curve's last ``window``
+    points: the steps are too large, as when the loss leaps from one side of a valley to the
+    other, or units are thrown into saturation (None else). Read over a window, the note stays
+    while the loss keeps jumping, also when a step lands low, and after Pause."""
     losses, steps = history.get("train_loss"), history.get("step")
-    if losses is None or len(losses) < 5 or not np.isfinite(losses[-1]):
+    if losses is None or len(losses) < 5:
+        return None
+    prior = np.fmin.accumulate(np.where(np.isfinite(losses), losses, np.inf))
+    rise = losses[1:] - prior[:-1]  # each point against the best before it
+    jumped = (rise > margin) & (losses[1:] > 1.5 * prior[:-1])
+    recent = slice(max(0, len(rise) - window), len(rise))
+    if not jumped[recent].any():
         return None
     at = int(np.nanargmin(losses))
-    best, now = float(losses[at]), float(losses[-1])
-    if not (now > best + margin and now > 1.5 * best):
-        return None
-    recent = losses[-window:]
-    how = (f"it jumps between {num(np.nanmin(recent))} and {num(np.nanmax(recent))}, now "
-           f"{num(now)}" if np.nanmax(recent) - np.nanmin(recent) > margin else f"now {num(now)}")
-    return (f"⚠️ The training loss is far above the {num(best)} it reached at step "
-            f"{int(steps[at]):,} ({how}): the steps are too large. Try a smaller learning "
-            f"rate η.")
+    shown = losses[-window:]
+    return (f"⚠️ The training loss jumps far above the {num(float(losses[at]))} it reached at "
+            f"step {int(steps[at]):,}: between {num(np.nanmin(shown))} and "
+            f"{num(np.nanmax(shown))} in the curve's last {len(shown)} points, now "
+            f"{num(float(losses[-1]))}. The steps are too large: try a smaller learning rate η.")
 
 
 # ---- the data: a generated 2-D set ------------------------------------------------------------
