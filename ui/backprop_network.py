@@ -12,6 +12,7 @@ from ui.numbers import num, ptex, tex
 
 G_TEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}"}
 G_TEXT = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu"}  # the same in prose
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")  # δ⁽¹⁾ in prose
 G_PRIME_TEX = {"sigmoid": r"x (1 - x)", "tanh": r"(1 - x^2)", "relu": r"\mathbf{1}[x > 0]"}
 
 
@@ -152,9 +153,8 @@ def phase_view(phase, tr, X, Y, coefs, intercepts, activation, eta, losses=None)
         if l == L + 1:
             return ("Backward starts", "Backpropagation walks right to left, reusing each "
                     "layer's δ for the layer before it.", [], None)
-        sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-        return (f"Backward, layer {l}", f"One layer down: δ⁽{str(l).translate(sup)}⁾ from "
-                f"δ⁽{str(l + 1).translate(sup)}⁾, times the "
+        return (f"Backward, layer {l}", f"One layer down: δ⁽{str(l).translate(SUPERSCRIPT)}⁾ "
+                f"from δ⁽{str(l + 1).translate(SUPERSCRIPT)}⁾, times the "
                 f"slope {G_TEXT[activation]}′ of each unit.",
                 [rf"\delta^{{({l})}} = {g}'(s^{{({l})}}) \otimes (W^{{({l + 1})}} \delta^{{({l + 1})}})"
                  rf" = {_vec(tr.deltas[l - 1], 3)}"], l)

@@ -3,6 +3,7 @@ probabilities, then four views of how the network got there: softmax step by ste
 flowing through the network, which ink mattered, and the preprocessing from pad to input."""
 import time
 
+import numpy as np
 import streamlit as st
 
 from core import EmptyDrawingError, drawing_to_input
@@ -25,9 +26,9 @@ def read(drawing, target):
         st.info(V.EMPTY_PROMPT, icon="👈")
         return None
     top, bottom, left, right = digit.box
-    side = max(bottom - top, right - left)
-    if side < TINY * max(len(digit.steps[0][1]), 1):
-        st.warning(f"Your drawing is very small ({side} px on a {len(digit.steps[0][1])} px "
+    side, pad = max(bottom - top, right - left), max(np.shape(drawing)[:2])
+    if side < TINY * pad:
+        st.warning(f"Your drawing is very small ({side} px on a {pad} px "
                    f"pad). Every drawing is scaled to the same size before the network reads "
                    f"it, so a dot or a tiny mark becomes a blob it has never seen, and its "
                    f"answer means little. Draw the digit larger.", icon="🔍")

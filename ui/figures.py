@@ -33,7 +33,6 @@ def _f32(a):
 
 
 # a horizontal legend under the plot: above it, a narrow chart's legend covers its title
-LABEL_HALO = "0 0 2px white, 0 0 2px white, 0 0 3px white"  # text shadow: a white outline
 BELOW = dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, font=dict(size=11))
 
 
@@ -375,11 +374,15 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
     data.append(dict(type="scatter", x=mid_x, y=mid_y, mode="markers", text=mid_text,
                      hovertemplate="%{text}<extra></extra>", showlegend=False, name="weights",
                      marker=dict(size=9, color="rgba(0,0,0,0)")))
-    texts, xs, ys, colors, notes = [], [], [], [], []
+    texts, xs, ys, colors, notes, places = [], [], [], [], [], []
     for l, n in enumerate(sizes):
         for j in range(n):
             xs.append(pos[l][j, 0])
             ys.append(pos[l][j, 1])
+            # each label where no edge runs: inputs on their left, hidden units above them, the
+            # output on its right
+            places.append("middle left" if l == 0 else "middle right" if l == len(sizes) - 1
+                          else "top center")
             if l == 0:
                 name = input_names[j] if j < len(input_names) else f"x{j + 1}"
                 texts.append(f"input {name}")
@@ -407,11 +410,8 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
     data.append(dict(type="scatter", x=xs, y=ys, mode="markers+text" if labels else "markers",
                      text=notes if labels else texts, hovertext=texts,
                      hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
-                     # each label where no edge runs: inputs on their left, hidden units above
-                     # them, the output on its right (and a white halo, where shadows render)
-                     textposition=["middle left" if c == "#9ca3af" else "middle right"
-                                   if c == "#111827" else "top center" for c in colors],
-                     textfont=dict(size=10, color="#374151", shadow=LABEL_HALO),
+                     textposition=places,
+                     textfont=dict(size=10, color="#374151"),
                      marker=dict(size=18 if big else 11, color=colors,
                                  line=dict(color=ring_colours, width=rings))))
     ticks = ["inputs"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]

@@ -456,12 +456,11 @@ def line_cannot_fit(dataset, extra, history, after=50):
             or steps[-1] < after or np.nanmax(accuracy) >= 0.9:
         return None
     hint = {"circles": "Add **x₁²** and **x₂²** under *Extra inputs*: the circle becomes a line "
-                       "in that space; or",
-            "xor": "Add **x₁x₂** under *Extra inputs*, or"}.get(dataset, "")
+                       "in that space; or see",
+            "xor": "Add **x₁x₂** under *Extra inputs*, or see"}.get(dataset, "See")
     return (f"A straight line cannot separate this data (training accuracy now "
-            f"{percent(accuracy[-1])}, best so far {percent(np.nanmax(accuracy))}). "
-            f"{hint + ' ' if hint else ''}{'s' if hint else 'S'}ee how hidden units bend the "
-            f"boundary on the **XOR and hidden units** page.")
+            f"{percent(accuracy[-1])}, best so far {percent(np.nanmax(accuracy))}). {hint} how "
+            f"hidden units bend the boundary on the **XOR and hidden units** page.")
 
 
 L2_NOTE = ("With L2, training climbs LL/n − (l2/2)‖θ₁..ₘ‖² (the dashed curve falls): −LL/n alone "
