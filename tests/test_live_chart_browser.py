@@ -25,6 +25,7 @@ READ_STATE = """() => {
     lineLength: plots[0] && plots[0]._fullData ? plots[0]._fullData[0].x.length : null,
     reacts: plots.map((p) => Number(p.dataset.reacts || 0)),
     mounts: window.__npLiveChart ? window.__npLiveChart.mounts : 0,
+    adopted: window.__npLiveChart ? window.__npLiveChart.adopted : 0,
     widths: plots.map((p) => p.getBoundingClientRect().width),
   };
 }"""
@@ -79,6 +80,29 @@ def test_play_updates_in_place_and_pause_stops(page, demo_url):
     assert later["tick"] == paused["tick"] == still
     assert later["reacts"] == paused["reacts"]  # no redraw while paused
     assert later["mounts"] == 2
+    assert_no_errors(page)
+
+
+def test_charts_moved_while_playing_keep_their_plots(page, demo_url):
+    """A full rerun that mounts the charts' elements at new places while ticks still arrive
+    (under load, the new element can mount before the stale one leaves): each chart keeps its
+    one plot div, moved into the new element, and never shows a second, empty plot."""
+    open_demo(page, demo_url)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(f"({READ_STATE})().tick >= 3", timeout=60_000)
+    for _ in range(6):  # the note comes and goes three times
+        start = page.evaluate(READ_STATE)
+        page.get_by_role("button", name="Move").click()
+        page.wait_for_function(f"""() => {{ const s = ({READ_STATE})();
+            return s.adopted + s.mounts >= {start['adopted'] + start['mounts'] + 2}
+                && s.tick >= {start['tick'] + 3}; }}""",
+                               timeout=60_000)
+        now = page.evaluate(READ_STATE)
+        assert now["mounts"] == 2 and now["plots"] == 2 and now["drawn"] == 2
+    page.get_by_role("button", name="Pause").click()
+    wait_until_still(lambda: page.evaluate(READ_STATE)["tick"], timeout=60)
+    paused = page.evaluate(READ_STATE)
+    assert paused["mounts"] == 2 and paused["plots"] == 2 and paused["drawn"] == 2
     assert_no_errors(page)
 
 

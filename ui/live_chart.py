@@ -412,12 +412,21 @@ export default function (component) {
   if (!chart || !data) return;
   const id = `${location.pathname}::${data.key}`;
   let plot = chart.querySelector(".np-live-chart__plot");
+  if (!plot) {
+    // a newer element of this key took the plot, and then this one was drawn
+    // again after all: give it a plot div, which takes the plot back below
+    plot = document.createElement("div");
+    plot.className = "np-live-chart__plot";
+    chart.prepend(plot);
+  }
   if (!plot.__npLive) {
-    // Streamlit sometimes drops an element and mounts it again a moment later
-    // (a run_every tick racing the end of a full rerun): move the old plot
-    // into the new element, so it shows the last frame and keeps its zoom.
+    // Streamlit sometimes drops an element and mounts it again a moment later,
+    // or mounts the new one while the old, stale one is still on the page (a
+    // run_every tick racing a full rerun that moved the chart): move the old
+    // plot into the new element, so it shows the last frame and keeps its zoom.
+    // A key names one chart on a page, so the old element is on its way out.
     const kept = LIVE.plots.get(id);
-    if (kept && kept.__npLive && !kept.isConnected) {
+    if (kept && kept.__npLive) {
       clearTimeout(kept.__npLive.purgeTimer);
       plot.replaceWith(kept);
       plot = kept;

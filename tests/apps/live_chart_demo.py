@@ -27,10 +27,19 @@ def pause() -> None:
     state.running = False
 
 
+def move() -> None:
+    state.moved = not state.get("moved", False)
+
+
 st.title("Live chart demo")
-left, right, _ = st.columns([1, 1, 6])
+left, right, mid, _ = st.columns([1, 1, 1, 5])
 left.button("Play", key="play", on_click=play, type="primary")
 right.button("Pause", key="pause", on_click=pause)
+# "Move" puts a note above the charts (or takes it away): a full rerun that mounts the charts'
+# elements at new places while a run_every tick may still draw into the old ones
+mid.button("Move", key="move", on_click=move)
+if state.get("moved"):
+    st.info("A note above the charts")
 
 
 @st.fragment(run_every=0.1 if state.running else None)
