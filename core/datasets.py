@@ -348,14 +348,15 @@ def load_mnist(folder=None, data_home=None, download=True):
                 return _mnist_digits(arrays, f"{kind}: {source}")
             looked.append(where.format(candidate))
     if not download:
-        raise DataUnavailable(f"No local copy of MNIST was found (looked in "
-                              f"{'; '.join(looked)}). " + mnist_help())
+        summary = f"No local copy of MNIST was found (looked in {'; '.join(looked)})."
+        raise DataUnavailable(f"{summary} {mnist_help()}", summary)
     from sklearn.datasets import fetch_openml
     try:
         X, y = fetch_openml("mnist_784", version=1, as_frame=False, data_home=data_home,
                             n_retries=1, delay=0.5, return_X_y=True)
     except (OSError, ValueError) as err:
-        raise DataUnavailable(f"MNIST could not be downloaded ({err}). " + mnist_help()) from err
+        summary = f"MNIST could not be downloaded ({err})."
+        raise DataUnavailable(f"{summary} {mnist_help()}", summary) from err
     X = X.astype(np.uint8).reshape(-1, 28, 28)
     y = y.astype(np.int64)
     # OpenML keeps the canonical order: the first 60000 are the training set.

@@ -28,7 +28,14 @@ class EmptyDrawingError(ValueError):
 
 
 class DataUnavailable(OSError):
-    """A data set could not be found locally nor downloaded; the message says how to get it."""
+    """A data set could not be found locally nor downloaded; the message says how to get it.
+
+    ``summary`` is what happened in one sentence (where it was looked for, why a download
+    failed), for a caption that has no room for the advice."""
+
+    def __init__(self, message, summary=None):
+        super().__init__(message)
+        self.summary = summary or message
 
 
 class _Short(reprlib.Repr):

@@ -93,9 +93,10 @@ def download_mnist(folder=None, progress=None, mirrors=None, timeout=20):
             done = done_now
             break
         else:
-            raise DataUnavailable(f"MNIST could not be downloaded ({problems[-1]}). Check the "
-                                  f"internet connection, or put mnist.npz or the four IDX "
-                                  f"files in a folder and set NEURAL_PLAYGROUND_MNIST to it.")
+            summary = f"MNIST could not be downloaded ({problems[-1]})."
+            raise DataUnavailable(f"{summary} Check the internet connection, or put mnist.npz "
+                                  f"or the four IDX files in a folder and set "
+                                  f"NEURAL_PLAYGROUND_MNIST to it.", summary)
     if progress:
         progress(TOTAL_BYTES, TOTAL_BYTES)
     return folder

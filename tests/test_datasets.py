@@ -115,15 +115,21 @@ def test_mnist_from_the_local_copy(monkeypatch):
 
 def test_mnist_offline_without_a_copy_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.delenv(datasets.MNIST_ENV, raising=False)
-    with pytest.raises(DataUnavailable, match="NEURAL_PLAYGROUND_MNIST"):
+    with pytest.raises(DataUnavailable, match="NEURAL_PLAYGROUND_MNIST") as missing:
         load_mnist(download=False)
+    # the one sentence a caption shows: where it looked, without the advice
+    summary = missing.value.summary
+    assert summary.startswith("No local copy of MNIST was found (looked in ")
+    assert summary.endswith(").") and summary.count(". ") == 0 and summary in str(missing.value)
 
     def offline(*args, **kwargs):  # what fetch_openml raises after its retries, offline
         assert kwargs["n_retries"] == 1
         raise OSError("[Errno -3] Temporary failure in name resolution")
     monkeypatch.setattr("sklearn.datasets.fetch_openml", offline)
-    with pytest.raises(DataUnavailable, match="could not be downloaded .*name resolution.*mnist.npz"):
+    with pytest.raises(DataUnavailable, match="could not be downloaded .*name resolution.*mnist.npz") as failed:
         load_mnist(data_home=tmp_path)
+    assert failed.value.summary == ("MNIST could not be downloaded ([Errno -3] Temporary failure "
+                                    "in name resolution).")
 
 
 def test_points_from_csv_reads_header_words_and_numbers():

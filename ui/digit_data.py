@@ -36,11 +36,11 @@ def prepare(name, download, n_train, seed, copies=0):
 
 def mnist_found(download=False):
     """(True, where it was found) when MNIST can be loaded without downloading, else
-    (False, why not)."""
+    (False, why not, in one sentence)."""
     try:
         return True, load_data("mnist", download).source
     except DataUnavailable as err:
-        return False, str(err)
+        return False, err.summary
 
 
 def download_offer(key):

@@ -132,7 +132,7 @@ def data_caption(data, name, found, why):
         return text + " MNIST is used whenever a copy is found."
     if found:
         return text + " You chose it; MNIST is available too."
-    return text + " " + why.split(". ")[0].rstrip(".") + "."  # where it was looked for
+    return f"{text} {why}"  # where it was looked for
 
 
 # benchmarks/drawn_gap.py, 2026-12-03: 1,000 MNIST test digits redrawn as pen strokes, read by
