@@ -29,6 +29,21 @@ def clean_server_log(request):
     assert not problems, "the app server logged:\n" + "\n".join(problems[:40])
 
 
+@pytest.fixture
+def no_mnist(monkeypatch, tmp_path):
+    """The digit page on the bundled 8x8 digits, whatever the environment holds: no copy in
+    $NEURAL_PLAYGROUND_MNIST (which README tells users to set) nor in the download cache, none
+    remembered by the server, and no download can reach the network. A test may point the page
+    to MNIST afterwards."""
+    import streamlit as st
+
+    import core.mnist_download
+    monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(tmp_path / "none"))
+    monkeypatch.setenv("NEURAL_PLAYGROUND_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(core.mnist_download, "MIRRORS", ["http://127.0.0.1:9/"])  # refused
+    st.cache_resource.clear()  # forget a copy another test may have loaded
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A headless Chromium driven by Playwright (never `playwright install`: we use the system one)."""

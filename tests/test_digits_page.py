@@ -18,16 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "app_pages" / "digits.py")
 
 
-@pytest.fixture(autouse=True)
-def no_mnist(monkeypatch, tmp_path):
-    """Tests run on the bundled 8x8 digits unless they point the page to MNIST: no copy in
-    $NEURAL_PLAYGROUND_MNIST nor in the download cache, none remembered by the server, and no
-    download can reach the network."""
-    monkeypatch.setenv("NEURAL_PLAYGROUND_MNIST", str(tmp_path / "none"))
-    monkeypatch.setenv("NEURAL_PLAYGROUND_CACHE", str(tmp_path / "cache"))
-    import core.mnist_download
-    monkeypatch.setattr(core.mnist_download, "MIRRORS", ["http://127.0.0.1:9/"])  # refused
-    st.cache_resource.clear()  # forget a copy another test may have loaded
+# on the bundled 8x8 digits unless a test points the page to MNIST (conftest.no_mnist)
+pytestmark = pytest.mark.usefixtures("no_mnist")
 
 
 def app():

@@ -1,10 +1,14 @@
 """Saving the draw-a-digit page's MLP and loading it back (headless, AppTest), through the
 page's own uploader."""
 import numpy as np
+import pytest
 from test_digits_page import app, status
 
 from core import MLPClassifier, Trainer
 from core.persistence import to_json, to_npz
+
+# the page's defaults on the bundled 8x8 digits, even where $NEURAL_PLAYGROUND_MNIST is set
+pytestmark = pytest.mark.usefixtures("no_mnist")
 
 
 def weights(model):
