@@ -57,20 +57,21 @@ def lecture_graph(key):
     step = f"{key}_graph_step"
     st.markdown(V.GRAPH_TEXT)
     st.caption(V.GRAPH_NOTE)
-    cols = st.columns([1.05, 1.05, 1.05, 1.5, 0.75, 0.9], vertical_alignment="bottom")
+    # the inputs, then the step buttons in a row of their own: side by side, the labels were
+    # cut ("Step backw…") in a 1024 px window
     inputs = {}
-    for col, name in zip(cols[:3], LECTURE_INPUTS):
+    for col, name in zip(st.columns(4)[:3], LECTURE_INPUTS):
         with col:
             inputs[name] = widget(key, V.SPECS[name])
     k = st.session_state.setdefault(step, 0)
     figure, message, chain, closing, n_steps = V.graph_view(inputs, k)
-    for col, label, target, kw in (
-            (cols[3], "⬅ Step backward", min(k + 1, n_steps),
-             dict(type="primary", key=f"{key}_step")),
-            (cols[4], "⏪ All", n_steps, dict(key=f"{key}_all", help="Every backward step.")),
-            (cols[5], "↺ Reset", 0, dict(key=f"{key}_reset", help="The forward pass only."))):
-        col.button(label, on_click=st.session_state.__setitem__, args=(step, target),
-                   width="stretch", disabled=(k >= n_steps) if target else k == 0, **kw)
+    with st.container(horizontal=True):
+        for label, target, kw in (
+                ("⬅ Step backward", min(k + 1, n_steps), dict(type="primary", key=f"{key}_step")),
+                ("⏪ All", n_steps, dict(key=f"{key}_all", help="Every backward step.")),
+                ("↺ Reset", 0, dict(key=f"{key}_reset", help="The forward pass only."))):
+            st.button(label, on_click=st.session_state.__setitem__, args=(step, target),
+                      width="content", disabled=(k >= n_steps) if target else k == 0, **kw)
     walked_graph(key, figure, message, V.GRAPH_CAPTION, chain, closing, k)
 
 

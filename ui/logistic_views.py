@@ -266,14 +266,13 @@ def point_math(theta, X_f, y, point, extra=()):
     z = float(theta @ x1)
     p = 1 / (1 + np.exp(-z))
     intro = (f"**Training point #{point}**: x = ({', '.join(num(v) for v in x1)}) with x₀ = 1 "
-             f"first, label y = {yi}.")
+             f"first, label y = {yi}. Its term of the gradient is (y − ŷ) x, the last line.")
     lines = [rf"\begin{{aligned}} z = \theta^T x &= {_sum_terms(theta, x1)} \\"
              rf" &= {tex(z)} \end{{aligned}}",
              rf"\hat y = P(Y=1 \mid x) = \sigma(z) = \frac{{1}}{{1 + e^{{-z}}}} = {tex(p)}",
              rf"\sigma'(z) = \sigma(z)(1-\sigma(z)) = {tex(p * (1 - p))}",
              rf"\begin{{aligned}} (y - \hat y)\,x &= ({yi} - {tex(p)}) \cdot {_vector(x1)} \\"
-             rf" &= {_vector((yi - p) * x1)} \quad \text{{(its term of the gradient)}}"
-             rf" \end{{aligned}}"]
+             rf" &= {_vector((yi - p) * x1)} \end{{aligned}}"]
     return intro, lines
 
 
