@@ -39,8 +39,9 @@ def live_figure(at, key):
 
 
 def drawn(fig, name):
-    """The trace or layout shape called ``name`` (surfaces draw boundaries as shapes)."""
-    for item in fig["data"] + fig["layout"].get("shapes", []):
+    """The layout shape or trace called ``name`` (surfaces draw boundaries as shapes; a shape
+    named in the legend also has a legend-only line trace of its name: the shape comes first)."""
+    for item in fig["layout"].get("shapes", []) + fig["data"]:
         if item.get("name") == name:
             return item
     raise KeyError(f"{name!r} not in {drawn_names(fig)}")

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from browser import click_if_enabled, status_value, wait_ready, wait_settled
+from browser import (SECTION_OPTION, click_if_enabled, status_value, wait_ready,
+                     wait_settled)
 
 pytestmark = pytest.mark.browser
 
@@ -123,3 +124,29 @@ def test_a_confusion_matrix_cell_opens_its_test_digits(page, app_url):
         timeout=60_000)
     assert page.locator("[data-testid=stException]").count() == 0
     assert not errors, errors
+
+
+# Height of a live chart's div not used by its plot area and margins: a chart drawn at one scale
+# on both axes fills less height than it was given in a narrow column.
+UNUSED = """(key) => { const p = document.querySelector(`.st-key-${key} .np-live-chart__plot`);
+  const l = p && p._fullLayout;
+  if (!l || !l.yaxis._length) return null;
+  return p.getBoundingClientRect().height - (l.yaxis._length + l.margin.t + l.margin.b); }"""
+
+
+def test_the_flow_through_the_network_fills_its_height_at_1024(page, app_url):
+    """At 1024x768 the drawing-through-the-network figure (one scale on both axes) is as tall as
+    its content at the column's width: it was 560 px with about 300 of them empty."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_digits(page, app_url)
+    draw(page, ONE, steps=2)
+    first_guess(page)
+    wait_ready(page)
+    page.locator(f".st-key-digits_how {SECTION_OPTION}").filter(
+        has_text="Through the network").first.click()
+    key = "digits_chart_flow"
+    page.wait_for_function(f"({UNUSED})('{key}') !== null", timeout=60_000)
+    page.wait_for_function(f"({UNUSED})('{key}') < 30", timeout=30_000)
+    height = page.evaluate(f"document.querySelector('.st-key-{key} .np-live-chart__plot')"
+                           ".getBoundingClientRect().height")
+    assert 200 < height < 560, height  # smaller than asked for, and still a figure

@@ -112,6 +112,29 @@ def live_chart_payloads(at):
     return payloads
 
 
+def test_legend_shapes_get_line_entries_in_the_legend():
+    """plotly.js draws every path shape's legend entry as one hexagon: each shape named in the
+    legend goes there as a line of its own colour and dash instead (the caller's dict kept)."""
+    from ui.figures import contour_shape, figure, line_shape
+    xs = ys = np.linspace(-1, 1, 5)
+    z = np.tile((xs > 0).astype(float), (len(ys), 1))
+    fig = figure([dict(type="scatter", x=[0], y=[0], name="points")])
+    fig["layout"]["shapes"] = [contour_shape(xs, ys, z), dict(type="rect", x0=0, x1=1, y0=0, y1=1),
+                               line_shape([0, 1], [0, 1], "sklearn", "#999999", "dash")]
+    before = json.dumps(fig)
+    sent = json.loads(figure_to_json(fig))
+    assert json.dumps(fig) == before
+    assert [s.get("showlegend") for s in sent["layout"]["shapes"]] == [False, None, False]
+    assert sent["layout"]["shapes"][0]["path"] == fig["layout"]["shapes"][0]["path"]
+    entries = sent["data"][1:]
+    assert [(t["name"], t["mode"], t["line"].get("dash")) for t in entries] == [
+        ("P = 0.5", "lines", "solid"), ("sklearn", "lines", "dash")]
+    assert entries[1]["line"]["color"] == "#999999" and entries[0]["x"] == [None]
+    # a figure without legend shapes is sent as it is
+    plain = figure([dict(type="scatter", x=[0], y=[0])])
+    assert json.loads(figure_to_json(plain))["data"] == json.loads(json.dumps(plain["data"]))
+
+
 def test_demo_runs_headless_and_sends_both_charts():
     at = AppTest.from_file(str(DEMO), default_timeout=30).run()
     assert not at.exception

@@ -112,3 +112,14 @@ def test_while_playing_the_plane_keeps_its_traces_and_redraws_only_the_surface()
     at.button(key="logreg_pause").click().run()
     paused = live_figure(at, "logreg_surface")
     assert paused["data"][0]["type"] == "heatmap"  # paused: P under the mouse again
+
+
+def test_hidden_space_shows_every_point_whole():
+    """Points on the data's edge (a tanh unit near ±1, spread out to ±1.4 along v) sit inside
+    the axes with room for their marker, not cut in half by the range."""
+    from ui.figures import hidden_space_figure
+    H = np.array([[-0.9, 1.4], [0.9, -1.4], [0.5, 0.0], [-0.5, 0.2]])
+    fig = hidden_space_figure(H, np.array([0, 0, 1, 1]), (1.0, 0.0), 0.0, box=(0.0, 0.0))
+    for axis in ("xaxis", "yaxis"):
+        lo, hi = fig["layout"][axis]["range"]
+        assert lo <= H.min() - 0.05 * (hi - lo) and hi >= H.max() + 0.05 * (hi - lo)

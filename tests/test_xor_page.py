@@ -166,8 +166,12 @@ def test_network_diagram_draws_every_weight_and_hover_shows_z_and_h_of_the_point
         expected += list(zip(z, a))
     texts = nodes["hovertext"][2:]
     assert texts[0].startswith("hidden layer 1, unit 1") and texts[-1].startswith("output")
-    for text, (z, h) in zip(texts, expected, strict=True):
+    for text, (z, h) in zip(texts[:-1], expected[:-1], strict=True):
         assert f"weighted input z = {num(z)}<br>output h = g(z) = {num(h)}" in text, (text, z, h)
+    # the output unit's value is ŷ = σ(z), not a hidden unit's g(z), and its label says ŷ
+    (z, h), = expected[-1:]
+    assert f"weighted input z = {num(z)}<br>ŷ = P(y = 1 | x) = σ(z) = {num(h)}" in texts[-1]
+    assert nodes["text"][-1] == f"ŷ {num(h, 2)}" and nodes["text"][2].startswith("h ")
 
 
 # ---- 4. hidden space -----------------------------------------------------------------------

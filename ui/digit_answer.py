@@ -74,7 +74,7 @@ def how_it_answered(run, key, digit, P, activation, shape):
 
     def network():
         fig = V.flow(model, digit.features, digit.image, activation)
-        live_chart(fig, key=f"{key}_chart_flow", height=fig["layout"]["height"])
+        live_chart(fig, key=f"{key}_chart_flow", height=fig["layout"]["height"], fit=True)
         st.caption(V.FLOW_TEXT)
         hidden = [h[0] for h in model.hidden_activations(digit.features)]
         live_chart(D.activations_figure(hidden, activation, title="Every hidden unit's output h "

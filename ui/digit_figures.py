@@ -369,7 +369,7 @@ def flow_figure(image, zs, hs, coefs, intercepts, activation, labels, shown=64, 
     ticks = ["your drawing, x"] + [f"hidden layer {l}" for l in range(1, n_layers)] + \
         ["output → softmax"]
     return figure(data, title, height, legend=False,
-                  margin=dict(l=10, r=30, t=40 if title else 10, b=30),
+                  margin=dict(l=10, r=30, t=40 if title else 28, b=30),  # (the toolbar)
                   xaxis=dict(visible=True, showgrid=False, zeroline=False, tickmode="array",
                              tickvals=[-1.1] + [lx(l) for l in range(1, n_layers + 1)],
                              ticktext=ticks, range=[-2.1, lx(n_layers) + 0.35],

@@ -389,14 +389,20 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
                 colors.append("#9ca3af")
                 notes.append(name)
                 continue
-            kind = "output" if l == len(sizes) - 1 else f"hidden layer {l}, unit {j + 1}"
+            out = l == len(sizes) - 1
+            kind = "output" if out else f"hidden layer {l}, unit {j + 1}"
             bias = float(intercepts[l - 1][j])
             text = f"{kind}<br>bias b = {num(bias)}"
             note = f"b {num(bias, 2)}"  # the bias, unless the unit's values take its place
             if z is not None:
-                text += (f"<br>weighted input z = {num(float(z[l - 1][j]))}"
-                         f"<br>output h = g(z) = {num(float(h[l - 1][j]))}")
-                note = f"h {num(float(h[l - 1][j]), 2)}"
+                # the output unit is no hidden unit: its value is ŷ, the sigmoid of z (softmax
+                # with several outputs), not g(z)
+                value = num(float(h[l - 1][j]))
+                text += (f"<br>weighted input z = {num(float(z[l - 1][j]))}<br>" + (
+                    f"ŷ = P(y = 1 | x) = σ(z) = {value}" if out and n == 1 else
+                    f"ŷ = softmax(z)<sub>{j + 1}</sub> = {value}" if out else
+                    f"output h = g(z) = {value}"))
+                note = f"{'ŷ' if out else 'h'} {num(float(h[l - 1][j]), 2)}"
             if deltas is not None:
                 text += f"<br>δ = ∂e/∂z = {num(float(deltas[l - 1][j]))}"
                 note += f"<br>δ {num(float(deltas[l - 1][j]), 2)}"
@@ -418,7 +424,9 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
     return figure(data, title, height, legend=False,
                   xaxis=dict(visible=True, showgrid=False, zeroline=False, tickmode="array",
                              tickvals=list(range(len(sizes))), ticktext=ticks,
-                             range=[-0.3, len(sizes) - (0.2 if labels else 0.7)]),
+                             # room on the left for the inputs' names (cut at -0.3)
+                             range=[-0.5 if labels else -0.3,
+                                    len(sizes) - (0.2 if labels else 0.7)]),
                   yaxis=dict(visible=False, range=[-1.2, 1.2]))
 
 
@@ -428,8 +436,9 @@ def hidden_space_figure(H, y, w, b, names=("h1", "h2"), title=None, height=380, 
     w . h + b = 0 there. Where that line splits the classes, the hidden layer has made the data
     linearly separable."""
     H = np.asarray(H)
-    lo = min(box[0], float(H.min())) - 0.05
-    hi = max(box[1], float(H.max())) + 0.05
+    lo, hi = min(box[0], float(H.min())), max(box[1], float(H.max()))
+    pad = max(0.05, 0.07 * (hi - lo))  # a point on the edge shows whole, not cut in half
+    lo, hi = lo - pad, hi + pad
     grid = np.array([lo, hi])
     lx, ly = line_in_box(w, b, grid, grid)
     data = points_traces(H, y, "train", class_names=class_names, size=7)

@@ -290,6 +290,18 @@ function placeLegend(layout, state, height) {
   layout.margin = margin;
 }
 
+// A chart drawn at one scale on both axes (yaxis.scaleanchor) in a narrow column fills only
+// part of a fixed height, and leaves empty bands above and below: with `fit`, its height is
+// what its ranges need at the column's width (at most the height asked for).
+function fittedHeight(layout, next, width) {
+  const xr = layout.xaxis && layout.xaxis.range, yr = layout.yaxis && layout.yaxis.range;
+  if (!next.fit || !xr || !yr || !(width > 0)) return next.height;
+  const m = layout.margin ?? {};
+  const inner = (width - (m.l ?? 80) - (m.r ?? 80)) *
+    Math.abs(yr[1] - yr[0]) / Math.abs(xr[1] - xr[0]) * (layout.yaxis.scaleratio ?? 1);
+  return Math.min(next.height, Math.max(160, Math.ceil(inner + (m.t ?? 100) + (m.b ?? 80))));
+}
+
 function legendHeight(plot) {
   const g = plot.querySelector("g.legend");
   return g ? Math.ceil(g.getBoundingClientRect().height) : 0;
@@ -317,6 +329,7 @@ async function drawLatest(chart, plot, state) {
       delete layout.height;
       fitTitle(layout, plot.clientWidth || chart.clientWidth, chart);
       placeLegend(layout, state, next.height);
+      plot.style.height = `${fittedHeight(layout, next, plot.clientWidth || chart.clientWidth)}px`;
       // A constant uirevision keeps the user's zoom and pan across updates.
       if (layout.uirevision === undefined) layout.uirevision = next.key;
       const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
@@ -439,7 +452,7 @@ export default function (component) {
     LIVE.plots.set(id, plot);
   }
   const state = plot.__npLive;
-  plot.style.height = `${data.height}px`;
+  if (!data.fit || !plot.style.height) plot.style.height = `${data.height}px`;
   state.trigger = data.clickable ? component.setTriggerValue : null;
   state.next = data;
   LIVE.updates += 1;
@@ -482,9 +495,29 @@ def figure_to_json(fig: Any) -> str:
                          f"{', '.join(sorted(missing))} trace (it has "
                          f"{', '.join(sorted(CARTESIAN_TRACES))}).")
     if isinstance(fig, dict):
-        fig = {"data": [_encoded(t) for t in data], "layout": fig.get("layout", {})}
+        layout, legends = shapes_in_legend(fig.get("layout", {}))
+        fig = {"data": [_encoded(t) for t in data] + legends, "layout": layout}
         return pio.to_json(fig, validate=False)
     return pio.to_json(fig, validate=True)
+
+
+def shapes_in_legend(layout: dict) -> tuple[dict, list]:
+    """The layout with its legend shapes left out of the legend, and for each of them a
+    legend-only line trace of the same name, colour and dash.
+
+    plotly.js draws every path shape's legend entry as the same hexagon, so a boundary line, a
+    dashed baseline and an arrow could not be told apart in the legend. The caller's layout is
+    not changed."""
+    shapes = layout.get("shapes") or []
+    if not any(s.get("showlegend") for s in shapes):
+        return layout, []
+    legends = [dict(type="scatter", x=[None], y=[None], mode="lines", name=s.get("name", ""),
+                    line={k: v for k, v in (s.get("line") or {}).items()
+                          if k in ("color", "width", "dash")},
+                    showlegend=True, hoverinfo="skip", visible=s.get("visible", True))
+               for s in shapes if s.get("showlegend")]
+    shapes = [dict(s, showlegend=False) if s.get("showlegend") else s for s in shapes]
+    return dict(layout, shapes=shapes), legends
 
 
 # plotly.js's typed arrays: numpy dtype -> its short name (as plotly.py's own encoder)
@@ -533,7 +566,8 @@ def _encoded(obj):
     return obj
 
 
-def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False):
+def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False,
+               fit: bool = False):
     """Draw `fig` (a plotly Figure or its dict) and update it in place on later reruns.
 
     Parameters
@@ -551,6 +585,10 @@ def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False
         Height of the chart in pixels.
     clickable : bool
         Send clicks on the chart back: the run a click causes gets it as the return value.
+    fit : bool
+        For a figure drawn at one scale on both axes (``yaxis.scaleanchor``) with fixed axis
+        ranges: as tall as those ranges need at the column's width, at most `height`, so a
+        narrow column shows no empty bands above and below it.
 
     Returns
     -------
@@ -566,9 +604,9 @@ def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False
     result = _live_chart_component(
         key=key,
         data={"figure": figure_to_json(fig), "height": height, "key": key, "src": PLOTLY_JS_URL,
-              "clickable": clickable},
+              "clickable": clickable, "fit": fit},
         width="stretch",
-        height=height,
+        height="content" if fit else height,
         **events,
     )
     click = getattr(result, "click", None) if clickable else None
