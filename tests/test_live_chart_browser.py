@@ -106,6 +106,17 @@ def test_charts_moved_while_playing_keep_their_plots(page, demo_url):
     assert_no_errors(page)
 
 
+def test_the_toolbar_keeps_to_a_few_buttons(page, demo_url):
+    """On hover, plotly.js's toolbar of ten buttons covered a narrow chart's title: a live chart
+    keeps the picture, zoom, pan and reset ones."""
+    open_demo(page, demo_url)
+    page.locator(PLOTS).first.hover()
+    titles = page.locator(f"{PLOTS} >> nth=0 >> .modebar-btn").evaluate_all(
+        "(buttons) => buttons.map((b) => b.getAttribute('data-title'))")
+    assert len(titles) == 4 and "Reset axes" in titles and "Zoom" in titles, titles
+    assert not any("select" in t.lower() for t in titles), titles
+
+
 def test_zoom_survives_updates_and_chart_follows_width(page, demo_url):
     open_demo(page, demo_url)
     # Zoom the line chart the way a user's drag would, then let it update.

@@ -332,7 +332,9 @@ async function drawLatest(chart, plot, state) {
       plot.style.height = `${fittedHeight(layout, next, plot.clientWidth || chart.clientWidth)}px`;
       // A constant uirevision keeps the user's zoom and pan across updates.
       if (layout.uirevision === undefined) layout.uirevision = next.key;
-      const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
+      // a small toolbar: plotly.js's ten buttons covered a narrow chart's title on hover
+      const config = { responsive: true, displaylogo: false,
+                       modeBarButtonsToRemove: TOOLBAR_LEFT_OUT, ...(fig.config ?? {}) };
       // A trace identical to the one drawn last time is passed as that same object: plotly.js
       // then knows its data did not change and does not recompute or redraw it.
       const traces = fig.data ?? [];
@@ -415,6 +417,12 @@ async function drawLatest(chart, plot, state) {
     state.busy = false;
   }
 }
+
+// Toolbar buttons a live chart does without: selections (a live chart has nothing to select),
+// zoom in / out steps and autoscale (drag to zoom, double-click or the house to reset), and
+// "Share chart", which would upload the chart to Plotly Cloud.
+const TOOLBAR_LEFT_OUT = ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+                          "sendChartToCloud"];
 
 // How long a plot that left the page is kept for Streamlit to mount its key again.
 const KEEP_MS = 10000;
