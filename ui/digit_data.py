@@ -103,11 +103,11 @@ def draw_pad(key, drawing_key):
     except Exception as err:  # the page still trains and explains without the pad
         st.warning(f"The drawing pad is unavailable here ({type(err).__name__}: {err}).")
         return
-    st.space(28)  # the pad's toolbar floats above it
+    st.space(28)  # the pad's toolbar floats above it, while the mouse is over the pad
     pad = st_canvas(stroke_width=20, stroke_color="#ffffff", background_color="#000000",
                     width=PAD[0], height=PAD[1], drawing_mode="freedraw",
                     return_image_data=True, key=key, on_change=lambda: st.session_state.update(
                         {f"{key}_received": time.perf_counter()}))
     remember_drawing(pad, key, drawing_key)
-    st.caption("Draw with the mouse, white on black. The toolbar above the pad undoes the last "
-               "stroke or clears the pad.")
+    st.caption("Draw with the mouse, white on black. Point at the pad and its toolbar shows "
+               "above it: undo the last stroke (the arrow) or clear the pad (the bin).")
