@@ -27,12 +27,13 @@ with st.sidebar:
     else:
         layers, hidden = widget(KEY, SPECS["layers"]), widget(KEY, SPECS["hidden"])
         activation = widget(KEY, SPECS["activation"], horizontal=True)
-    st.header("Data")
-    dataset, n_samples, noise, seed = (widget(KEY, SPECS[k]) for k in ("dataset", "n", "noise",
-                                                                       "seed"))
+    # training before the data, so that η is in sight beside "Training in slow motion"
     st.header("Training")
     learning_rate = widget(KEY, SPECS["lr"])
     widget(KEY, SPECS["speed"])
+    st.header("Data")
+    dataset, n_samples, noise, seed = (widget(KEY, SPECS[k]) for k in ("dataset", "n", "noise",
+                                                                       "seed"))
     if hidden == 2 and dataset == "xor" and not lectures_net:
         st.caption("Two hidden units can get stuck on XOR (a local optimum): then try another "
                    "seed or more units.")

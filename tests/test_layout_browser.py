@@ -83,6 +83,21 @@ def test_the_logistic_pages_essentials_fit_one_screen_at_1440x900(page, app_url)
         assert b is not None and b["y"] >= 0 and b["y"] + min(b["height"], 300) <= 900, (name, b)
 
 
+def test_backprops_training_controls_fit_one_screen_at_1440x900(page, app_url):
+    """"Training in slow motion": its buttons, the learning rate η (in the sidebar, under the
+    network: it was 230 px below the screen, under the data) and both charts in one screen."""
+    open_page(page, app_url, "backprop?part=slow", 1440, 900)
+    wanted = {"Play": page.get_by_role("button", name="▶ Play"),
+              "Next phase": page.get_by_role("button", name="⏭ Next phase"),
+              "learning rate": page.locator("[data-testid=stSlider]").filter(
+                  has_text="Learning rate for training"),
+              "surface": page.locator(".st-key-bp_surface .main-svg"),
+              "network": page.locator(".st-key-bp_point_graph .main-svg")}
+    for name, locator in wanted.items():
+        b = box(page, locator)
+        assert b is not None and b["y"] >= 0 and b["y"] + min(b["height"], 300) <= 900, (name, b)
+
+
 # The pages that show one section at a time: the control's key, its link parameter, its sections.
 SECTIONS = {"logistic_regression": ("logreg_lesson", "lesson", LESSONS),
             "backprop": ("bp_part", "part", PARTS)}
