@@ -177,7 +177,9 @@ def steps_html(steps, size=112):
         f"<figure style='margin:0;text-align:center'>{image_tag(image, size)}"
         f"<figcaption style='font-size:0.8rem;color:#4b5563;max-width:{size + 8}px'>{title}"
         f"</figcaption></figure>" for title, image in steps)
-    return f"<div style='display:flex;gap:1.2rem;flex-wrap:wrap'>{figures}</div>"
+    # (a margin under the row: a caption under it ran into the last figure's caption)
+    return (f"<div style='display:flex;gap:1.2rem;flex-wrap:wrap;margin-bottom:0.8rem'>"
+            f"{figures}</div>")
 
 
 def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=None, width=1000,
