@@ -135,8 +135,9 @@ UNUSED = """(key) => { const p = document.querySelector(`.st-key-${key} .np-live
 
 
 def test_the_flow_through_the_network_fills_its_height_at_1024(page, app_url):
-    """At 1024x768 the drawing-through-the-network figure (one scale on both axes) is as tall as
-    its content at the column's width: it was 560 px with about 300 of them empty."""
+    """At 1024x768 the drawing-through-the-network figure and the weight images (one scale on
+    both axes) are as tall as their content at the column's width: the first was 560 px with
+    about 260 of them empty."""
     page.set_viewport_size({"width": 1024, "height": 768})
     open_digits(page, app_url)
     draw(page, ONE, steps=2)
@@ -150,3 +151,6 @@ def test_the_flow_through_the_network_fills_its_height_at_1024(page, app_url):
     height = page.evaluate(f"document.querySelector('.st-key-{key} .np-live-chart__plot')"
                            ".getBoundingClientRect().height")
     assert 200 < height < 560, height  # smaller than asked for, and still a figure
+    # the first layer's weight images, 16 to a row, too (72 px were empty above and below)
+    page.wait_for_function(f"({UNUSED})('digits_chart_weights') !== null", timeout=60_000)
+    page.wait_for_function(f"({UNUSED})('digits_chart_weights') < 30", timeout=30_000)

@@ -228,7 +228,9 @@ def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=No
     fig = figure([trace], title, height, legend=False,
                  margin=dict(l=5, r=5, t=top_margin, b=5),
                  xaxis=dict(visible=False, constrain="domain", range=[-0.5, z.shape[1] - 0.5]),
-                 yaxis=dict(visible=False, autorange="reversed", scaleanchor="x",
+                 # row 0 on top: a reversed range (a fixed one, so that a live chart can fit
+                 # its height to the column's width)
+                 yaxis=dict(visible=False, range=[z.shape[0] - 0.5, -0.5], scaleanchor="x",
                             constrain="domain"))
     fig["layout"]["annotations"] = annotations
     fig["layout"]["plot_bgcolor"] = "white"

@@ -24,7 +24,7 @@ def inside(run, key, data, hidden):
     model = run.trainers["MLP"].model
     shown = min(hidden, 64)
     fig = V.weights_mosaic(model.coefs_[0], shown, data.shape)
-    live_chart(fig, key=f"{key}_chart_weights", height=fig["layout"]["height"])
+    live_chart(fig, key=f"{key}_chart_weights", height=fig["layout"]["height"], fit=True)
     cell = chosen_cell(key)
     confusion, digits = V.mistakes(model, data, cell)
     left, right = st.columns([1.3, 1])  # ten columns of counts need the room
