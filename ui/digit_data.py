@@ -110,4 +110,5 @@ def draw_pad(key, drawing_key):
                         {f"{key}_received": time.perf_counter()}))
     remember_drawing(pad, key, drawing_key)
     st.caption("Draw with the mouse, white on black. Point at the pad and its toolbar shows "
-               "above it: undo the last stroke (the arrow) or clear the pad (the bin).")
+               "above it: undo the last stroke (the arrow that turns back) or clear the pad (the "
+               "bin).")

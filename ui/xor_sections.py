@@ -67,9 +67,9 @@ def inside(p, point):
             live_chart(V.network(snap, X_train[point], point, p.activation),
                        key=f"{p.key}_network", height=380)
             st.caption("Edge width ∝ |weight|, blue positive, red negative; hover an edge for "
-                       "its weight. Beside each unit: its output for the point (h for a hidden "
-                       "unit, ŷ = P(y = 1 | x) for the output); hover a unit for its weighted "
-                       "input z and its bias b.")
+                       "its weight. Beside each hidden unit its output h for the point, beside the "
+                       "output unit ŷ = P(y = 1 | x); hover a unit for its weighted input z and "
+                       "its bias b.")
         with space_col:
             fig, caption = V.hidden_space_view(snap, X_train, y_train, p.activation, p.names)
             live_chart(fig, key=f"{p.key}_hidden_space", height=380)
