@@ -163,3 +163,15 @@ def test_the_digit_pad_and_the_training_controls_fit_one_screen_at_1440x900(page
     for name, locator in wanted.items():
         b = box(page, locator)
         assert b is not None and b["y"] >= 0 and b["y"] + b["height"] <= 900, (name, b)
+
+
+def test_the_xor_planes_are_near_the_same_size_at_1024x768(page, app_url):
+    """The MLP's plane carries a colour bar and the line's does not: a bar with its title
+    turned sideways left the MLP's plane 138 px wide beside the line's 214 (64 %)."""
+    open_page(page, app_url, "xor", 1024, 768)
+    page.wait_for_function("""() => ['xor_lr_surface', 'xor_mlp_surface'].every((k) => {
+        const p = document.querySelector(`.st-key-${k} .np-live-chart__plot`);
+        return p && p._fullLayout && p._fullLayout.xaxis._length > 0; })""", timeout=60_000)
+    line, mlp = page.evaluate("""() => ['xor_lr_surface', 'xor_mlp_surface'].map((k) =>
+        document.querySelector(`.st-key-${k} .np-live-chart__plot`)._fullLayout.xaxis._length)""")
+    assert mlp >= 0.72 * line, (mlp, line)
