@@ -173,7 +173,8 @@ def compare(p):
                    "boundary is a line in the plane. Logistic regression's, with the extra "
                    "inputs, is the curve on the main chart.")
     nb_col, table_col = st.columns([1, 1])
-    nb_col.plotly_chart(figure, key=f"{p.key}_nb")
+    with nb_col:  # a live chart: its legend placed in pixels, line entries drawn as lines
+        live_chart(figure, key=f"{p.key}_nb", height=figure["layout"]["height"])
     table_col.dataframe(table, hide_index=True, width="stretch")
     table_col.caption("Naive Bayes (shared variances) counts its θ instead of climbing to it: "
                       f"θ₀, θ₁, θ₂ = {', '.join(num(t) for t in nb.theta)}.")
