@@ -175,3 +175,20 @@ def test_the_xor_planes_are_near_the_same_size_at_1024x768(page, app_url):
     line, mlp = page.evaluate("""() => ['xor_lr_surface', 'xor_mlp_surface'].map((k) =>
         document.querySelector(`.st-key-${k} .np-live-chart__plot`)._fullLayout.xaxis._length)""")
     assert mlp >= 0.72 * line, (mlp, line)
+
+
+def test_a_narrow_charts_toolbar_leaves_its_title_readable_at_1024x768(page, app_url):
+    """On hover, plotly.js's toolbar runs across the chart's top right: in the logistic page's
+    287 px wide plane it covered the end of the title ("½, blue 1"). A narrow chart's toolbar
+    stands on its right edge instead."""
+    open_page(page, app_url, "logistic_regression", 1024, 768)
+    plane = page.locator(".st-key-logreg_surface .np-live-chart__plot")
+    plane.scroll_into_view_if_needed()
+    plane.hover()
+    bar = page.locator(".st-key-logreg_surface .modebar").first
+    bar.wait_for(state="visible", timeout=30_000)
+    title = box(page, page.locator(".st-key-logreg_surface .gtitle"))
+    tools = bar.bounding_box()
+    apart = (tools["x"] >= title["x"] + title["width"] or tools["y"] >= title["y"] +
+             title["height"] or tools["y"] + tools["height"] <= title["y"])
+    assert apart, (tools, title)

@@ -332,6 +332,12 @@ async function drawLatest(chart, plot, state) {
       plot.style.height = `${fittedHeight(layout, next, plot.clientWidth || chart.clientWidth)}px`;
       // A constant uirevision keeps the user's zoom and pan across updates.
       if (layout.uirevision === undefined) layout.uirevision = next.key;
+      // a narrow chart's toolbar stands on its right edge (across the top, it covered the
+      // title), unless a colour bar is there
+      const chartWidth = plot.clientWidth || chart.clientWidth;
+      const colourBar = (fig.data ?? []).some((t) => t.showscale);
+      if (chartWidth > 0 && chartWidth < NARROW_PX && !colourBar && !layout.modebar?.orientation)
+        layout.modebar = { ...(layout.modebar ?? {}), orientation: "v" };
       // a small toolbar: plotly.js's ten buttons covered a narrow chart's title on hover
       const config = { responsive: true, displaylogo: false,
                        modeBarButtonsToRemove: TOOLBAR_LEFT_OUT, ...(fig.config ?? {}) };
@@ -423,6 +429,9 @@ async function drawLatest(chart, plot, state) {
 // "Share chart", which would upload the chart to Plotly Cloud.
 const TOOLBAR_LEFT_OUT = ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
                           "sendChartToCloud"];
+
+// Narrower than this, a chart's title runs under a toolbar across its top.
+const NARROW_PX = 420;
 
 // How long a plot that left the page is kept for Streamlit to mount its key again.
 const KEEP_MS = 10000;
