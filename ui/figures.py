@@ -98,22 +98,22 @@ def line_in_box(w, b, xs, ys):
     return np.array([pts[0][0], pts[-1][0]]), np.array([pts[0][1], pts[-1][1]])
 
 
-# a probability's colour bar, narrow: beside a plane drawn 1:1 in a narrow column, a bar with
-# its title turned sideways took 70 px of the plot's width (the XOR page's MLP plane was 138 px
-# wide at 1024x768)
-PROBA_BAR = dict(title=dict(text="P(y=1|x)", side="top", font=dict(size=10)), thickness=10,
-                 len=0.75, xpad=4, tickvals=[0, 0.5, 1], ticktext=["0", "½", "1"])
+def proba_bar(name="P(y=1|x)"):
+    """A probability's colour bar, narrow: beside a plane drawn 1:1 in a narrow column, a bar
+    with its title turned sideways took 70 px of the plot's width (the XOR page's MLP plane was
+    138 px wide at 1024x768)."""
+    return dict(title=dict(text=name, side="top", font=dict(size=10)), thickness=10, len=0.75,
+                xpad=4, tickvals=[0, 0.5, 1], ticktext=["0", "½", "1"])
 
 
 def heatmap_trace(xs, ys, z, colorscale=PROBA_SCALE, zmin=0.0, zmax=1.0, show_scale=True,
-                  name="P(y=1|x)", colorbar=None, **kw):
+                  name="P(y=1|x)", **kw):
     # zsmooth="fast": plotly.js paints the image at the data's resolution and lets the browser
     # scale it, instead of painting and PNG-encoding every screen pixel on every update.
     kw.setdefault("zsmooth", "fast")
     return dict(type="heatmap", x=_f32(xs), y=_f32(ys), z=_f32(z), zmin=zmin, zmax=zmax,
                 colorscale=colorscale, showscale=show_scale, name=name,
-                colorbar=colorbar or dict(title=dict(text=name, side="right"), thickness=12,
-                                          len=0.8),
+                colorbar=proba_bar(name),
                 hovertemplate=f"x1=%{{x:.2f}}<br>x2=%{{y:.2f}}<br>{name}=%{{z:.3f}}<extra></extra>",
                 **kw)
 
@@ -187,7 +187,7 @@ def colorbar_trace(xs, ys, colorscale=PROBA_SCALE, name="P(y=1|x)"):
     return dict(type="heatmap", x=[float(xs[0]), float(xs[-1])], y=[float(ys[0]), float(ys[-1])],
                 z=[[0.0, 1.0], [1.0, 0.0]], zmin=0.0, zmax=1.0, colorscale=colorscale,
                 opacity=0, hoverinfo="skip", showscale=True, name=name,
-                colorbar=dict(PROBA_BAR, title=dict(PROBA_BAR["title"], text=name)))
+                colorbar=proba_bar(name))
 
 
 def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, lines=(),
@@ -209,8 +209,7 @@ def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, li
     """
     data = []
     if hover:
-        data.append(heatmap_trace(xs, ys, proba, show_scale=show_scale, opacity=0,
-                                  colorbar=PROBA_BAR))
+        data.append(heatmap_trace(xs, ys, proba, show_scale=show_scale, opacity=0))
     elif show_scale:
         data.append(colorbar_trace(xs, ys))
     shapes = [contour_shape(xs, ys, proba)] if contour else []

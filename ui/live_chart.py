@@ -327,16 +327,16 @@ async function drawLatest(chart, plot, state) {
       layout.autosize = true;
       delete layout.width;
       delete layout.height;
-      fitTitle(layout, plot.clientWidth || chart.clientWidth, chart);
+      const width = plot.clientWidth || chart.clientWidth;
+      fitTitle(layout, width, chart);
       placeLegend(layout, state, next.height);
-      plot.style.height = `${fittedHeight(layout, next, plot.clientWidth || chart.clientWidth)}px`;
+      plot.style.height = `${fittedHeight(layout, next, width)}px`;
       // A constant uirevision keeps the user's zoom and pan across updates.
       if (layout.uirevision === undefined) layout.uirevision = next.key;
       // a narrow chart's toolbar stands on its right edge (across the top, it covered the
       // title), unless a colour bar is there
-      const chartWidth = plot.clientWidth || chart.clientWidth;
       const colourBar = (fig.data ?? []).some((t) => t.showscale);
-      if (chartWidth > 0 && chartWidth < NARROW_PX && !colourBar && !layout.modebar?.orientation)
+      if (width > 0 && width < NARROW_PX && !colourBar && !layout.modebar?.orientation)
         layout.modebar = { ...(layout.modebar ?? {}), orientation: "v" };
       // a small toolbar: plotly.js's ten buttons covered a narrow chart's title on hover
       const config = { responsive: true, displaylogo: false,
