@@ -84,21 +84,26 @@ def test_play_updates_in_place_and_pause_stops(page, demo_url):
 
 
 def test_charts_moved_while_playing_keep_their_plots(page, demo_url):
-    """A full rerun that mounts the charts' elements at new places while ticks still arrive
-    (under load, the new element can mount before the stale one leaves): each chart keeps its
-    one plot div, moved into the new element, and never shows a second, empty plot."""
+    """A full rerun that puts a note above the charts while ticks still arrive. Streamlit then
+    mostly mounts the charts' elements anew (under load, the new element can mount before the
+    stale one leaves), and now and then keeps them where they are: either way each chart keeps
+    its one plot div and never shows a second, empty plot."""
     open_demo(page, demo_url)
+    first = page.evaluate(READ_STATE)
     page.get_by_role("button", name="Play").click()
     page.wait_for_function(f"({READ_STATE})().tick >= 3", timeout=60_000)
-    for _ in range(6):  # the note comes and goes three times
-        start = page.evaluate(READ_STATE)
+    note = page.get_by_text("A note above the charts")
+    for move in range(6):  # the note comes and goes three times
         page.get_by_role("button", name="Move").click()
-        page.wait_for_function(f"""() => {{ const s = ({READ_STATE})();
-            return s.adopted + s.mounts >= {start['adopted'] + start['mounts'] + 2}
-                && s.tick >= {start['tick'] + 3}; }}""",
-                               timeout=60_000)
+        (note if move % 2 == 0 else note.first).wait_for(
+            state="visible" if move % 2 == 0 else "detached", timeout=60_000)
+        start = page.evaluate(READ_STATE)
+        page.wait_for_function(f"({READ_STATE})().tick >= {start['tick'] + 3}", timeout=60_000)
         now = page.evaluate(READ_STATE)
         assert now["mounts"] == 2 and now["plots"] == 2 and now["drawn"] == 2
+    # The moves did take the plots into new elements (in about 9 moves in 10, measured under
+    # load), so the test went through the adoption it is about.
+    assert page.evaluate(READ_STATE)["adopted"] > first["adopted"]
     page.get_by_role("button", name="Pause").click()
     wait_until_still(lambda: page.evaluate(READ_STATE)["tick"], timeout=60)
     paused = page.evaluate(READ_STATE)
