@@ -325,40 +325,11 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         return loss
 
     def _pass(self, X, Y):
-        """One pass over (X, Y) in minibatches, yielding after every step.
+        """One pass over (X, Y) in minibatches, yielding after every step (see ``Steps``).
 
-        ``fit``, ``partial_fit`` and the step-by-step trainer all train through this generator,
-        so they take exactly the same steps. The examples are shuffled once per pass, and
-        ``batch_size`` is read before every step, so a new one applies from the next step: the
-        next batch of the new size comes from the examples this pass has not used yet. A full
-        batch (``batch_size=None``, or a batch size of at least n at the start of a pass) is
-        every example in their given order; switching to it mid-pass ends the pass there, so
-        the full-batch step that follows uses the whole data.
-
-        When the pass is over (before yielding after its last step) it records the mean batch
-        loss, weighted by examples, in ``loss_curve_``.
-        """
-        n = len(X)
-        order = None
-        used = 0      # examples this pass has stepped on
-        total = 0.0   # sum over its batches of batch loss x batch size
-        while used < n:
-            bs = self._check_batch_size()
-            if bs is None or (used == 0 and bs >= n):
-                if used:
-                    self._end_pass(total, used)
-                    return
-                idx = slice(None)
-            else:
-                if order is None:
-                    order = self._rng.permutation(n)
-                idx = order[used:used + bs]
-            n_b = n if isinstance(idx, slice) else len(idx)
-            total += self._take_step(X, Y, idx) * n_b
-            used += n_b
-            if used == n:
-                self._end_pass(total, used)
-            yield
+        ``fit``, ``partial_fit`` and the step-by-step trainer all train through ``Steps``, so
+        they take exactly the same steps."""
+        return Steps(self, X, Y, passes=1, stop_when_converged=False)
 
     def _end_pass(self, total, used):
         """Close a pass: check the weights, count it, record its loss over the examples used."""
@@ -368,17 +339,13 @@ class GradientClassifier(ClassifierMixin, BaseEstimator):
         self.loss_curve_.append(total / used)
 
     def training_steps(self, X, Y):
-        """Every step ``fit`` would take, yielding after each: up to max_iter passes over
-        (X, Y), stopping when converged.
+        """Every step ``fit`` would take, one per ``next``: up to max_iter passes over
+        (X, Y), stopping when converged (an iterator, ``Steps``).
 
         X and Y are what ``begin`` returned. Hyperparameters changed between steps (learning
         rate, batch size, l2, momentum) apply from the next step.
         """
-        for _ in range(self.max_iter):
-            yield from self._pass(X, Y)
-            if self._converged():
-                self._stopped_early = True
-                return
+        return Steps(self, X, Y)
 
     def fit(self, X, y):
         """Train from fresh parameters for up to ``max_iter`` passes over the data.
@@ -543,3 +510,75 @@ def _reraise_friendly(err):
         raise ValueError(f"X must be numeric, every column a number ({msg}). "
                          "Check for text or stray characters in the data.") from err
     raise err
+
+
+class Steps:
+    """The steps of training ``model`` on (X, Y), one per ``next``: passes over the data in
+    minibatches, up to ``passes`` of them (``model.max_iter`` when training starts, if None),
+    stopping after a pass when the model has converged (unless ``stop_when_converged`` is
+    False).
+
+    The examples are shuffled once per pass, and ``batch_size`` is read before every step, so
+    a new one applies from the next step: the next batch of the new size comes from the
+    examples this pass has not used yet. A full batch (``batch_size=None``, or a batch size of
+    at least n at the start of a pass) is every example in their given order; switching to it
+    mid-pass ends the pass there, so the full-batch step that follows uses the whole data. When
+    a pass is over (in the step that ends it) its mean batch loss, weighted by examples, is
+    recorded in ``loss_curve_``.
+
+    An iterator object rather than a generator, so that where training stands (the pass's
+    order, the examples it used, its loss so far) is plain data: a trainer can be pickled in
+    the middle of a pass and go on elsewhere. As a generator would, it is finished once a step
+    raises.
+    """
+
+    def __init__(self, model, X, Y, passes=None, stop_when_converged=True):
+        self.model, self.X, self.Y = model, X, Y
+        self.passes_left = passes          # read from model.max_iter at the first step if None
+        self.stop_when_converged = stop_when_converged
+        self.in_pass = False
+        self.order, self.used, self.total = None, 0, 0.0
+        self.finished = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.finished:
+            raise StopIteration
+        try:
+            self._step()
+        except BaseException:
+            self.finished = True
+            raise
+
+    def _step(self):
+        model, n = self.model, len(self.X)
+        if self.passes_left is None:
+            self.passes_left = model.max_iter
+        while True:
+            if not self.in_pass:
+                if self.passes_left <= 0:
+                    raise StopIteration
+                self.passes_left -= 1
+                self.in_pass, self.order, self.used, self.total = True, None, 0, 0.0
+            if self.used < n:
+                bs = model._check_batch_size()
+                if bs is None or (self.used == 0 and bs >= n):
+                    idx = slice(None) if not self.used else None
+                else:
+                    if self.order is None:
+                        self.order = model._rng.permutation(n)
+                    idx = self.order[self.used:self.used + bs]
+                if idx is not None:  # a step; else a full batch asked for mid-pass ends it
+                    n_b = n if isinstance(idx, slice) else len(idx)
+                    self.total += model._take_step(self.X, self.Y, idx) * n_b
+                    self.used += n_b
+                    if self.used == n:
+                        model._end_pass(self.total, self.used)
+                    return
+                model._end_pass(self.total, self.used)
+            self.in_pass = False  # the pass is over
+            if self.stop_when_converged and model._converged():
+                model._stopped_early = True
+                raise StopIteration

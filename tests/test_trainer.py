@@ -256,3 +256,29 @@ def test_an_invalid_batch_size_set_between_steps_is_refused(xor_split):
     trainer.model.set_params(batch_size=0)
     with pytest.raises(ValueError, match="batch_size must be None"):
         trainer.run(1)
+
+
+@pytest.mark.parametrize("make_model", [
+    lambda: LogisticRegression(max_iter=6, batch_size=16, tol=0, random_state=2),
+    lambda: MLPClassifier((6, 4), activation="tanh", batch_size=32, max_iter=8, tol=0,
+                          random_state=1),
+])
+def test_a_trainer_pickled_mid_pass_goes_on_as_the_original(make_model, xor_split):
+    """Where training stands (the pass's shuffled order, the examples it used, its loss so far)
+    is plain data: a trainer copied in the middle of a pass, as a training process gets it,
+    takes exactly the steps the original takes, and a batch size changed on the copy applies
+    from its next step."""
+    Xtr, Xte, ytr, yte = xor_split
+    original = Trainer(make_model(), Xtr, ytr, Xte, yte)
+    original.take(3)  # 3 batches of 16 or 32 into a pass of 150 examples
+    copied = pickle.loads(pickle.dumps(original))
+    assert copied._steps.used == original._steps.used > 0
+    for trainer in (original, copied):
+        trainer.take(5)
+        trainer.model.set_params(batch_size=50)
+    while not original.done:
+        a, b = original.run(7), copied.run(7)
+        assert a.step == b.step and a.train_loss == b.train_loss
+    assert copied.done and copied.model.loss_curve_ == original.model.loss_curve_
+    for name, w in original.model.get_weights().items():
+        np.testing.assert_array_equal(copied.model.get_weights()[name], w)
