@@ -24,8 +24,9 @@ def open_page(path, query=None, timeout=60):
 def metrics(at):
     """The live numbers of a page's status line ("**label** value · ...") by label."""
     for md in at.markdown:
-        if md.value.startswith("**step**"):
-            return dict(re.findall(r"\*\*(.+?)\*\* ([^&]+?)(?: &nbsp;|$)", md.value))
+        text = re.sub(r"<[^>]*>", "", md.value)  # each item is a span (ui.page.status)
+        if text.startswith("**step**"):
+            return dict(re.findall(r"\*\*(.+?)\*\* ([^&]+?)(?: &nbsp;|$)", text))
     return {}
 
 

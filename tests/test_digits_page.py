@@ -43,8 +43,9 @@ def plotly_figure(at, title):
 def status(at):
     """The live status line ("**label** value &nbsp;·&nbsp; ...") as {label: value}."""
     for md in at.markdown:
-        if md.value.startswith("**step**"):
-            return dict(re.findall(r"\*\*(.+?)\*\* ([^&]+?)(?: &nbsp;|$)", md.value))
+        text = re.sub(r"<[^>]*>", "", md.value)  # each item is a span (ui.page.status)
+        if text.startswith("**step**"):
+            return dict(re.findall(r"\*\*(.+?)\*\* ([^&]+?)(?: &nbsp;|$)", text))
     return {}
 
 

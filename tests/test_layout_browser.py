@@ -4,7 +4,7 @@ than its column, no chart title under its legend)."""
 import pytest
 from playwright.sync_api import expect
 
-from browser import SECTION_OPTION, show_section, wait_ready
+from browser import SECTION_OPTION, show_section, wait_for_step, wait_ready
 from ui.backprop_views import PARTS
 from ui.logistic_views import LESSONS
 
@@ -192,3 +192,24 @@ def test_a_narrow_charts_toolbar_leaves_its_title_readable_at_1024x768(page, app
     apart = (tools["x"] >= title["x"] + title["width"] or tools["y"] >= title["y"] +
              title["height"] or tools["y"] + tools["height"] <= title["y"])
     assert apart, (tools, title)
+
+
+STATUS_HEIGHT = """() => { const p = [...document.querySelectorAll('p')]
+  .find(p => p.innerText.startsWith('step ')); return p ? p.getBoundingClientRect().height : 0; }"""
+
+
+def test_the_status_line_keeps_its_height_while_the_numbers_grow(page, app_url):
+    """At 1024x768 the XOR page's status line went from 2 lines to 3 once the step count grew,
+    moving every chart below it by a line while training played."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{app_url}/xor?speed=max")
+    wait_ready(page)
+    page.wait_for_function(f"({STATUS_HEIGHT})() > 0", timeout=60_000)
+    before = page.evaluate(STATUS_HEIGHT)
+    page.get_by_role("button", name="Play").click()
+    heights = set()
+    for goal in (1_000, 20_000):
+        wait_for_step(page, f"step >= {goal}", timeout=120)
+        heights.add(page.evaluate(STATUS_HEIGHT))
+    page.get_by_role("button", name="Pause").click()
+    assert heights == {before}, (before, heights)

@@ -42,8 +42,21 @@ def status(items):
 
     A single markdown line instead of a row of st.metric: the browser redraws it ten times a
     second during training, and metrics cost it a chart update's worth of work each time.
+    Each label stays with its value, and each value keeps its room (``status_room``) while it
+    changes, so the line wraps the same way all along and the charts below never jump.
     """
-    st.markdown(" &nbsp;·&nbsp; ".join(f"**{label}** {value}" for label, value in items))
+    st.markdown(" &nbsp;·&nbsp; ".join(
+        f'<span style="white-space:nowrap">**{label}** <span style="display:inline-block;'
+        f'min-width:{status_room(value)}ch;font-variant-numeric:tabular-nums">{value}</span>'
+        f'</span>' for label, value in items), unsafe_allow_html=True)
+
+
+def status_room(value):
+    """The width, in characters, a status value keeps: a count ("1,200") room for up to
+    9,999,999, any other number ("0.6931", "97.0%") for six characters; more only when the
+    value itself is longer."""
+    counter = value.replace(",", "").isdigit()
+    return max(len(value), 9 if counter else 6)
 
 
 def too_large_step_note(history, window=30, margin=0.25):
