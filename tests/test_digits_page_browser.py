@@ -151,6 +151,17 @@ def test_the_flow_through_the_network_fills_its_height_at_1024(page, app_url):
     height = page.evaluate(f"document.querySelector('.st-key-{key} .np-live-chart__plot')"
                            ".getBoundingClientRect().height")
     assert 200 < height < 560, height  # smaller than asked for, and still a figure
+    # the hidden units' dots do not overlap (the 64 of them in one column did, 3.5 px apart)
+    closest = page.evaluate(f"""() => {{
+        const p = document.querySelector('.st-key-{key} .np-live-chart__plot');
+        const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis;
+        return p._fullData.filter((t) => t.mode === 'markers').map((t) => {{
+            const at = Array.from(t.x, (x, i) => [xa.c2p(x), ya.c2p(t.y[i])]);
+            let min = Infinity;
+            for (let i = 0; i < at.length; i++) for (let j = i + 1; j < at.length; j++)
+                min = Math.min(min, Math.hypot(at[i][0] - at[j][0], at[i][1] - at[j][1]));
+            return [at.length, min, t.marker.size]; }}); }}""")
+    assert closest and all(gap >= size for _, gap, size in closest), closest
     # the first layer's weight images, 16 to a row, too (72 px were empty above and below)
     page.wait_for_function(f"({UNUSED})('digits_chart_weights') !== null", timeout=60_000)
     page.wait_for_function(f"({UNUSED})('digits_chart_weights') < 30", timeout=30_000)

@@ -8,6 +8,8 @@ Nothing here knows about models or Streamlit.
 import base64
 import io
 
+import math
+
 import numpy as np
 
 from ui.figures import SIGNED_SCALE as SIGNED, axis, figure
@@ -282,6 +284,22 @@ def _edges(bins, x0, y0, x1, y1, value, scale):
     ys += [y0, y1, None]
 
 
+# The flow figure's smallest scale: at 1024x768 it is 299 px tall, about 115 px per unit of y
+# (see live_chart's ``fit``). Hidden units stand in as many staggered columns as that scale
+# needs for their dots not to overlap, UNIT_COLUMN_GAP apart.
+FLOW_MIN_PX_PER_UNIT = 115
+UNIT_COLUMN_GAP = 0.08
+
+
+def _unit_columns(n):
+    """(marker size in px, columns) for a layer of n hidden units spread over 1.9 units of y:
+    one column while its dots fit one above the other at the smallest scale, else staggered
+    columns (unit j in column j mod c), so that dots of one column are c steps apart."""
+    size = 12 if n <= 16 else 9
+    step_px = 1.9 / max(n - 1, 1) * FLOW_MIN_PX_PER_UNIT
+    return size, max(1, math.ceil((size + 1) / step_px))
+
+
 def flow_figure(image, zs, hs, coefs, intercepts, activation, labels, shown=64, fan_in=3,
                 height=560, title=None):
     """The drawing going through the network, as in Adam Harley's demo: the input image on the
@@ -308,10 +326,14 @@ def flow_figure(image, zs, hs, coefs, intercepts, activation, labels, shown=64, 
     px = -2.0 + side * (np.arange(w_img) + 0.5)
     py = 0.9 - side * (np.arange(h_img) + 0.5)
     lx = lambda l: 0.9 * l
-    pos = [None]
+    pos, xpos, sizes = [None], [None], [None]
     for l in range(1, n_layers + 1):
         n = len(hs[l]) if l == n_layers else min(shown, len(hs[l]))
         pos.append(np.linspace(0.95, -0.95, n) if n > 1 else np.zeros(1))
+        size, columns = (20, 1) if l == n_layers else _unit_columns(n)
+        offsets = (np.arange(n) % columns - (columns - 1) / 2) * UNIT_COLUMN_GAP
+        xpos.append(lx(l) + offsets)
+        sizes.append(size)
     data = []
     bins = {}
     for l in range(n_layers):
@@ -328,10 +350,10 @@ def flow_figure(image, zs, hs, coefs, intercepts, activation, labels, shown=64, 
                     r, c = divmod(int(i), w_img)
                     start = (px[c], py[r])
                 elif i < len(pos[l]):
-                    start = (lx(l), pos[l][i])
+                    start = (xpos[l][i], pos[l][i])
                 else:
                     continue  # a unit not drawn
-                _edges(bins, *start, lx(l + 1), nxt[j], contrib[i, j], scale)
+                _edges(bins, *start, xpos[l + 1][j], nxt[j], contrib[i, j], scale)
     for (positive, level), (xs, ys) in sorted(bins.items()):
         data.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip",
                          showlegend=False, line=dict(width=0.5 + 1.2 * level, color=(
@@ -349,9 +371,9 @@ def flow_figure(image, zs, hs, coefs, intercepts, activation, labels, shown=64, 
         text = [f"hidden layer {l}, unit {j + 1}<br>z = {inputs} + bⱼ = {wx[j]:.2f} + "
                 f"({intercepts[l - 1][j]:.2f}) = {z[j]:.2f}<br>h = {FORMULA[activation]} = "
                 f"{h[j]:.3f}" for j in range(n)]
-        data.append(dict(type="scatter", x=np.full(n, lx(l)), y=pos[l], mode="markers",
+        data.append(dict(type="scatter", x=xpos[l], y=pos[l], mode="markers",
                          text=text, hovertemplate="%{text}<extra></extra>", showlegend=False,
-                         marker=dict(size=9 if n > 32 else 12, color=h.astype(np.float32),
+                         marker=dict(size=sizes[l], color=h.astype(np.float32),
                                      colorscale=scale, cmin=lo,
                                      cmax=hi if hi is not None else max(1.0, float(h.max())),
                                      line=dict(color="#6b7280", width=0.6))))
