@@ -165,3 +165,15 @@ def test_the_flow_through_the_network_fills_its_height_at_1024(page, app_url):
     # the first layer's weight images, 16 to a row, too (72 px were empty above and below)
     page.wait_for_function(f"({UNUSED})('digits_chart_weights') !== null", timeout=60_000)
     page.wait_for_function(f"({UNUSED})('digits_chart_weights') < 30", timeout=30_000)
+    # on hover, the toolbar covers none of the images' numbers (it covered 13-16 of 16)
+    weights = page.locator(".st-key-digits_chart_weights .np-live-chart__plot")
+    weights.scroll_into_view_if_needed()
+    weights.hover()
+    bar = page.locator(".st-key-digits_chart_weights .modebar").first
+    bar.wait_for(state="visible", timeout=30_000)
+    covered = page.evaluate("""(bar) => { const b = bar.getBoundingClientRect();
+        return [...document.querySelectorAll('.st-key-digits_chart_weights .annotation-text')]
+          .filter((t) => { const r = t.getBoundingClientRect();
+            return r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom; })
+          .map((t) => t.textContent); }""", bar.element_handle())
+    assert covered == [], covered

@@ -224,7 +224,9 @@ def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=No
         trace.update(hoverinfo=None, customdata=number, hoverongaps=False,
                      hovertemplate=f"{hover} %{{customdata}}<br>{value} = %{{z:.2f}}"
                                    "<extra></extra>")
-    top_margin = 40 if title else 5
+    # a band over the first row's titles for the chart's toolbar, which shows on hover at the
+    # top right: over the titles, it covered the last numbers of the row (13-16 of 16)
+    top_margin = 40 if title else 34 if titles else 5
     if height is None:
         height = int(width * z.shape[0] / z.shape[1]) + top_margin + 5
     fig = figure([trace], title, height, legend=False,
