@@ -76,3 +76,31 @@ def test_clicking_a_point_on_the_plane_chooses_it_for_the_math(page, app_url):
     number = page.locator("[data-testid=stNumberInput]").filter(has_text="Training point #")
     assert number.locator("input").input_value() == chosen.split("#")[1]
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+CURVES = """() => { const p = document.querySelector('.st-key-logreg_curves .np-live-chart__plot');
+  const L = p && p._fullLayout;
+  if (!L || !p._fullData.length) return null;
+  const x = p._fullData[0].x;
+  return {last: +x[x.length - 1], right: +L.xaxis.range[1]}; }"""
+
+
+def test_the_curves_follow_a_run_after_reset(page, app_url):
+    """After Reset the loss and accuracy curves stopped at the few steps drawn first (x from
+    -1 to 6) while the run went on: the step-0 chart's fixed axes stayed fixed."""
+    page.goto(f"{app_url}/logistic_regression")
+    wait_ready(page)
+    page.wait_for_function(f"({CURVES})() !== null", timeout=60_000)
+    for round_ in range(2):  # a first run, then one after Reset
+        page.get_by_role("button", name="▶ Play").click()
+        page.wait_for_function(f"() => {{ const c = ({CURVES})(); return c && c.last >= 40; }}",
+                               timeout=90_000)
+        page.get_by_role("button", name="⏸ Pause").click()
+        wait_until_still(lambda: step_of(page), timeout=60)
+        # the whole curve is in sight: the x axis reaches its last step
+        page.wait_for_function(f"() => {{ const c = ({CURVES})(); return c.right >= c.last; }}",
+                               timeout=30_000)
+        if round_ == 0:
+            page.get_by_role("button", name="↺ Reset").click()
+            page.wait_for_function(f"() => {{ const c = ({CURVES})(); return c && c.last === 0; }}",
+                                   timeout=60_000)

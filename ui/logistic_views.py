@@ -187,10 +187,16 @@ def curves_figure(history, l2=0.0):
                                 mode="lines", name="train −LL/n + (l2/2)‖θ₁..ₘ‖²",
                                 line=dict(color="#17a589", width=2, dash="dash"),
                                 xaxis="x", yaxis="y"))
+    layout = fig["layout"]
     if len(h["step"]) <= 1:  # nothing to draw yet: show where the curves will go
-        for axis, top in (("xaxis", None), ("xaxis2", None)):
-            fig["layout"][axis]["range"] = [0, 10]
-        fig["layout"]["yaxis"]["range"] = [0, max(1.0, float(h["train_loss"][0]) * 1.2)]
+        for axis in ("xaxis", "xaxis2"):
+            layout[axis]["range"] = [0, 10]
+        layout["yaxis"]["range"] = [0, max(1.0, float(h["train_loss"][0]) * 1.2)]
+    else:
+        # said, not left out: a live chart updated from fixed ranges to none kept them fixed
+        # after a Reset (plotly.js's uirevision), and the curves ran off the chart
+        for axis in ("xaxis", "xaxis2", "yaxis"):
+            layout[axis]["autorange"] = True
     return fig
 
 
