@@ -50,31 +50,82 @@ def test_play_advances_pause_stops_no_errors(page, app_url):
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
 
 
-def test_clicking_a_point_on_the_plane_chooses_it_for_the_math(page, app_url):
-    page.goto(app_url)
-    wait_ready(page)
-    page.goto(f"{app_url}/logistic_regression?dataset=overlapping")
-    wait_ready(page)
-    plot = ".st-key-logreg_surface .np-live-chart__plot"
-    page.wait_for_function(f"document.querySelector('{plot}') && "
-                           f"document.querySelector('{plot}')._fullLayout", timeout=60_000)
+PLANE = ".st-key-logreg_surface .np-live-chart__plot"
+
+
+RING = (f"() => (document.querySelector('{PLANE}')._fullData"
+        ".find(d => d.name.startsWith('point #')) || {}).name")
+
+
+def click_a_training_point(page, exact=True):
+    """Click the 6th class-1 training point where the plane draws it; wait until the plane
+    rings it (with ``exact=False``, any other point than before: a test point drawn over it
+    takes the click, and the training point nearest to it is chosen), and return the ring's
+    name ("point #k")."""
+    page.wait_for_function(f"document.querySelector('{PLANE}') && "
+                           f"document.querySelector('{PLANE}')._fullLayout", timeout=60_000)
+    before = page.evaluate(RING)
     # where the 6th class-1 training point is drawn, in page pixels
     target = page.evaluate(f"""() => {{
-        const p = document.querySelector('{plot}');
+        const p = document.querySelector('{PLANE}');
         const t = p._fullData.find(d => d.name === 'class 1 (train)');
         const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis, r = p.getBoundingClientRect();
         return {{x: t.x[5], y: t.y[5], px: r.left + xa._offset + xa.d2p(t.x[5]),
                  py: r.top + ya._offset + ya.d2p(t.y[5])}}; }}""")
     page.mouse.click(target["px"], target["py"])
-    page.wait_for_function(f"""() => {{
-        const ring = document.querySelector('{plot}')._fullData.find(d => d.name.startsWith('point #'));
-        return ring && ring.name !== 'point #0' && Math.abs(ring.x[0] - {target['x']}) < 1e-4
-               && Math.abs(ring.y[0] - {target['y']}) < 1e-4; }}""", timeout=60_000)
+    if exact:
+        page.wait_for_function(f"""() => {{
+            const ring = document.querySelector('{PLANE}')._fullData
+                .find(d => d.name.startsWith('point #'));
+            return ring && ring.name !== 'point #0' && Math.abs(ring.x[0] - {target['x']}) < 1e-4
+                   && Math.abs(ring.y[0] - {target['y']}) < 1e-4; }}""", timeout=60_000)
+    else:
+        page.wait_for_function(f"({RING})() !== {before!r}", timeout=60_000)
     wait_ready(page)
-    chosen = page.evaluate(f"document.querySelector('{plot}')._fullData"
-                           ".find(d => d.name.startsWith('point #')).name")
+    return page.evaluate(RING)
+
+
+def test_clicking_a_point_on_the_plane_chooses_it_for_the_math(page, app_url):
+    page.goto(app_url)
+    wait_ready(page)
+    page.goto(f"{app_url}/logistic_regression?dataset=overlapping")
+    wait_ready(page)
+    chosen = click_a_training_point(page)
     number = page.locator("[data-testid=stNumberInput]").filter(has_text="Training point #")
     assert number.locator("input").input_value() == chosen.split("#")[1]
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+# The plane's x axis and the surface image's extent along it.
+COVER = f"""() => {{ const p = document.querySelector('{PLANE}');
+  const L = p && p._fullLayout, im = L && L.images && L.images[0];
+  if (!im) return null;
+  return {{lo: +L.xaxis.range[0], hi: +L.xaxis.range[1], from: im.x, to: im.x + im.sizex}}; }}"""
+
+
+def test_new_data_gets_a_fresh_plane_that_answers_clicks(page, app_url):
+    """After a run on the default data, choosing Circles kept the old plane's view: x ran from
+    -2.3 to 2.3 while the surface covered -1.2 to 1.2, leaving white bands where white means
+    P = ½. New data is drawn afresh; a click on the new plane still chooses a point."""
+    page.goto(f"{app_url}/logistic_regression")
+    wait_ready(page)
+    page.wait_for_function(f"({COVER})() !== null", timeout=60_000)
+    before = page.evaluate(COVER)
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function(f"+(document.querySelector('{PLANE}').dataset.reacts || 0) >= 6",
+                           timeout=90_000)
+    page.get_by_role("button", name="⏸ Pause").click()
+    wait_until_still(lambda: step_of(page), timeout=60)
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name="Circles").click()
+    page.wait_for_function(f"() => {{ const c = ({COVER})(); "
+                           f"return c && Math.abs(c.from - {before['from']}) > 0.5; }}",
+                           timeout=60_000)
+    wait_ready(page)
+    c = page.evaluate(COVER)
+    slack = 0.02 * (c["to"] - c["from"])
+    assert c["from"] - slack <= c["lo"] and c["hi"] <= c["to"] + slack, c
+    assert click_a_training_point(page, exact=False) != "point #0"
     assert page.locator("[data-testid=stException]").count() == 0
 
 

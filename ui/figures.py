@@ -220,6 +220,10 @@ def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, li
         data += points_traces(X_test, y_test, "test", class_names)
     # the legend goes under the plot: above it, a narrow chart's legend would cover the title
     return figure(data, title, height,
+                  # the view follows the grid: zoom is kept while a model trains on it, and new
+                  # data starts a fresh view (with the old one kept, plotly.js stretched the
+                  # new, smaller plane's x axis to the old plot's width, past the surface)
+                  uirevision=f"plane {xs[0]:.6g} {xs[-1]:.6g} {ys[0]:.6g} {ys[-1]:.6g}",
                   legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0,
                               font=dict(size=11)),
                   margin=dict(l=50, r=10, t=45 if title else 20, b=45),

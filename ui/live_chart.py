@@ -354,9 +354,15 @@ async function drawLatest(chart, plot, state) {
           patchLayout(plot, layout)) {
         state.patches = (state.patches ?? 0) + 1;
         plot.dataset.patches = String(state.patches);
+      } else if (state.uirevision !== undefined && layout.uirevision !== state.uirevision) {
+        // a new view (new data): drawn afresh. Plotly.react kept the old view's constrained
+        // axes, and a plane drawn at one scale got the old plot's width of x, past its surface
+        await Plotly.newPlot(plot, kept, layout, config);
+        state.plotlyClickBound = false;  // newPlot dropped plotly.js's event handlers
       } else {
         await Plotly.react(plot, kept, layout, config);
       }
+      state.uirevision = layout.uirevision;
       state.rest = rest;
       state.texts = texts;
       state.traces = kept;
@@ -370,12 +376,12 @@ async function drawLatest(chart, plot, state) {
       state.reacts += 1;
       LIVE.reacts += 1;
       plot.dataset.reacts = String(state.reacts);
-      if (!state.clickBound && typeof plot.on === "function") {
-        // A click on the chart goes to Python as the "click" trigger of the newest call: on a
-        // point, plotly says which; anywhere else in the plot area (a surface drawn as an
-        // image has no trace to hit), the click's position in data coordinates.
-        // Each click has an id of its own: Python acts on it once, however many runs see it.
-        const clickId = () => `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      // A click on the chart goes to Python as the "click" trigger of the newest call: on a
+      // point, plotly says which; anywhere else in the plot area (a surface drawn as an
+      // image has no trace to hit), the click's position in data coordinates.
+      // Each click has an id of its own: Python acts on it once, however many runs see it.
+      const clickId = () => `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      if (!state.plotlyClickBound && typeof plot.on === "function") {
         plot.on("plotly_click", (event) => {
           const p = event && event.points && event.points[0];
           if (!p || !state.trigger) return;
@@ -384,6 +390,9 @@ async function drawLatest(chart, plot, state) {
           state.trigger("click", { x: p.x, y: p.y, curve: p.curveNumber, index: index,
                                    name: (p.data && p.data.name) || null, id: clickId() });
         });
+        state.plotlyClickBound = true;
+      }
+      if (!state.clickBound) {
         plot.addEventListener("mousedown", (ev) => { state.downAt = [ev.clientX, ev.clientY]; });
         plot.addEventListener("click", (ev) => {
           const down = state.downAt;
@@ -463,7 +472,7 @@ export default function (component) {
       LIVE.adopted += 1;
     } else {
       plot.__npLive = { next: null, busy: false, reacts: 0, observer: null, purgeTimer: 0,
-                        trigger: null, clickBound: false };
+                        trigger: null, clickBound: false, plotlyClickBound: false };
       LIVE.mounts += 1;
     }
     LIVE.plots.set(id, plot);
