@@ -213,3 +213,18 @@ def test_the_status_line_keeps_its_height_while_the_numbers_grow(page, app_url):
         heights.add(page.evaluate(STATUS_HEIGHT))
     page.get_by_role("button", name="Pause").click()
     assert heights == {before}, (before, heights)
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1440, 900)])
+def test_the_lectures_pseudocode_shows_every_line_whole(page, app_url, width, height):
+    """Lecture mode's code block scrolled sideways: at 1024x768 most lines were cut ("for each
+    training example (x", "[y − 1"), and at 1440 the note beside the first line."""
+    open_page(page, app_url, "logistic_regression?lecture=true", width, height)
+    block = page.locator(".np-pseudocode").first
+    block.wait_for(timeout=60_000)
+    block.scroll_into_view_if_needed()
+    overflow = page.evaluate("""() => [...document.querySelectorAll('.np-pseudocode, '
+        + '.np-pseudocode div')].filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => e.textContent.slice(0, 40))""")
+    assert overflow == [], overflow
+    assert "θ now: (" in block.inner_text()

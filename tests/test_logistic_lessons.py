@@ -97,4 +97,7 @@ def test_the_pseudocode_highlights_the_line_being_executed():
     highlighted = [row for row in html.split("</div>") if "#fff3c4" in row]
     assert len(highlighted) == 1 and "gradient[j] = 0" in highlighted[0]
     loop = LL.pseudocode_html("loop", [0.1, 0.2, 0.3], 1e-4)
-    assert loop.count("#fff3c4") == 6 and "θ = (0.1, 0.2, 0.3)" in loop
+    assert loop.count("#fff3c4") == 6 and "θ now: (0.1, 0.2, 0.3)" in loop
+    # θ now is a row of its own, not a note on "initialize θⱼ = 0" (which read as both)
+    init = next(row for row in loop.split("</div>") if "initialize" in row)
+    assert "0.1" not in init

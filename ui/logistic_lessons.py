@@ -27,25 +27,34 @@ PHASES = ("zero", "acc", "update")
 def pseudocode_html(active, theta, eta=None):
     """The lectures' training loop as a code block, the lines of ``active`` (a key of
     PSEUDOCODE: "init", "zero", "acc", "update", or "loop" for the whole body while playing)
-    highlighted, with the current numbers beside them."""
+    highlighted, η beside the update, and θ as it is now on a row of its own under the code.
+
+    A line too long for a narrow column wraps under itself, indented further (a block that
+    scrolled sideways hid the ends of most lines at 1024x768)."""
     body = {"zero", "each", "acc", "update", "repeat"}
     rows = []
     for key, text in PSEUDOCODE:
         on = key == active or (active == "acc" and key == "each") or (
             active == "loop" and key in body)
-        note = ""
-        if key == "init":
-            note = f"θ = ({', '.join(num(t, 3) for t in theta)})"
-        elif key == "update" and eta is not None:
-            note = f"η = {num(eta)}"
-        style = ("background:#fff3c4;border-left:3px solid #f1a208;" if on else
-                 "border-left:3px solid transparent;")
-        rows.append(f"<div style='{style}padding:1px 6px;white-space:pre'>{html.escape(text)}"
-                    + (f"<span style='color:#6b7280'>   ← {html.escape(note)}</span>"
-                       if note else "") + "</div>")
+        note = f"   ← η = {num(eta)}" if key == "update" and eta is not None else ""
+        rows.append(_code_row(text, note, on))
+    theta_now = f"θ now: ({', '.join(num(t, 3) for t in theta)})"
     return ("<div class='np-pseudocode' style='font-family:ui-monospace,monospace;"
             "font-size:0.8rem;line-height:1.45;border:1px solid #e5e7eb;border-radius:6px;"
-            "padding:6px 0;overflow-x:auto'>" + "".join(rows) + "</div>")
+            "padding:6px 0'>" + "".join(rows)
+            + f"<div style='color:#6b7280;padding:4px 6px 0 9px;border-top:1px solid #e5e7eb;"
+              f"margin-top:4px'>{html.escape(theta_now)}</div></div>")
+
+
+def _code_row(text, note, on):
+    indent = len(text) - len(text.lstrip(" "))
+    style = ("background:#fff3c4;border-left:3px solid #f1a208;" if on else
+             "border-left:3px solid transparent;")
+    # the indent as padding, and a hanging indent for a wrapped line's continuation
+    return (f"<div style='{style}padding:1px 6px 1px calc(6px + {indent + 2}ch);"
+            f"text-indent:-2ch;white-space:pre-wrap'>{html.escape(text.lstrip(' '))}"
+            + (f"<span style='color:#6b7280'>{html.escape(note)}</span>" if note else "")
+            + "</div>")
 
 
 def phase_text(phase, gradient, theta_before, theta_after, eta, n):
