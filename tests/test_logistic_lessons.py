@@ -101,3 +101,15 @@ def test_the_pseudocode_highlights_the_line_being_executed():
     # θ now is a row of its own, not a note on "initialize θⱼ = 0" (which read as both)
     init = next(row for row in loop.split("</div>") if "initialize" in row)
     assert "0.1" not in init
+
+
+def test_the_naive_bayes_text_names_the_sampled_points_as_the_chart_draws_them():
+    """The text said "the hollow ones on the right", but the points sampled from Naive Bayes
+    are hollow diamonds on the chart below it (a table is on the right)."""
+    X, y = make_dataset("overlapping", 200, 0.4, random_state=3)
+    grid = make_grid(X, resolution=20)
+    fig, _, _ = LL.naive_bayes_view(X[:150], y[:150], X[150:], y[150:], grid, None)
+    sampled = [t for t in fig["data"] if t.get("name", "").startswith("sampled from")]
+    assert sampled and all(t["marker"]["symbol"] == "diamond-open" for t in sampled)
+    assert "hollow diamonds on the chart below" in LL.NB_TEXT
+    assert "on the right" not in LL.NB_TEXT

@@ -146,7 +146,8 @@ NB_TEXT = (
     "variances, class shares) instead of climbing: when its assumptions hold (inputs "
     "independent given the class) it needs less data; when they do not, logistic regression "
     "is usually better. Being generative, Naive Bayes can also **make new points**: the "
-    "hollow ones on the right were drawn from it, which logistic regression cannot do.")
+    "hollow diamonds on the chart below were drawn from it, which logistic regression cannot "
+    "do.")
 
 
 def naive_bayes_view(X_train, y_train, X_test, y_test, grid, theta_ours, random_state=0):
