@@ -113,3 +113,17 @@ def test_the_naive_bayes_text_names_the_sampled_points_as_the_chart_draws_them()
     assert sampled and all(t["marker"]["symbol"] == "diamond-open" for t in sampled)
     assert "hollow diamonds on the chart below" in LL.NB_TEXT
     assert "on the right" not in LL.NB_TEXT
+
+
+def test_the_stable_step_note_says_can_not_does():
+    """At η = 100 on separable data the loss fell at every step, while the note said "above
+    it, steps overshoot": the bound is the curvature at θ = 0, and the hill flattens as θ
+    grows. The note says a step *can* overshoot."""
+    X, y = make_dataset("separable", 200, random_state=0)
+    X1 = add_intercept(X)
+    stable = largest_stable_step(X1)
+    trainer = Trainer(LogisticRegression(learning_rate=100.0, max_iter=10**9, tol=0), X, y)
+    losses = [trainer.run(1).train_loss for _ in range(200)]
+    assert 100.0 > stable and all(b <= a + 1e-12 for a, b in zip(losses, losses[1:]))
+    note = V.eta_note(100.0, len(X), stable, lecture=False)
+    assert "can overshoot" in note and "steps overshoot" not in note

@@ -95,7 +95,11 @@ def eta_note(lr, n, stable, lecture):
     else:
         head = f"η = {num(lr)} on the mean LL/n is {num(lr / n)} on the lectures' sum (n = {n})."
     tail = f" Largest stable step: η ≈ {num(stable, 2)} (2/λ_max at θ = 0)"
-    return head + tail + (": above it, steps overshoot." if lr > stable else ".")
+    # "can": the bound is the curvature at θ = 0, and the hill flattens as θ grows (on data a
+    # line separates, η = 100 climbs without one overshoot); a note under the curves says
+    # when a step did overshoot
+    return head + tail + (": above it, a step can overshoot where the hill curves as much as "
+                          "at θ = 0." if lr > stable else ".")
 
 
 def overshoot_note(history, full_batch=True, window=30):
