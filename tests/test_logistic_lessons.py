@@ -12,6 +12,7 @@ from core.naive_bayes import GaussianNaiveBayes
 from core.sgd import compare_batch_sizes, example_gradients
 from ui import logistic_lessons as LL
 from ui import logistic_views as V
+from ui.history import History, snapshot_record
 
 
 def losses(X, y, lr, steps=15):
@@ -127,3 +128,20 @@ def test_the_stable_step_note_says_can_not_does():
     assert 100.0 > stable and all(b <= a + 1e-12 for a, b in zip(losses, losses[1:]))
     note = V.eta_note(100.0, len(X), stable, lecture=False)
     assert "can overshoot" in note and "steps overshoot" not in note
+
+
+def test_the_l2_texts_name_the_one_green_dashed_curve():
+    """With L2 on, the curves chart has two dashed curves (the test loss and the penalised
+    objective): "the dashed curve" did not say which."""
+    X, y = make_dataset("separable", 100, random_state=0)
+    trainer = Trainer(LogisticRegression(learning_rate=0.5, l2=1.0, max_iter=10**9, tol=0),
+                      X[:70], y[:70], X[70:], y[70:])
+    history = History()
+    for _ in range(5):
+        snap = trainer.run(1)
+        history.add(**snapshot_record(snap), theta=snap.theta[:, 0])
+    fig = V.curves_figure(history, l2=1.0)
+    dashed = [t for t in fig["data"] if (t.get("line") or {}).get("dash")]
+    green = [t for t in fig["data"] if (t.get("line") or {}).get("color") == "#17a589"]
+    assert len(dashed) >= 2 and len(green) == 1 and "(l2/2)" in green[0]["name"]
+    assert "green dashed curve" in V.L2_NOTE and "green dashed curve" in V.SEPARABLE_TEXT

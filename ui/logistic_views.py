@@ -472,8 +472,9 @@ def line_cannot_fit(dataset, extra, history, after=50):
             f"hidden units bend the boundary on the **XOR and hidden units** page.")
 
 
-L2_NOTE = ("With L2, training climbs LL/n − (l2/2)‖θ₁..ₘ‖² (the dashed curve falls): −LL/n alone "
-           "may rise, as small weights are bought with a little likelihood.")
+L2_NOTE = ("With L2, training climbs LL/n − (l2/2)‖θ₁..ₘ‖² (the green dashed curve, "
+           "−LL/n + (l2/2)‖θ₁..ₘ‖², falls): −LL/n alone may rise, as small weights are bought "
+           "with a little likelihood.")
 HILL_TEXT = ("Gradient ascent walks uphill on the log-likelihood; for logistic regression it is "
              "concave (the lectures say \"convex\": one hill, no false tops), so it never gets "
              "stuck.")
@@ -487,7 +488,7 @@ SEPARABLE_TEXT = (
     "of the step) and the sigmoid on the plane sharpen into a cliff.\n\n"
     "An **L2 penalty** (l2/2)‖θ₁..ₘ‖² makes large θ cost more than the tiny gain in "
     "likelihood: the objective gets a top, and ‖θ‖ stops growing. With L2 on, the plotted "
-    "−LL/n can rise while the penalised objective (the dashed curve) still falls: training "
+    "−LL/n can rise while the penalised objective (the green dashed curve) still falls: training "
     "trades a little likelihood for smaller weights. Try *Linearly separable blobs*, play for a "
     "while, then raise **L2 strength** while it trains.")
 SGD_TEXT = (
