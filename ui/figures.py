@@ -182,6 +182,14 @@ def line_shape(x, y, name, color="#111827", dash="solid", width=2.5):
                 showlegend=True, line=dict(color=color, width=width, dash=dash), layer="above")
 
 
+def legend_only_line(name, color="#111827", dash="solid", width=2.5):
+    """A legend entry, greyed, for a line that is not drawn now (a boundary before there is
+    one): the legend keeps its rows, so the plot does not shrink when the line appears."""
+    return dict(type="scatter", x=[None], y=[None], mode="lines", name=name,
+                line=dict(color=color, width=width, dash=dash), visible="legendonly",
+                showlegend=True, hoverinfo="skip")
+
+
 def colorbar_trace(xs, ys, colorscale=PROBA_SCALE, name="P(y=1|x)"):
     """An invisible, unchanging heatmap that shows the colour bar of a surface image."""
     return dict(type="heatmap", x=[float(xs[0]), float(xs[-1])], y=[float(ys[0]), float(ys[-1])],

@@ -124,6 +124,9 @@ def overshoot_note(history, full_batch=True, window=30):
     return head + ": the step is too large and jumps past the top of the hill."
 
 
+OURS_LINE, ARROW = "ours: θᵀx = 0 (P = 0.5)", "θ: where P(Y = 1 | x) grows"  # legend names
+
+
 def theta_arrow(theta, grid, X):
     """An arrow along (θ₁, θ₂), the direction in which P(Y = 1 | x) grows, starting on the
     boundary θᵀx = 0 where it passes nearest the data's centre (None while θ₁ = θ₂ = 0).
@@ -146,7 +149,7 @@ def theta_arrow(theta, grid, X):
         return None
     back, side = 0.05 * span * u, 0.025 * span * np.array([-u[1], u[0]])
     x, y = np.array([start, end, end - back + side, end, end - back - side]).T  # shaft, head
-    return F.line_shape(x, y, "θ: where P(Y = 1 | x) grows")
+    return F.line_shape(x, y, ARROW)
 
 
 def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height=430, hover=True):
@@ -158,7 +161,7 @@ def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height
     lines = []
     if not extra:
         ours = F.line_in_box(theta[1:3], theta[0], grid.xs, grid.ys)
-        lines.append(dict(x=ours[0], y=ours[1], name="ours: θᵀx = 0 (P = 0.5)", color="#111827"))
+        lines.append(dict(x=ours[0], y=ours[1], name=OURS_LINE, color="#111827"))
         if sk is not None:
             theirs = F.line_in_box(sk[1:3], sk[0], grid.xs, grid.ys)
             lines.append(dict(x=theirs[0], y=theirs[1], name="scikit-learn", color="#6b7280",
@@ -176,6 +179,14 @@ def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height
     layout["xaxis"].update(constrain="domain")
     arrow = None if extra else theta_arrow(theta, grid, np.vstack([X_train, X_test]))
     layout["shapes"] += [arrow] if arrow else []
+    # every line keeps its legend entry, drawn or not: at θ = 0 there is no boundary and no
+    # arrow, and the legend grew by a row at the first step while the plane shrank
+    drawn = {s.get("name") for s in layout["shapes"] if s.get("showlegend")}
+    our_names = [OURS_LINE, ARROW] if not extra else ["P = 0.5"]
+    has_theirs = sk_proba is not None if extra else sk is not None
+    fig["data"] += [F.legend_only_line(name) for name in our_names if name not in drawn]
+    if has_theirs and "scikit-learn" not in drawn:
+        fig["data"].append(F.legend_only_line("scikit-learn", "#6b7280", "dash"))
     return fig
 
 
