@@ -151,6 +151,9 @@ def test_train_to_convergence_runs_every_planned_epoch_at_once():
     assert run.trainers["MLP"].model.n_iter_ == 5
     assert len(run.histories["MLP"]) > 3  # each chunk of steps is on the curves
     assert at.button(key="digits_converge").disabled and at.button(key="digits_play").disabled
+    # and the page says why the buttons are greyed out, and what to do
+    assert any(c.value.startswith("✅ All 5 epochs are trained") and "Epochs" in c.value
+               for c in at.caption)
     assert not at.exception
 
 

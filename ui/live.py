@@ -30,6 +30,7 @@ NOTICE_SECONDS = 8.0        # how long a restart notice stays
 MAX = "max"                 # the speed setting's value for "as fast as the engine goes"
 
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, MAX)
+DONE_NOTE = "✅ Training is done: every planned pass over the data is taken. ↺ Reset starts again."
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class LiveRun:
         self._notice = (None, 0.0)
         self._in_page_run = False
         self.settled = True  # see live_fragment
+        self.done_note = None  # the page's words for a finished run (else DONE_NOTE)
         self.reset()
 
     # ---- the models -------------------------------------------------------------------------
@@ -370,6 +372,8 @@ def _control_row(run, key, step_size, extra):
             extra()
         if run.notice:
             st.caption(run.notice)
+        if run.done and run.error is None:  # why Play and Step are greyed out
+            st.caption(run.done_note or DONE_NOTE)
     if run.error:
         st.error(f"{run.error}  \nPress **Reset** to start again.", icon="⚠️")
 
