@@ -18,6 +18,10 @@ def test_top_two_and_guess_bars():
     assert bars["marker"]["color"][1] == D.FIRST and bars["marker"]["color"][7] == D.SECOND
     assert bars["marker"]["color"].count(D.OTHER) == 8
     assert bars["text"][1] == "60%" and np.allclose(bars["y"], 100 * proba)
+    # a small share reads as the guess cards say it ("<1%"), not "0%" (the bar under a
+    # second guess of "<1%" read "0%")
+    small = D.guess_figure(np.array([0.996, 0.003] + [0.000125] * 8), range(10))
+    assert small["data"][0]["text"][1] == "<1%" == D.share(0.003)
 
 
 def test_the_guess_cards_sit_in_one_wrapping_row_and_a_small_share_reads_below_1_percent():

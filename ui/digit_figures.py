@@ -53,7 +53,7 @@ def guess_figure(proba, labels, title=None, height=240):
     first, second = top_two(proba)
     colors = [FIRST if i == first else SECOND if i == second else OTHER for i in range(len(proba))]
     data = [dict(type="bar", x=[str(v) for v in labels], y=(100 * proba).astype(np.float32),
-                 marker=dict(color=colors), text=[f"{100 * p:.0f}%" for p in proba],
+                 marker=dict(color=colors), text=[share(p) for p in proba],
                  textposition="outside", cliponaxis=False,
                  hovertemplate="P(%{x}) = %{y:.1f}%<extra></extra>")]
     return figure(data, title, height, legend=False,
