@@ -147,6 +147,11 @@ def test_gradient_check_and_a_bug(at):
     error = next(m for m in at.metric if m.label == "Largest relative error")
     assert float(error.value.replace("×10⁻", "e-").translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))) < 1e-6
     assert any("derivatives are right" in s.value for s in at.success)
+    # the digits it claims are those of the largest error (it said "about 8" for 7.9×10⁻⁸)
+    value = float(error.value.replace("×10⁻", "e-").translate(
+        str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
+    digits = int(np.floor(-np.log10(value)))
+    assert any(f"to {digits} significant digits or more" in s.value for s in at.success)
     at.selectbox(key="bp_which").set_value("forgot g′(z) in the hidden layer").run()
     error = next(m for m in at.metric if m.label == "Largest relative error")
     assert float(error.value) > 1e-2
@@ -413,3 +418,10 @@ def test_a_step_too_large_for_a_deep_relu_network_is_named():
         at.button(key="bp_net_step").click().run()
     assert any("steps are too large" in c.value for c in at.caption), \
         [c.value for c in at.caption]
+
+
+def test_the_agreement_in_digits_follows_the_error():
+    from ui.backprop_views import agreement_text
+    assert agreement_text(7.9e-8) == "to 7 significant digits or more"
+    assert agreement_text(2e-11) == "to 10 significant digits or more"
+    assert agreement_text(0.0) == "to every digit shown"

@@ -259,8 +259,9 @@ def gradient_check(p):
                   help="|a − n| / (|a| + |n|) for analytic a and numerical n.")
         st.markdown(f"at **{result.names[result.worst]}**")
         if result.passed():
-            st.success("Backpropagation agrees with the finite differences to about 8 digits "
-                       "or better: the derivatives are right.", icon="✅")
+            st.success("Backpropagation agrees with the finite differences "
+                       f"{V.agreement_text(result.max_relative_error)}: the derivatives are "
+                       "right.", icon="✅")
         else:
             st.error("Some derivatives disagree with the finite differences: this "
                      "backpropagation has a bug. The top row is the worst.", icon="🐞")

@@ -186,6 +186,15 @@ def every_weight(X, Y, coefs, intercepts, activation, point, book):
 
 
 # ---- ③ the gradient check and its cost ------------------------------------------------------
+def agreement_text(max_relative_error):
+    """How many significant digits backprop and finite differences share, as words: a relative
+    error of 7.9×10⁻⁸ is 7 digits (the message said "about 8" whatever the error)."""
+    if max_relative_error <= 0:
+        return "to every digit shown"
+    digits = int(np.floor(-np.log10(max_relative_error)))
+    return f"to {digits} significant digit{'s' if digits != 1 else ''} or more"
+
+
 def check_table(result):
     order = np.argsort(-result.relative_error, kind="stable")
     return {"parameter": [result.names[i] for i in order],
