@@ -44,7 +44,9 @@ with st.sidebar:
     n_layers = widget(KEY, NETWORK["layers"], on_change=clear_preset)
     widths = [widget(KEY, NETWORK[name], on_change=clear_preset)
               for name in ("hidden", "hidden2", "hidden3")[:n_layers]]
-    activation = widget(KEY, NETWORK["activation"], horizontal=True, on_change=clear_preset)
+    # no hidden layer, no activation: the radio stays in place, greyed out
+    activation = widget(KEY, NETWORK["activation"], horizontal=True, on_change=clear_preset,
+                        disabled=n_layers == 0)
     learning_rate, batch, l2, l1 = (widget(KEY, NETWORK[k]) for k in ("lr", "batch", "l2", "l1"))
     extra = widget(KEY, NETWORK["features"], on_change=clear_preset)
     speed = widget(KEY, NETWORK["speed"])
@@ -146,7 +148,7 @@ for note in (V.PRESET_TEXT.get(preset), scaling):
     if note:
         st.caption(note)
 point = current(KEY, VIEW["point"].bounded(hi=len(X_fit) - 1))
-click_mode = widget(KEY, VIEW["click"], horizontal=True, label_visibility="collapsed",
+click_mode = widget(KEY, VIEW["click"], horizontal=True,
                     format_func=lambda m: m.replace("class 0", f"class {class_labels[0]}")
                     .replace("class 1", f"class {class_labels[1]}"))
 

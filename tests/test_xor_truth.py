@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 
 from apptest_helpers import figure_array, live_figure, metrics, open_page
 from core.features import FEATURES
@@ -115,6 +116,12 @@ def test_full_batch_no_hidden_layer_and_linear_units():
     at = page({"layers": "0"})
     assert [W.shape for W in mlp(at).model.coefs_] == [(2, 1)]
     assert any("No hidden layer" in i.value for i in at.info)
+    # no hidden layer, no activation: its radio is greyed out (it looked usable, and did nothing)
+    assert at.radio(key="xor_activation").disabled
+    assert not page({}).radio(key="xor_activation").disabled
+    # the click mode says what it is about: the MLP's plane, far below it
+    shown = at.radio(key="xor_click").proto.label_visibility.value
+    assert shown == LabelVisibility.LabelVisibilityOptions.VISIBLE
     at = page({"layers": "2", "activation": "linear", "dataset": "circles"})
     step(at, 20)
     model = mlp(at).model
