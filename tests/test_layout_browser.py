@@ -4,7 +4,8 @@ than its column, no chart title under its legend)."""
 import pytest
 from playwright.sync_api import expect
 
-from browser import SECTION_OPTION, show_section, wait_for_step, wait_ready
+from browser import (SECTION_OPTION, show_section, wait_for_step, wait_ready,
+                     wait_until_still)
 from ui.backprop_views import PARTS
 from ui.logistic_views import LESSONS
 
@@ -228,3 +229,35 @@ def test_the_lectures_pseudocode_shows_every_line_whole(page, app_url, width, he
         .map((e) => e.textContent.slice(0, 40))""")
     assert overflow == [], overflow
     assert "θ now: (" in block.inner_text()
+
+
+def test_the_curves_axes_stay_readable_at_1024x768(page, app_url):
+    """The loss and accuracy curves share a narrow column at 1024x768: the accuracy axis's
+    tick labels and title, in the gap between the two plots, ran over the loss plot, and the
+    step ticks tilted into the axis titles."""
+    open_page(page, app_url, "logistic_regression?speed=max", 1024, 768)
+    page.get_by_role("button", name="▶ Play").click()
+    key = "logreg_curves"
+    # tens of thousands of steps: step ticks such as "0 20k 40k 60k 80k"
+    page.wait_for_function(f"""() => {{ const p = document.querySelector(
+        '.st-key-{key} .np-live-chart__plot'); const x = p && p._fullData && p._fullData.length
+        && p._fullData[0].x; return x && x[x.length - 1] >= 20000; }}""", timeout=120_000)
+    page.get_by_role("button", name="⏸ Pause").click()
+    wait_until_still(lambda: page.evaluate(f"""() => document.querySelector(
+        '.st-key-{key} .np-live-chart__plot').dataset.reacts"""), timeout=60)
+    over = page.evaluate(f"""() => {{
+        const p = document.querySelector('.st-key-{key} .np-live-chart__plot');
+        const r = p.getBoundingClientRect(), xa = p._fullLayout.xaxis;
+        const left = r.left + xa._offset, right = left + xa._length;
+        return [...p.querySelectorAll('.ytitle, .yaxislayer-above text, g.y2tick text, .y2title')]
+          .filter((t) => {{ const b = t.getBoundingClientRect();
+            return b.width && b.left < right - 1 && b.right > left + 1 &&
+                   (t.classList.contains('y2title') || t.closest('.y2tick')); }})
+          .map((t) => t.textContent); }}""")
+    assert over == [], over
+    # and the step ticks stand level (five of them tilted into the "step" titles)
+    tilted = page.evaluate(f"""() => [...document.querySelectorAll(
+        '.st-key-{key} .xtick text, .st-key-{key} .x2tick text')]
+        .filter((t) => /rotate\\((?!0[,)])/.test(t.getAttribute('transform') || ''))
+        .map((t) => t.textContent)""")
+    assert tilted == [], tilted

@@ -264,12 +264,15 @@ def curves_figure(history=None, title=None, height=330, runs=None):
                     hovertemplate=f"{label}<br>step %{{x}}<br>{metric} %{{y:.4f}}<extra></extra>"))
     return figure(
         data, title, height,
-        # a gap wide enough for the right plot's tick labels and title in a narrow column, and
-        # few step ticks, so that they never tilt into the axis titles
-        xaxis=axis("step", domain=[0, 0.4], nticks=5),
+        # the accuracy axis on the right edge, in a margin of its own: in the gap between the
+        # plots, its tick labels and title ran over the loss plot in a narrow column (the
+        # logistic page at 1024x768). Three step ticks at most, level: five ("0 20k 40k 60k
+        # 80k") tilted into the axis titles there
+        margin=dict(l=55, r=50, t=55 if title else 30, b=45),
+        xaxis=axis("step", domain=[0, 0.44], nticks=3, tickangle=0),
         yaxis=axis("loss −LL/n", rangemode="tozero"),
-        xaxis2=axis("step", domain=[0.6, 1], anchor="y2", nticks=5),
-        yaxis2=axis("accuracy", range=[0, 1.02], anchor="x2"))
+        xaxis2=axis("step", domain=[0.56, 1], anchor="y2", nticks=3, tickangle=0),
+        yaxis2=axis("accuracy", range=[0, 1.02], anchor="x2", side="right"))
 
 
 def trajectories_figure(steps, values, names, title=None, height=300, y_title=None,
