@@ -379,7 +379,7 @@ def test_one_iteration_in_numbered_phases_then_the_update():
         "Backward, layer 1", "Update", "The new boundary"]
     assert at.session_state["bp"].latest["net"].step == 1  # the update phase took the step
     graph = live_figure(at, "bp_point_graph")
-    assert graph["layout"]["title"]["text"].startswith("The network for the chosen point")
+    assert graph["layout"]["title"]["text"].startswith("The chosen point")
 
 
 def test_a_deeper_network_shows_the_delta_recursion_with_numbers_and_checks_its_gradient():

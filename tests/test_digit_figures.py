@@ -22,6 +22,7 @@ def test_top_two_and_guess_bars():
     # second guess of "<1%" read "0%")
     small = D.guess_figure(np.array([0.996, 0.003] + [0.000125] * 8), range(10))
     assert small["data"][0]["text"][1] == "<1%" == D.share(0.003)
+    assert small["data"][0]["constraintext"] == "none"  # not shrunk to a narrow bar's width
 
 
 def test_the_guess_cards_sit_in_one_wrapping_row_and_a_small_share_reads_below_1_percent():

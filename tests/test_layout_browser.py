@@ -261,3 +261,23 @@ def test_the_curves_axes_stay_readable_at_1024x768(page, app_url):
         .filter((t) => /rotate\\((?!0[,)])/.test(t.getAttribute('transform') || ''))
         .map((t) => t.textContent)""")
     assert tilted == [], tilted
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1440, 900)])
+def test_the_backprop_networks_toolbar_leaves_its_title_readable(page, app_url, width, height):
+    """A title that named e ("e: its loss") ran under the toolbar shown on hover."""
+    open_page(page, app_url, "backprop?part=slow", width, height)
+    key = "bp_point_graph"
+    chart = page.locator(f".st-key-{key} .np-live-chart__plot")
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    bar = page.locator(f".st-key-{key} .modebar").first
+    bar.wait_for(state="visible", timeout=30_000)
+    tools = bar.bounding_box()
+    for title in page.locator(f".st-key-{key} .gtitle tspan, .st-key-{key} .gtitle").all():
+        t = title.bounding_box()
+        if not t or not t["width"]:
+            continue
+        apart = (tools["x"] >= t["x"] + t["width"] or tools["x"] + tools["width"] <= t["x"]
+                 or tools["y"] >= t["y"] + t["height"] or tools["y"] + tools["height"] <= t["y"])
+        assert apart, (tools, t, title.text_content())

@@ -69,7 +69,7 @@ def graph_of_point(snap, tr, highlight=None, height=380):
     return F.network_figure(snap.coefs, snap.intercepts, tr.signals, tr.outputs,
                             deltas=tr.deltas, grads=tr.coef_grads, labels=True,
                             highlight=highlight, height=height,
-                            title="The network for the chosen point: h, and δ = ∂e/∂z (e: its loss)")
+                            title="The chosen point's h, and δ = ∂e/∂z (e: its loss)")
 
 
 # ---- the lectures' recursion, with numbers ----------------------------------------------------------

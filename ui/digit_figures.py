@@ -54,7 +54,8 @@ def guess_figure(proba, labels, title=None, height=240):
     colors = [FIRST if i == first else SECOND if i == second else OTHER for i in range(len(proba))]
     data = [dict(type="bar", x=[str(v) for v in labels], y=(100 * proba).astype(np.float32),
                  marker=dict(color=colors), text=[share(p) for p in proba],
-                 textposition="outside", cliponaxis=False,
+                 # full size: fitted to a narrow bar, "<1%" was 7 px tall at 1024x768
+                 textposition="outside", cliponaxis=False, constraintext="none",
                  hovertemplate="P(%{x}) = %{y:.1f}%<extra></extra>")]
     return figure(data, title, height, legend=False,
                   margin=dict(l=45, r=10, t=40 if title else 22, b=35),

@@ -182,12 +182,12 @@ def line_shape(x, y, name, color="#111827", dash="solid", width=2.5):
                 showlegend=True, line=dict(color=color, width=width, dash=dash), layer="above")
 
 
-def legend_only_line(name, color="#111827", dash="solid", width=2.5):
+def legend_only_shape(name, color="#111827", dash="solid", width=2.5):
     """A legend entry, greyed, for a line that is not drawn now (a boundary before there is
-    one): the legend keeps its rows, so the plot does not shrink when the line appears."""
-    return dict(type="scatter", x=[None], y=[None], mode="lines", name=name,
-                line=dict(color=color, width=width, dash=dash), visible="legendonly",
-                showlegend=True, hoverinfo="skip")
+    one): the legend keeps its rows, so the plot does not shrink when the line appears. A
+    shape like the line it stands for, so the entries keep their order."""
+    return dict(type="path", path="M0,0", xref="x", yref="y", name=name, showlegend=True,
+                visible="legendonly", line=dict(color=color, width=width, dash=dash))
 
 
 def colorbar_trace(xs, ys, colorscale=PROBA_SCALE, name="P(y=1|x)"):
@@ -266,12 +266,13 @@ def curves_figure(history=None, title=None, height=330, runs=None):
         data, title, height,
         # the accuracy axis on the right edge, in a margin of its own: in the gap between the
         # plots, its tick labels and title ran over the loss plot in a narrow column (the
-        # logistic page at 1024x768). Three step ticks at most, level: five ("0 20k 40k 60k
-        # 80k") tilted into the axis titles there
+        # logistic page at 1024x768). Three step ticks at most, level and small: five ("0 20k
+        # 40k 60k 80k") tilted into the axis titles there, and "100k" met "200k"
         margin=dict(l=55, r=50, t=55 if title else 30, b=45),
-        xaxis=axis("step", domain=[0, 0.44], nticks=3, tickangle=0),
+        xaxis=axis("step", domain=[0, 0.44], nticks=3, tickangle=0, tickfont=dict(size=10)),
         yaxis=axis("loss −LL/n", rangemode="tozero"),
-        xaxis2=axis("step", domain=[0.56, 1], anchor="y2", nticks=3, tickangle=0),
+        xaxis2=axis("step", domain=[0.56, 1], anchor="y2", nticks=3, tickangle=0,
+                    tickfont=dict(size=10)),
         yaxis2=axis("accuracy", range=[0, 1.02], anchor="x2", side="right"))
 
 

@@ -181,12 +181,17 @@ def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height
     layout["shapes"] += [arrow] if arrow else []
     # every line keeps its legend entry, drawn or not: at θ = 0 there is no boundary and no
     # arrow, and the legend grew by a row at the first step while the plane shrank
+    # (in one order: an entry that swapped places at the first step moved the legend too)
     drawn = {s.get("name") for s in layout["shapes"] if s.get("showlegend")}
-    our_names = [OURS_LINE, ARROW] if not extra else ["P = 0.5"]
     has_theirs = sk_proba is not None if extra else sk is not None
-    fig["data"] += [F.legend_only_line(name) for name in our_names if name not in drawn]
-    if has_theirs and "scikit-learn" not in drawn:
-        fig["data"].append(F.legend_only_line("scikit-learn", "#6b7280", "dash"))
+    entries = ([(OURS_LINE, "#111827", "solid")] if not extra else
+               [("P = 0.5", "#111827", "solid")])
+    entries += [("scikit-learn", "#6b7280", "dash")] if has_theirs else []
+    entries += [(ARROW, "#111827", "solid")] if not extra else []
+    layout["shapes"] += [F.legend_only_shape(*entry) for entry in entries
+                         if entry[0] not in drawn]
+    order = {name: i for i, (name, _, _) in enumerate(entries)}
+    layout["shapes"].sort(key=lambda shape: order.get(shape.get("name"), -1))
     return fig
 
 
