@@ -281,3 +281,28 @@ def test_the_backprop_networks_toolbar_leaves_its_title_readable(page, app_url, 
         apart = (tools["x"] >= t["x"] + t["width"] or tools["x"] + tools["width"] <= t["x"]
                  or tools["y"] >= t["y"] + t["height"] or tools["y"] + tools["height"] <= t["y"])
         assert apart, (tools, t, title.text_content())
+
+
+def test_the_gradient_checks_verdict_keeps_its_words_whole_at_1024x768(page, app_url):
+    """In the narrow column beside the table, the verdict broke "Backpropagatio / n"."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{app_url}/backprop?part=check")
+    wait_ready(page)
+    verdict = page.locator("[data-testid=stAlertContentSuccess]").first
+    verdict.wait_for(timeout=60_000)
+    verdict.scroll_into_view_if_needed()
+    # every word on one line: a word broken across two lines is drawn in two boxes
+    broken = page.evaluate("""(box) => {
+        const range = document.createRange(), node = box.querySelector('p') || box;
+        const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+        const bad = [];
+        while (walker.nextNode()) {
+          const t = walker.currentNode, s = t.textContent;
+          const re = /\\S+/g; let m;
+          while ((m = re.exec(s))) {
+            range.setStart(t, m.index); range.setEnd(t, m.index + m[0].length);
+            if (range.getClientRects().length > 1) bad.push(m[0]);
+          }
+        }
+        return bad; }""", verdict.element_handle())
+    assert broken == [], broken

@@ -253,18 +253,20 @@ def gradient_check(p):
                                                      "is wrong.")
     result = check_gradients(p.X, p.Y, coefs, intercepts, p.activation,
                              backprop=backprop if which == V.CORRECT else BUGGY_BACKPROPS[which])
+    # the verdict across the page: in the narrow column beside the table, "Backpropagation"
+    # broke in the middle at 1024x768
+    if result.passed():
+        st.success("Backpropagation agrees with the finite differences "
+                   f"{V.agreement_text(result.max_relative_error)}: the derivatives are "
+                   "right.", icon="✅")
+    else:
+        st.error("Some derivatives disagree with the finite differences: this "
+                 "backpropagation has a bug. The top row is the worst.", icon="🐞")
     c1, c2 = st.columns([1, 2.2])
     with c1:
         st.metric("Largest relative error", num(result.max_relative_error, 2),
                   help="|a − n| / (|a| + |n|) for analytic a and numerical n.")
         st.markdown(f"at **{result.names[result.worst]}**")
-        if result.passed():
-            st.success("Backpropagation agrees with the finite differences "
-                       f"{V.agreement_text(result.max_relative_error)}: the derivatives are "
-                       "right.", icon="✅")
-        else:
-            st.error("Some derivatives disagree with the finite differences: this "
-                     "backpropagation has a bug. The top row is the worst.", icon="🐞")
         st.caption(V.CHECK_NOTE)
     c2.dataframe(V.check_table(result), hide_index=True, width="stretch")
 
