@@ -7,7 +7,6 @@ Nothing here knows about models or Streamlit.
 """
 import base64
 import io
-
 import math
 
 import numpy as np

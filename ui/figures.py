@@ -200,7 +200,7 @@ def colorbar_trace(xs, ys, colorscale=PROBA_SCALE, name="P(y=1|x)"):
 
 def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, lines=(),
                    title=None, height=430, show_scale=True, contour=True,
-                   class_names=CLASS_NAMES, hover=True):
+                   class_names=CLASS_NAMES, hover=True, keep_legend=False):
     """P(class 1 | x) over the plane, its 0.5 contour, and the data.
 
     The surface is a layout image and the contour and ``lines`` are layout shapes, so a new
@@ -214,15 +214,21 @@ def surface_figure(xs, ys, proba, X_train, y_train, X_test=None, y_test=None, li
     hover : add an invisible heatmap that shows P under the mouse. It changes with the
         surface, so a live chart leaves it out while training plays (each update would redraw
         every trace again).
+    keep_legend : a contour or line that is not there (P never crosses 0.5, a line outside
+        the plane) keeps a greyed legend entry in its place (``legend_only_shape``), so a live
+        chart's legend keeps its rows and order when it appears.
     """
     data = []
     if hover:
         data.append(heatmap_trace(xs, ys, proba, show_scale=show_scale, opacity=0))
     elif show_scale:
         data.append(colorbar_trace(xs, ys))
-    shapes = [contour_shape(xs, ys, proba)] if contour else []
-    shapes += [line_shape(line["x"], line["y"], line["name"], line.get("color", "#111827"),
-                          line.get("dash", "solid")) for line in lines]
+    missing = legend_only_shape if keep_legend else lambda *_: None
+    shapes = [contour_shape(xs, ys, proba) or missing("P = 0.5")] if contour else []
+    for line in lines:
+        color, dash = line.get("color", "#111827"), line.get("dash", "solid")
+        shapes.append(line_shape(line["x"], line["y"], line["name"], color, dash)
+                      or missing(line["name"], color, dash))
     data += points_traces(X_train, y_train, "train", class_names)
     if X_test is not None and len(X_test):
         data += points_traces(X_test, y_test, "test", class_names)

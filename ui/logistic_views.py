@@ -168,30 +168,23 @@ def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height
                               dash="dash"))
     fig = F.surface_figure(grid.xs, grid.ys, snap.grid_proba, X_train, y_train, X_test, y_test,
                            contour=bool(extra), lines=lines, height=height, show_scale=False,
-                           title="P(Y = 1 | x): red 0, white ½, blue 1", hover=hover)
+                           title="P(Y = 1 | x): red 0, white ½, blue 1", hover=hover,
+                           keep_legend=True)
+    # every line keeps its legend entry, drawn or not, in one order: at θ = 0 there is no
+    # boundary and no arrow, and their entries appearing at the first step grew the legend by
+    # a row and shrank the plane (then swapped places with scikit-learn's)
     if extra and sk_proba is not None:
-        theirs = F.contour_shape(grid.xs, grid.ys, sk_proba, "scikit-learn", "#6b7280", "dash")
-        fig["layout"]["shapes"] += [theirs] if theirs else []
+        fig["layout"]["shapes"].append(
+            F.contour_shape(grid.xs, grid.ys, sk_proba, "scikit-learn", "#6b7280", "dash")
+            or F.legend_only_shape("scikit-learn", "#6b7280", "dash"))
     fig["data"].append(F.highlight_point(X_train[point, 0], X_train[point, 1],
                                          f"point #{point}"))
     layout = fig["layout"]
     layout["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
     layout["xaxis"].update(constrain="domain")
-    arrow = None if extra else theta_arrow(theta, grid, np.vstack([X_train, X_test]))
-    layout["shapes"] += [arrow] if arrow else []
-    # every line keeps its legend entry, drawn or not: at θ = 0 there is no boundary and no
-    # arrow, and the legend grew by a row at the first step while the plane shrank
-    # (in one order: an entry that swapped places at the first step moved the legend too)
-    drawn = {s.get("name") for s in layout["shapes"] if s.get("showlegend")}
-    has_theirs = sk_proba is not None if extra else sk is not None
-    entries = ([(OURS_LINE, "#111827", "solid")] if not extra else
-               [("P = 0.5", "#111827", "solid")])
-    entries += [("scikit-learn", "#6b7280", "dash")] if has_theirs else []
-    entries += [(ARROW, "#111827", "solid")] if not extra else []
-    layout["shapes"] += [F.legend_only_shape(*entry) for entry in entries
-                         if entry[0] not in drawn]
-    order = {name: i for i, (name, _, _) in enumerate(entries)}
-    layout["shapes"].sort(key=lambda shape: order.get(shape.get("name"), -1))
+    if not extra:
+        layout["shapes"].append(theta_arrow(theta, grid, np.vstack([X_train, X_test]))
+                                or F.legend_only_shape(ARROW))
     return fig
 
 
