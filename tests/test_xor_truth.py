@@ -170,6 +170,28 @@ def test_the_units_text_says_what_each_activation_is():
     assert "ramp" in relu and "Every hidden unit is a logistic regression" not in relu
 
 
+def units_text(at):
+    return next(m.value for m in at.markdown if "The output unit" in m.value)
+
+
+def test_the_units_text_holds_for_every_layer_and_input():
+    # A browser review found "Every hidden unit draws its own line: h = tanh(wᵀx + b) ... The
+    # output unit takes a weighted vote of these maps" above the maps of a second layer, whose
+    # units read h, not x, and bend; the output reads only the last layer.
+    one = units_text(page())
+    assert one.startswith("Every hidden unit draws its own line") and "layer" not in one
+    two = units_text(page({"layers": 2}))
+    assert two.startswith("Every unit of hidden layer 1 draws its own line")
+    assert "h = tanh(wᵀh + b)" in two and "can bend" in two
+    assert two.endswith("The output unit takes a weighted vote of the maps of hidden layer 2.")
+    three = units_text(page({"layers": 3, "activation": "relu"}))
+    assert three.endswith("The output unit adds the ramps of the maps of hidden layer 3.")
+    curved = units_text(page({"features": "x₁²"}))
+    assert "a line in those inputs is a curve in the plane" in curved
+    linear = units_text(page({"layers": 2, "activation": "linear"}))
+    assert "a plane of planes is still a plane" in linear and "can bend" not in linear
+
+
 def best_line_accuracy(X, y, angles=720):
     """The training accuracy of the best straight boundary, by brute force over directions and
     offsets (either side may be class 1)."""

@@ -59,7 +59,7 @@ def inside(p, point):
             return
         flags = dead(snap, X_train, p.activation)
         st.subheader("🔬 Inside the network")
-        st.markdown(V.UNITS_TEXT[p.activation])
+        st.markdown(V.units_text(p.activation, len(p.sizes), p.extra))
         for l, (fig, height) in enumerate(V.unit_maps(snap, p.activation, flags)):
             live_chart(fig, key=f"{p.key}_maps_{l}", height=height)
         net_col, space_col = st.columns(2)

@@ -66,15 +66,37 @@ PRESET_TEXT = {
             "perceptrons AND(h₁, h̄₂) = sign(h₁ − h₂ − 1.5) and AND(h̄₁, h₂), and OR(a, b) = "
             "sign(a + b + 1.5): f = h₁h̄₂ + h̄₁h₂. Sign units are drawn as tanh(k z): move the "
             "steepness k to see sign appear, and why training needs the smooth version."}
-UNITS_TEXT = {
-    "sigmoid": "Every hidden unit is a logistic regression: h = σ(wᵀx + b), a soft step along "
-               "its own line. The output unit takes a weighted vote of these maps.",
-    "tanh": "Every hidden unit draws its own line: h = tanh(wᵀx + b), a logistic regression "
-            "stretched to (−1, 1). The output unit takes a weighted vote of these maps.",
-    "relu": "Every hidden unit is a ramp along its own line: h = max(0, wᵀx + b), zero on one "
-            "side. (Not a logistic regression: it has no top.) The output unit adds these ramps.",
-    "linear": "Every hidden unit is a plane: h = wᵀx + b. A vote of planes is a plane: with "
-              "linear units the boundary stays a straight line, however many layers."}
+# what one unit of the first hidden layer is, by activation (g, and the shape it draws)
+UNIT_IS = {
+    "sigmoid": ("σ", "is a logistic regression: h = σ(wᵀx + b), a soft step along its own line"),
+    "tanh": ("tanh", "draws its own line: h = tanh(wᵀx + b), a logistic regression stretched to "
+                     "(−1, 1)"),
+    "relu": ("max(0, ·)", "is a ramp along its own line: h = max(0, wᵀx + b), zero on one side "
+                          "(not a logistic regression: it has no top)"),
+    "linear": ("the identity", "is a plane: h = wᵀx + b")}
+
+
+def units_text(activation, layers=1, extra=()):
+    """What the unit maps below show, true for this network: the first layer's units read the
+    inputs x, a later layer's read the layer before it, and the output reads the last one."""
+    g, unit = UNIT_IS[activation]
+    first = "Every hidden unit" if layers == 1 else "Every unit of hidden layer 1"
+    text = f"{first} {unit}."
+    if extra:
+        text += (f" Here x includes {', '.join(extra)}: a line in those inputs is a curve in "
+                 "the plane.")
+    if layers > 1:
+        text += (" A unit of a later layer does the same to the layer before it, "
+                 f"h = {g}(wᵀh + b) with h that layer's outputs" +
+                 (": a plane of planes is still a plane." if activation == "linear" else
+                  ", so its boundary in the plane can bend."))
+    last = "these maps" if layers == 1 else f"the maps of hidden layer {layers}"
+    if activation == "linear":
+        return text + (f" The output unit takes a weighted vote of {last}, and a vote of planes "
+                       "is a plane: with linear units the boundary stays one line in the inputs"
+                       f"{' (a curve in the plane)' if extra else ''}, however many layers.")
+    verb = "adds the ramps of" if activation == "relu" else "takes a weighted vote of"
+    return text + f" The output unit {verb} {last}."
 
 
 def sizes_of(layers, widths):
