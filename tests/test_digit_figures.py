@@ -154,3 +154,14 @@ def test_mistakes_of_one_cell_or_all():
     assert [a["text"] for a in cell["layout"]["annotations"]] == ["3→5", "3→5"]
     assert cell["layout"]["title"]["text"].startswith("True 3, guessed 5: 2 of 2")
     assert V.mistakes(Guess(), split, cell=(2, 9))[1] is None
+
+
+def test_the_digit_pages_words_hold_for_every_setting():
+    # A browser review read "its weights form a 8x8 picture", "log P(2) rose by -4.26 from a
+    # blank pad", and "Every hidden unit's output h = g(Wᵀx + b)" over three layers' bars.
+    from ui import digit_views as V
+    assert "form an 8x8 picture" in V.weights_text(16, 64, (8, 8))
+    assert "form a 28x28 picture" in V.weights_text(16, 64, (28, 28))
+    assert V.change(-4.257) == "fell by 4.26" and V.change(1.2) == "rose by 1.20"
+    assert "g(Wᵀx + b)" in V.hidden_title(1) and "layer" not in V.hidden_title(1)
+    assert "layer 1, then g(Wᵀh + b)" in V.hidden_title(3)

@@ -77,8 +77,7 @@ def how_it_answered(run, key, digit, P, activation, shape):
         live_chart(fig, key=f"{key}_chart_flow", height=fig["layout"]["height"], fit=True)
         st.caption(V.FLOW_TEXT)
         hidden = [h[0] for h in model.hidden_activations(digit.features)]
-        live_chart(D.activations_figure(hidden, activation, title="Every hidden unit's output h "
-                                        "= g(Wᵀx + b) for your drawing, by unit number"),
+        live_chart(D.activations_figure(hidden, activation, title=V.hidden_title(len(hidden))),
                    key=f"{key}_chart_hidden", height=90 + 120 * len(hidden))
 
     def ink():

@@ -198,10 +198,31 @@ def attribution(model, features, k1, k2, shape):
     fig = F.image_grid_figure([m.reshape(shape) for m in maps],
                               titles=[f"{k1}: first guess", f"{k2}: second guess"], cols=2,
                               signed=True, title="Which ink mattered: integrated gradients")
-    check = "; ".join(f"for {k}: the map adds up to {m.sum():+.2f}, log P({k}) rose by "
-                      f"{drawn[k] - blank[k]:+.2f} from a blank pad"
+    check = "; ".join(f"for {k}: the map adds up to {m.sum():+.2f}, log P({k}) "
+                      f"{change(drawn[k] - blank[k])} from a blank pad"
                       for k, m in ((k1, maps[0]), (k2, maps[1])))
     return fig, check
+
+
+def change(delta):
+    """A change in words: 'rose by 1.20', 'fell by 4.26' (not 'rose by -4.26')."""
+    return f"{'rose' if delta >= 0 else 'fell'} by {abs(delta):.2f}"
+
+
+def article(word):
+    """'a' or 'an' before a word or number as it is read aloud: an 8x8, an 11, a 28x28."""
+    spoken = str(word).lower()
+    vowel = spoken[:1] in "aeio" or spoken.startswith(("8", "11", "18"))
+    return "an" if vowel else "a"
+
+
+def hidden_title(layers):
+    """The hidden outputs chart's title: layer 1 reads the drawing x, a later layer the one
+    before it."""
+    if layers == 1:
+        return "Every hidden unit's output h = g(Wᵀx + b) for your drawing, by unit number"
+    return ("Every hidden unit's output for your drawing, by unit number: h = g(Wᵀx + b) in "
+            "layer 1, then g(Wᵀh + b) with h the layer before")
 
 
 def flow(model, features, image, activation):
@@ -222,7 +243,7 @@ def flow(model, features, image, activation):
 def weights_text(shown, hidden, shape):
     h, w = shape
     return (f"**The first hidden layer's weights, one image per unit** ({shown} of {hidden} "
-            f"units): unit j computes g(Σᵢ Wᵢⱼ xᵢ + bⱼ), so its weights form a {h}x{w} picture "
+            f"units): unit j computes g(Σᵢ Wᵢⱼ xᵢ + bⱼ), so its weights form {article(h)} {h}x{w} picture "
             f"of the pattern it looks for. Blue pixels excite it, red ones inhibit it.")
 
 
