@@ -154,12 +154,14 @@ click_mode = widget(KEY, VIEW["click"], horizontal=True,
 
 
 def on_click(click):
+    # where the mouse was: near a point, plotly's click names that point's x and y instead
+    at = click.get("at") or click
     if click_mode.startswith("removes"):
         if added:
-            where = np.array([click["x"], click["y"]], float)
+            where = np.array([at["x"], at["y"]], float)
             added.pop(int(np.argmin([np.sum((np.array(p[:2]) - where) ** 2) for p in added])))
     else:
-        added.append((float(click["x"]), float(click["y"]), int(click_mode[-1])))
+        added.append((float(at["x"]), float(at["y"]), int(click_mode[-1])))
     st.rerun(scope="app")
 
 

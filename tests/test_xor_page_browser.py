@@ -146,3 +146,28 @@ def test_the_live_surface_is_patched_in_place_and_draws_what_plotly_draws(page, 
     assert len(mine) == len(plotly) == 6
     assert max(abs(a - b) for a, b in zip(mine, plotly)) < 0.01, (got["mine"], got["plotly"])
     assert got["mine"]["d"].rstrip().endswith("Z")
+
+
+def test_a_click_beside_a_point_adds_the_new_point_where_the_mouse_was(page, app_url):
+    # A browser review: a click within hover distance of a data point added the new point on
+    # top of that point (plotly's click names the point), two clicks 13 px apart made one
+    # diamond, and "Points added so far: 2".
+    page.goto(f"{app_url}/xor?dataset=xor")
+    wait_ready(page)
+    plot = ".st-key-xor_mlp_surface .np-live-chart__plot"
+    page.wait_for_function(f"document.querySelector('{plot}') && "
+                           f"document.querySelector('{plot}')._fullLayout", timeout=60_000)
+    near = page.evaluate(f"""() => {{ const p = document.querySelector('{plot}');
+        const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis, r = p.getBoundingClientRect();
+        const t = p._fullData.find(d => d.name && d.name.includes('(train)'));
+        const px = r.left + xa._offset + xa.d2p(t.x[0]) + 7, py = r.top + ya._offset + ya.d2p(t.y[0]) - 4;
+        return {{px, py, x: xa.p2c(px - r.left - xa._offset), y: ya.p2c(py - r.top - ya._offset),
+                 point: [t.x[0], t.y[0]]}}; }}""")
+    page.mouse.click(near["px"], near["py"])
+    page.wait_for_function(f"""() => document.querySelector('{plot}')._fullData
+        .some(d => d.name === 'added, class 0' && d.x.length === 1)""", timeout=60_000)
+    added = page.evaluate(f"""() => {{ const d = document.querySelector('{plot}')._fullData
+        .find(d => d.name === 'added, class 0'); return [d.x[0], d.y[0]]; }}""")
+    assert added != pytest.approx(near["point"], abs=1e-3)
+    assert added == pytest.approx([near["x"], near["y"]], abs=0.02)
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -381,14 +381,26 @@ async function drawLatest(chart, plot, state) {
       // image has no trace to hit), the click's position in data coordinates.
       // Each click has an id of its own: Python acts on it once, however many runs see it.
       const clickId = () => `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      // The mouse's position in data coordinates, or null outside the plot area.
+      const cursorAt = (ev) => {
+        const layout = plot._fullLayout, xa = layout && layout.xaxis, ya = layout && layout.yaxis;
+        if (!ev || !xa || !ya || !xa.p2c) return null;
+        const box = plot.getBoundingClientRect();
+        const px = ev.clientX - box.left - xa._offset, py = ev.clientY - box.top - ya._offset;
+        if (px < 0 || py < 0 || px > xa._length || py > ya._length) return null;
+        return { x: xa.p2c(px), y: ya.p2c(py) };
+      };
       if (!state.plotlyClickBound && typeof plot.on === "function") {
         plot.on("plotly_click", (event) => {
           const p = event && event.points && event.points[0];
           if (!p || !state.trigger) return;
           state.pointClickAt = performance.now();
           const index = p.pointIndex ?? p.pointNumber ?? null;
+          // x, y: the point's (plotly snaps to a point within hover distance); at: the mouse's,
+          // for a page that puts something where the click was
           state.trigger("click", { x: p.x, y: p.y, curve: p.curveNumber, index: index,
-                                   name: (p.data && p.data.name) || null, id: clickId() });
+                                   name: (p.data && p.data.name) || null,
+                                   at: cursorAt(event.event), id: clickId() });
         });
         state.plotlyClickBound = true;
       }
@@ -398,13 +410,10 @@ async function drawLatest(chart, plot, state) {
           const down = state.downAt;
           if (!state.trigger || !down || performance.now() - (state.pointClickAt || 0) < 400 ||
               Math.hypot(ev.clientX - down[0], ev.clientY - down[1]) > 4) return;  // a drag
-          const layout = plot._fullLayout, xa = layout && layout.xaxis, ya = layout && layout.yaxis;
-          if (!xa || !ya || !xa.p2c) return;
-          const box = plot.getBoundingClientRect();
-          const px = ev.clientX - box.left - xa._offset, py = ev.clientY - box.top - ya._offset;
-          if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;  // legend, margins
-          state.trigger("click", { x: xa.p2c(px), y: ya.p2c(py), curve: null, index: null,
-                                   name: null, id: clickId() });
+          const at = cursorAt(ev);
+          if (!at) return;  // legend, margins
+          state.trigger("click", { x: at.x, y: at.y, curve: null, index: null, name: null, at,
+                                   id: clickId() });
         });
         state.clickBound = true;
       }
