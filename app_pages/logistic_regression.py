@@ -139,7 +139,8 @@ live_fragment(run, render, speed)
 
 sections.lessons(sections.Page(KEY, run, data["dataset"], (X_train, y_train, X_test, y_test),
                             Xf_train, grid, extra, point_spec, point, learning_rate, l2, stable,
-                            baseline))
+                            baseline, batch_size if isinstance(batch_size, int) else
+                            TRAINING["batch"].default))
 write_url(KEY, SPECS)
 lesson_box(KEY, SPECS)
 

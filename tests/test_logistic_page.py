@@ -222,6 +222,17 @@ def test_the_lessons_probability_quiz_examples_and_naive_bayes():
     assert live_figure(at, "logreg_cloud")["data"][2]["name"] == "the full gradient (their mean)"
 
 
+def test_the_minibatch_lesson_uses_the_pages_batch_size():
+    # A browser review: with the page training minibatches of 8, the lesson's charts said
+    # "minibatch of 16" and "a minibatch of 16's mean" (a size fixed in the code).
+    at = show(page({"mode": "Minibatch", "batch": "8"}), "minibatch")
+    names = [t["name"] for t in live_figure(at, "logreg_batches")["data"]]
+    assert names == ["full batch", "minibatch of 8", "SGD (one example)"]
+    assert live_figure(at, "logreg_cloud")["data"][1]["name"] == "a minibatch of 8's mean"
+    at = show(page(), "minibatch")  # full batch on the page: the slider's default size
+    assert "minibatch of 16" in [t["name"] for t in live_figure(at, "logreg_batches")["data"]]
+
+
 def _history(losses, accuracies=None):
     from ui.history import History
     h = History()

@@ -36,6 +36,7 @@ class Page:
     l2: float
     stable: float
     baseline: object
+    batch: int = 16     # the minibatch lesson's size: the page's, when it trains minibatches
 
     @property
     def y_train(self):
@@ -130,8 +131,9 @@ def hill(p):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _batch_curves(X, y, learning_rate):
-    return compare_batch_sizes(X, y, learning_rate)
+def _batch_curves(X, y, learning_rate, batch):
+    return compare_batch_sizes(X, y, learning_rate,
+                               batch_sizes=(None, batch, 1) if 1 < batch < len(y) else (None, 1))
 
 
 def minibatch(p):
@@ -140,11 +142,11 @@ def minibatch(p):
     # at a step size that does not overshoot, so the comparison is about the noise
     with curves_col:  # a live chart: it places its legend below the axis title in any width
         live_chart(V.batch_curves_figure(_batch_curves(
-            p.Xf_train, p.y_train, min(p.learning_rate, p.stable))), key=f"{p.key}_batches",
-            height=360)
+            p.Xf_train, p.y_train, min(p.learning_rate, p.stable), p.batch)),
+            key=f"{p.key}_batches", height=360)
     with cloud_col:
         follow_fragment(p.run, lambda run: live_chart(V.gradient_cloud_figure(
-            run.latest["ours"].theta[:, 0], p.Xf_train, p.y_train), key=f"{p.key}_cloud",
+            run.latest["ours"].theta[:, 0], p.Xf_train, p.y_train, p.batch), key=f"{p.key}_cloud",
             height=360), every=2.0)
 
 
