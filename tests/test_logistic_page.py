@@ -222,6 +222,20 @@ def test_the_lessons_probability_quiz_examples_and_naive_bayes():
     assert live_figure(at, "logreg_cloud")["data"][2]["name"] == "the full gradient (their mean)"
 
 
+def test_the_hills_words_name_the_penalised_objective_with_l2():
+    # A browser review: with L2 on, the colour bar said "−log₁₀(−LL/n + penalty)" and the
+    # caption "Colour: −log₁₀ of the loss", the text "walks uphill on the log-likelihood".
+    at = page({"dataset": "overlapping", "l2": "0.1", "lesson": "hill"})
+    step(at, 3)
+    caption = " ".join(c.value for c in at.caption)
+    assert "−log₁₀ of the penalised loss −LL/n + (l2/2)‖θ₁..ₘ‖²" in caption
+    assert any("minus the penalty" in m.value for m in at.markdown)
+    at = page({"dataset": "overlapping", "lesson": "hill"})
+    caption = " ".join(c.value for c in at.caption)
+    assert "−log₁₀ of the loss −LL/n," in caption
+    assert not any("minus the penalty" in m.value for m in at.markdown)
+
+
 def test_the_minibatch_lesson_uses_the_pages_batch_size():
     # A browser review: with the page training minibatches of 8, the lesson's charts said
     # "minibatch of 16" and "a minibatch of 16's mean" (a size fixed in the code).

@@ -109,7 +109,7 @@ def sigmoid(p):
 
 
 def hill(p):
-    st.markdown(V.HILL_TEXT)
+    st.markdown(V.HILL_TEXT + (V.HILL_L2_TEXT if p.l2 else ""))
     options = V.hill_options(p.extra)
     pair = options[widget(p.key, VIEW["hill_axes"].bounded(options=tuple(options)), width=360)]
     separable = p.baseline.train_accuracy == 1.0 and not p.l2
@@ -122,7 +122,7 @@ def hill(p):
         with hill_col:
             live_chart(V.hill_figure(theta, thetas, p.sk, add_intercept(p.Xf_train), p.y_train,
                                      pair, p.l2, names), key=f"{p.key}_hill", height=380)
-            st.caption(V.hill_caption(pair, names, theta, separable))
+            st.caption(V.hill_caption(pair, names, theta, separable, p.l2))
         with dist_col:
             live_chart(V.distance_figure(steps, thetas, p.sk), key=f"{p.key}_distance",
                        height=380)

@@ -239,12 +239,13 @@ def hill_figure(theta, thetas, sk, X1, y, pair, l2, names):
     return fig
 
 
-def hill_caption(pair, names, theta, separable_without_l2):
+def hill_caption(pair, names, theta, separable_without_l2, l2=0.0):
     others = [f"{names[k].split(' ')[0]} = {num(theta[k])}" for k in range(len(theta))
               if k not in pair]
+    loss = "the penalised loss −LL/n + (l2/2)‖θ₁..ₘ‖²" if l2 else "the loss −LL/n"
     text = (f"A slice of the hill: the weights not on the axes are held at their current "
             f"values ({', '.join(others)}), so the picture moves as they change; the path is "
-            f"drawn over it. Colour: −log₁₀ of the loss, so that brighter is higher even where "
+            f"drawn over it. Colour: −log₁₀ of {loss}, so that brighter is higher even where "
             f"the loss is tiny.")
     if separable_without_l2:
         text += (" The data is separable and there is no L2: the hill has no top, and the star "
@@ -487,6 +488,8 @@ L2_NOTE = ("With L2, training climbs LL/n − (l2/2)‖θ₁..ₘ‖² (the gree
 HILL_TEXT = ("Gradient ascent walks uphill on the log-likelihood; for logistic regression it is "
              "concave (the lectures say \"convex\": one hill, no false tops), so it never gets "
              "stuck.")
+HILL_L2_TEXT = (" With L2 on, the hill is the log-likelihood minus the penalty "
+                "(l2/2)‖θ₁..ₘ‖²: still one hill, now with a top even on separable data.")
 PULL_TEXT = ("**Which points pull the boundary?** Each point's term (y − σ(θᵀx))·x is its pull "
              "on θ. Points already classified with confidence pull almost nothing; "
              "misclassified and borderline points pull hardest (marker size ∝ |y − σ(θᵀx)|).")
