@@ -119,6 +119,17 @@ def test_curves_start_on_real_axes_and_show_the_penalised_objective_with_l2():
                                loss + 0.05 * (thetas[:, 1:] ** 2).sum(axis=1), rtol=1e-5)
 
 
+def test_lecture_mode_gives_the_stable_step_in_the_sliders_units():
+    # A browser review: beside the slider "η, the lectures' units" (0.001-0.03) the note said
+    # "Largest stable step: η ≈ 2.7", a value on the mean's scale.
+    at = page({"dataset": "overlapping", "lecture": "true", "eta": "0.03"})
+    note = next(c.value for c in at.caption if c.value.startswith("η = 0.03 on the lectures"))
+    n = len(at.session_state["logreg"].trainers["ours"].X)
+    stable = 2.7 / n
+    assert f"Largest stable step: η ≈ {stable:.2g} on the lectures' sum" in note, note
+    assert "η ≈ 2.7 on the mean" in note
+
+
 def test_a_too_large_step_overshoots_visibly_and_is_explained():
     at = page({"dataset": "overlapping", "lr": "30"})
     note = next(c.value for c in at.caption if c.value.startswith("η = 30"))

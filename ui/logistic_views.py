@@ -94,7 +94,11 @@ def eta_note(lr, n, stable, lecture):
                 f"LL/n.")
     else:
         head = f"η = {num(lr)} on the mean LL/n is {num(lr / n)} on the lectures' sum (n = {n})."
-    tail = f" Largest stable step: η ≈ {num(stable, 2)} (2/λ_max at θ = 0)"
+    # in the slider's units: the lectures' sum in lecture mode (a learner reads it against the
+    # slider), with the mean's value beside it
+    tail = (f" Largest stable step: η ≈ {num(stable / n, 2)} on the lectures' sum (η ≈ "
+            f"{num(stable, 2)} on the mean; 2/λ_max at θ = 0)" if lecture else
+            f" Largest stable step: η ≈ {num(stable, 2)} (2/λ_max at θ = 0)")
     # "can": the bound is the curvature at θ = 0, and the hill flattens as θ grows (on data a
     # line separates, η = 100 climbs without one overshoot); a note under the curves says
     # when a step did overshoot
