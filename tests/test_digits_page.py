@@ -238,6 +238,10 @@ def test_looking_inside_weights_confusion_and_mistakes():
     missed = int(status(at)["missed of 450"].split(",")[0].split()[1])
     title = confusion["layout"]["title"]["text"]
     assert f"<br>{missed} of 450 wrong:" in title
+    # while training, the matrix (every 2 s) and the status line are of different steps: the
+    # title names its own (a browser review read 39 wrong here against 35 in the status)
+    step_now = int(status(at)["step"].replace(",", ""))
+    assert title.startswith(f"Test-set confusion matrix, step {step_now:,}<br>")
     if missed:
         mistakes = live_figure(at, "digits_chart_mistakes")
         assert len(mistakes["layout"]["annotations"]) == min(missed, 24)

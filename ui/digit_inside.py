@@ -26,7 +26,7 @@ def inside(run, key, data, hidden):
     fig = V.weights_mosaic(model.coefs_[0], shown, data.shape)
     live_chart(fig, key=f"{key}_chart_weights", height=fig["layout"]["height"], fit=True)
     cell = chosen_cell(key)
-    confusion, digits = V.mistakes(model, data, cell)
+    confusion, digits = V.mistakes(model, data, cell, step=run.trainers["MLP"].step)
     left, right = st.columns([1.3, 1])  # ten columns of counts need the room
     with left:
         st.plotly_chart(confusion, key=f"{key}_confusion", on_select="rerun",

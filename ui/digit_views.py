@@ -254,14 +254,17 @@ def weights_mosaic(W, shown, shape):
                            titles=[str(j + 1) for j in range(shown)], hover="unit")
 
 
-def mistakes(model, split, cell=None, limit=24):
+def mistakes(model, split, cell=None, limit=24, step=None):
     """The clickable confusion matrix figure, and the figure of the misclassified test digits
-    (those of one (true, guessed) ``cell`` when given; None when there are none)."""
+    (those of one (true, guessed) ``cell`` when given; None when there are none). ``step``:
+    the model's step, named in the title (while training, the status line is of another)."""
     guesses = model.predict(split.X_test)
     cm = D.confusion(split.y_test, guesses)
     wrong = np.flatnonzero(guesses != split.y_test)
+    when = "" if step is None else f", step {step:,}"
     confusion = D.confusion_figure(cm, CLASSES, clickable=True, title=(
-        f"Test-set confusion matrix<br>{len(wrong)} of {len(split.y_test):,} wrong: click a cell"))
+        f"Test-set confusion matrix{when}<br>{len(wrong)} of {len(split.y_test):,} wrong: "
+        "click a cell"))
     if cell is not None:
         true, guess = cell
         wrong = np.flatnonzero((split.y_test == true) & (guesses == guess))
