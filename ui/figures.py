@@ -37,8 +37,11 @@ BELOW = dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, font=d
 
 
 def axis(title=None, **kw):
+    # automargin: wide tick labels (a diverged loss's "4×10²⁸") push the margin instead of
+    # running under the axis title or off the chart's edge; labels that fit change nothing
     return dict(title=dict(text=title) if title else None, gridcolor=GRID, zeroline=False,
-                linecolor="#cbd2dc", ticks="outside", tickcolor="#cbd2dc", **kw)
+                linecolor="#cbd2dc", ticks="outside", tickcolor="#cbd2dc",
+                **{"automargin": True, **kw})
 
 
 def figure(data, title=None, height=380, legend=True, **layout):
