@@ -11,7 +11,7 @@ from core import (MLPClassifier, Trainer, TrainingDiverged, make_dataset, points
 from core.baselines import sklearn_mlp
 from apptest_helpers import figure_array as array
 from apptest_helpers import live_figure, metrics, open_page
-from ui.numbers import num, percent
+from ui.numbers import num, percent, prob
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "app_pages/xor.py")
@@ -171,7 +171,18 @@ def test_network_diagram_draws_every_weight_and_hover_shows_z_and_h_of_the_point
     # the output unit's value is ŷ = σ(z), not a hidden unit's g(z), and its label says ŷ
     (z, h), = expected[-1:]
     assert f"weighted input z = {num(z)}<br>ŷ = P(y = 1 | x) = σ(z) = {num(h)}" in texts[-1]
-    assert nodes["text"][-1] == f"ŷ {num(h, 2)}" and nodes["text"][2].startswith("h ")
+    assert nodes["text"][-1] == f"ŷ {prob(h)}" and nodes["text"][2].startswith("h ")
+
+
+def test_the_network_writes_values_only_where_they_fit():
+    # A browser review: 32 hidden units' "h 0" labels piled into one black block, and the
+    # output's "ŷ 6.7×10⁻…" ran off the narrow diagram.
+    at = xor_page()
+    at.slider(key="xor_hidden").set_value(32).run()
+    nodes = live_figure(at, "xor_network")["data"][-1]
+    assert nodes["mode"] == "markers" and len(nodes["hovertext"]) == 2 + 32 + 1
+    assert [prob(p) for p in (6.7e-12, 0.004, 0.731, 0.996, 0.9999999, 1.0, 0.0)] == \
+        ["<0.01", "<0.01", "0.73", ">0.99", ">0.99", "1.00", "0.00"]
 
 
 # ---- 4. hidden space -----------------------------------------------------------------------

@@ -367,7 +367,7 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
     first hidden layer) rings the units of one layer. Edges are grouped into a few traces by
     width and sign, so a large network is still cheap to redraw.
     """
-    from ui.numbers import num
+    from ui.numbers import num, prob
     sizes = [coefs[0].shape[0]] + [W.shape[1] for W in coefs]
     pos = []
     for l, n in enumerate(sizes):
@@ -435,7 +435,7 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
                     f"ŷ = P(y = 1 | x) = σ(z) = {value}" if out and n == 1 else
                     f"ŷ = softmax(z)<sub>{j + 1}</sub> = {value}" if out else
                     f"output h = g(z) = {value}"))
-                note = f"{'ŷ' if out else 'h'} {num(float(h[l - 1][j]), 2)}"
+                note = (f"ŷ {prob(h[l - 1][j])}" if out else f"h {num(float(h[l - 1][j]), 2)}")
             if deltas is not None:
                 text += f"<br>δ = ∂e/∂z = {num(float(deltas[l - 1][j]))}"
                 note += f"<br>δ {num(float(deltas[l - 1][j]), 2)}"

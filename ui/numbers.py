@@ -74,3 +74,12 @@ def paren(x, digits=4):
 def percent(x, digits=1):
     """A fraction as a percentage, "95.3%"; "–" for None."""
     return "–" if x is None else f"{100 * float(x):.{digits}f}%"
+
+
+def prob(p):
+    """A probability in two decimals, as a label beside a unit: "0.73", "<0.01" and ">0.99" at
+    the ends (a sigmoid never gives 0 or 1; "6.7×10⁻¹²" ran off a narrow diagram)."""
+    p = float(p)
+    if not math.isfinite(p):
+        return num(p)
+    return "<0.01" if 0 < p < 0.005 else ">0.99" if 0.995 < p < 1 else f"{p:.2f}"
