@@ -185,6 +185,7 @@ def test_the_units_text_holds_for_every_layer_and_input():
     assert "h = tanh(wᵀh + b)" in two and "can bend" in two
     assert two.endswith("The output unit takes a weighted vote of the maps of hidden layer 2.")
     three = units_text(page({"layers": 3, "activation": "relu"}))
+    assert "h = max(0, wᵀh + b) with h that layer's outputs" in three
     assert three.endswith("The output unit adds the ramps of the maps of hidden layer 3.")
     curved = units_text(page({"features": "x₁²"}))
     assert "a line in those inputs is a curve in the plane" in curved

@@ -36,7 +36,7 @@ class Page:
     l2: float
     stable: float
     baseline: object
-    batch: int = 16     # the minibatch lesson's size: the page's, when it trains minibatches
+    batch: int          # the minibatch lesson's size: the page's, when it trains minibatches
 
     @property
     def y_train(self):

@@ -66,14 +66,16 @@ PRESET_TEXT = {
             "perceptrons AND(h₁, h̄₂) = sign(h₁ − h₂ − 1.5) and AND(h̄₁, h₂), and OR(a, b) = "
             "sign(a + b + 1.5): f = h₁h̄₂ + h̄₁h₂. Sign units are drawn as tanh(k z): move the "
             "steepness k to see sign appear, and why training needs the smooth version."}
-# what one unit of the first hidden layer is, by activation (g, and the shape it draws)
+# what one unit of the first hidden layer is, by activation: g written around its input, and
+# the shape the unit draws
 UNIT_IS = {
-    "sigmoid": ("σ", "is a logistic regression: h = σ(wᵀx + b), a soft step along its own line"),
-    "tanh": ("tanh", "draws its own line: h = tanh(wᵀx + b), a logistic regression stretched to "
-                     "(−1, 1)"),
-    "relu": ("max(0, ·)", "is a ramp along its own line: h = max(0, wᵀx + b), zero on one side "
-                          "(not a logistic regression: it has no top)"),
-    "linear": ("the identity", "is a plane: h = wᵀx + b")}
+    "sigmoid": ("σ({})", "is a logistic regression: h = σ(wᵀx + b), a soft step along its own "
+                         "line"),
+    "tanh": ("tanh({})", "draws its own line: h = tanh(wᵀx + b), a logistic regression "
+                         "stretched to (−1, 1)"),
+    "relu": ("max(0, {})", "is a ramp along its own line: h = max(0, wᵀx + b), zero on one side "
+                           "(not a logistic regression: it has no top)"),
+    "linear": ("{}", "is a plane: h = wᵀx + b")}
 
 
 def units_text(activation, layers=1, extra=()):
@@ -87,7 +89,7 @@ def units_text(activation, layers=1, extra=()):
                  "the plane.")
     if layers > 1:
         text += (" A unit of a later layer does the same to the layer before it, "
-                 f"h = {g}(wᵀh + b) with h that layer's outputs" +
+                 f"h = {g.format('wᵀh + b')} with h that layer's outputs" +
                  (": a plane of planes is still a plane." if activation == "linear" else
                   ", so its boundary in the plane can bend."))
     last = "these maps" if layers == 1 else f"the maps of hidden layer {layers}"
