@@ -173,10 +173,12 @@ def render(run):
     with left:
         # a line moves slowly: its surface (and the curves below) follow every third tick, the
         # MLP's surface every tick (live_speed: 57-62 % of the engine, against 58-59 %)
-        live_chart(run.every("lr_surface", lambda: V.lr_surface(
-                       lr_snap, grid, plane, names, discretize, show_test, hover=run.settled,
-                       extra=extra), n=3),
-                   key=f"{KEY}_lr_surface", height=420)
+        line = run.every("lr_surface", lambda: V.lr_surface(
+            lr_snap, grid, plane, names, discretize, show_test, hover=run.settled, extra=extra),
+            n=3)
+        # the added points, as on the MLP's plane (both models train on them)
+        line = {**line, "data": line["data"] + V.added_points_trace(added)}
+        live_chart(line, key=f"{KEY}_lr_surface", height=420)
         line_note = V.line_caption(data["dataset"] if uploaded is None else None, extra)
         if line_note:
             st.caption(line_note)

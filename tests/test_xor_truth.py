@@ -43,6 +43,9 @@ def test_an_added_point_joins_the_data_and_training_goes_on_from_the_weights():
     assert not any("restarted" in c.value for c in at.caption)
     fig = live_figure(at, "xor_mlp_surface")
     assert any(t.get("name") == "added, class 1" for t in fig["data"])
+    # the line trains on it too, and its plane marks it the same way (it was a plain dot)
+    fig = live_figure(at, "xor_lr_surface")
+    assert any(t.get("name") == "added, class 1" for t in fig["data"])
     step(at)
     assert metrics(at)["step"] == "6"
 
