@@ -160,7 +160,8 @@ def test_a_click_beside_a_point_adds_the_new_point_where_the_mouse_was(page, app
     near = page.evaluate(f"""() => {{ const p = document.querySelector('{plot}');
         const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis, r = p.getBoundingClientRect();
         const t = p._fullData.find(d => d.name && d.name.includes('(train)'));
-        const px = r.left + xa._offset + xa.d2p(t.x[0]) + 7, py = r.top + ya._offset + ya.d2p(t.y[0]) - 4;
+        const px = r.left + xa._offset + xa.d2p(t.x[0]) + 7;
+        const py = r.top + ya._offset + ya.d2p(t.y[0]) - 4;
         return {{px, py, x: xa.p2c(px - r.left - xa._offset), y: ya.p2c(py - r.top - ya._offset),
                  point: [t.x[0], t.y[0]]}}; }}""")
     page.mouse.click(near["px"], near["py"])

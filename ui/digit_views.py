@@ -243,7 +243,8 @@ def flow(model, features, image, activation):
 def weights_text(shown, hidden, shape):
     h, w = shape
     return (f"**The first hidden layer's weights, one image per unit** ({shown} of {hidden} "
-            f"units): unit j computes g(Σᵢ Wᵢⱼ xᵢ + bⱼ), so its weights form {article(h)} {h}x{w} picture "
+            f"units): unit j computes g(Σᵢ Wᵢⱼ xᵢ + bⱼ), so its weights form "
+            f"{article(h)} {h}x{w} picture "
             f"of the pattern it looks for. Blue pixels excite it, red ones inhibit it.")
 
 
