@@ -172,3 +172,29 @@ def test_a_click_beside_a_point_adds_the_new_point_where_the_mouse_was(page, app
     assert added != pytest.approx(near["point"], abs=1e-3)
     assert added == pytest.approx([near["x"], near["y"]], abs=0.02)
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_each_unit_map_fills_its_frame_under_its_title(page, app_url):
+    # A review: the map's axes stretched to fit the cell, so white bands (which read as h = 0)
+    # stood inside the frame beside or under the map, and each title was anchored by an end
+    # (plotly's "auto"), not over its map.
+    page.set_viewport_size({"width": 1024, "height": 768})  # cells taller than wide
+    page.goto(f"{app_url}/xor?dataset=xor&hidden=8")
+    wait_ready(page)
+    plot = ".st-key-xor_maps_0 .np-live-chart__plot"
+    page.wait_for_function(f"document.querySelector('{plot}') && "
+                           f"document.querySelector('{plot}')._fullLayout", timeout=60_000)
+    cells = page.evaluate(f"""() => {{ const p = document.querySelector('{plot}'), L = p._fullLayout;
+        const top = p.getBoundingClientRect();
+        const images = [...p.querySelectorAll('.heatmaplayer image')].map(e => e.getBoundingClientRect());
+        const titles = [...p.querySelectorAll('.annotation')].map(e => e.getBoundingClientRect());
+        return images.map((im, k) => {{ const n = k ? String(k + 1) : '';
+            const xa = L['xaxis' + n], ya = L['yaxis' + n];
+            return {{frame: [xa._offset, ya._offset, xa._length, ya._length],
+                     image: [im.left - top.left, im.top - top.top, im.width, im.height],
+                     title: (titles[k].left + titles[k].right) / 2 - top.left}}; }}); }}""")
+    assert len(cells) == 8
+    for cell in cells:
+        assert cell["image"] == pytest.approx(cell["frame"], abs=1.5), cell
+        x, _, w, _ = cell["frame"]
+        assert cell["title"] == pytest.approx(x + w / 2, abs=2), cell

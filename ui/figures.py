@@ -343,9 +343,11 @@ def image_grid_figure(images, titles=None, cols=8, height=None, signed=False, ti
         layout[f"yaxis{n}"] = dict(domain=[y0, y1], visible=False, anchor=f"x{n}",
                                    autorange="reversed", scaleanchor=f"x{n}")
         if titles:
+            # centred over its image (plotly's "auto" anchors a title in the left third of the
+            # figure by its left end, in the right third by its right end)
             annotations.append(dict(text=str(titles[i]), x=(x0 + x1) / 2, y=y1, xref="paper",
-                                    yref="paper", yanchor="bottom", showarrow=False,
-                                    font=dict(size=11)))
+                                    yref="paper", xanchor="center", yanchor="bottom",
+                                    showarrow=False, font=dict(size=11)))
     fig = figure(data, title, height or int(cell * rows + (50 if title else 20)), legend=False,
                  **layout)
     fig["layout"]["annotations"] = annotations

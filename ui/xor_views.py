@@ -188,8 +188,12 @@ def unit_maps(snap, activation, dead):
             trace.update(zmin=zmin, zmax=zmax, colorscale=scale)
         for name, axis in fig["layout"].items():
             if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+                # the frame hugs the map, under its title: with the axis range stretched to
+                # the cell instead, white bands inside the frame read as h = 0 (or ½)
                 axis.update(visible=True, showticklabels=False, ticks="", showgrid=False,
-                            zeroline=False, showline=True, mirror=True, linecolor="#9ca3af")
+                            zeroline=False, showline=True, mirror=True, linecolor="#9ca3af",
+                            constrain="domain", constraintoward="top" if name[0] == "y"
+                            else "center")
         figures.append((fig, int(110 * -(-units // 8) + 50)))
     return figures
 
