@@ -365,7 +365,8 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
     input and output for one example, shown when hovering a unit; ``deltas`` (the same shape)
     adds each unit's sensitivity δ = ∂e/∂z, and ``grads`` (shaped like ``coefs``) each weight's
     ∂e/∂w in the edge's hover. Every edge hovers its weight. ``labels`` writes h (and δ) beside
-    each unit and its bias under it, for small networks; ``highlight`` (a layer index, 1 = the
+    each unit and its bias under it, while they have room (12 units a layer at most: at 32 they
+    piled into one block); ``highlight`` (a layer index, 1 = the
     first hidden layer) rings the units of one layer. Edges are grouped into a few traces by
     width and sign, so a large network is still cheap to redraw.
     """
@@ -445,6 +446,7 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
             notes.append(note)
             colors.append("#111827" if l == len(sizes) - 1 else "#2e6fd8")
     big = max(sizes) <= 12
+    labels = labels and big
     rings = [3 if highlight is not None and x == highlight else 2 for x in xs]
     ring_colours = ["#f1a208" if highlight is not None and x == highlight else "white"
                     for x in xs]

@@ -217,10 +217,7 @@ def network(snap, x, point, activation):
     each unit's output and bias written beside it."""
     zs, hs = unit_values(x, snap.coefs, snap.intercepts, activation)
     names = FT.names(()) if len(x) == 2 else tuple(f"x{i + 1}" for i in range(len(x)))
-    # values written beside the units while they have room: up to 2 hidden layers of 12 (at
-    # 32 units a layer, the labels piled into one block)
-    labels = len(snap.coefs) <= 3 and max(W.shape[1] for W in snap.coefs) <= 12
-    return F.network_figure(snap.coefs, snap.intercepts, zs, hs, labels=labels,
+    return F.network_figure(snap.coefs, snap.intercepts, zs, hs, labels=len(snap.coefs) <= 3,
                             input_names=names,
                             title=f"The network (hover a unit: values for point #{point})")
 
