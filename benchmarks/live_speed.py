@@ -10,7 +10,12 @@ through Playwright), against a server started by this script:
   missing, zero-sized or without its trace, sampled every 20 ms);
 - **Pause → steps stopped**: from the click to the last change of the page's step counter;
 - **Pause → Play enabled**: from the click to the Play button being clickable again;
-- **Step → chart**: from a Step click to the chart redrawn with the step counter at the new step.
+- **Step → chart**: from a Step click to the chart redrawn with the step counter at the new step;
+- where the throughput goes (Linux): the **core share** the server's training thread got in the
+  window (its CPU seconds per second, from /proc), and its **speed per CPU second** against the
+  engine's alone (page steps per training-thread CPU second ÷ engine steps/s). Throughput is
+  about their product: a busy browser on the same cores takes both, the first by using the
+  CPU, the second by slowing the core beside it.
 
 Then the same with ``--hogs`` CPU-bound processes beside it (a busy classroom server), and the
 cold start: a fresh server's first page (the home page, then a training page), from the
@@ -24,6 +29,7 @@ Usage: python benchmarks/live_speed.py [--pages logistic_regression xor backprop
 import argparse
 import json
 import multiprocessing
+import os
 import statistics
 import sys
 import time
@@ -191,7 +197,27 @@ def first_after(records, t, test=lambda v: True):
     return next((r for r in records if r[0] >= t and test(r[1])), None)
 
 
-def measure(browser, url, name, seconds):
+
+
+def training_cpu_seconds(pid):
+    """CPU seconds used so far by the server's training threads (None where /proc is not)."""
+    from ui.workers import THREAD_NAME
+    tasks = Path(f"/proc/{pid}/task")
+    if pid is None or not tasks.is_dir():
+        return None
+    total, tick = 0, os.sysconf("SC_CLK_TCK")
+    for task in tasks.iterdir():
+        try:
+            if (task / "comm").read_text().strip() != THREAD_NAME:
+                continue
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+        except (OSError, IndexError, ValueError):
+            continue  # the thread ended meanwhile
+    return total / tick
+
+
+def measure(browser, url, name, seconds, pid=None):
     path, models, query, step_size, loss_label = PAGES[name]
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     errors = []
@@ -236,9 +262,9 @@ def measure(browser, url, name, seconds):
                            "b.innerText.includes('Play') && !b.disabled)", timeout=30000)
     click("▶ Play")
     page.wait_for_timeout(1500)
-    t0, s0, c0 = now(), step_of(page), bench()["lastReacts"]
+    t0, s0, c0, cpu0 = now(), step_of(page), bench()["lastReacts"], training_cpu_seconds(pid)
     page.wait_for_timeout(seconds * 1000)
-    t1, s1, c1 = now(), step_of(page), bench()["lastReacts"]
+    t1, s1, c1, cpu1 = now(), step_of(page), bench()["lastReacts"], training_cpu_seconds(pid)
 
     # Pause: the steps stop, Play comes back
     t_pause = click("⏸ Pause")
@@ -252,7 +278,10 @@ def measure(browser, url, name, seconds):
         "[data-testid=stException], [data-testid=stAlertContentError]").count()] if n]
     page.close()
     dt = (t1 - t0) / 1000
+    cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
     return dict(page_steps=(s1 - s0) / dt, updates=(c1 - c0) / dt, blank=w["blank"],
+                core_share=cpu / dt if cpu is not None else None,
+                steps_per_cpu_second=(s1 - s0) / cpu if cpu else None,
                 samples=w["samples"], stopped_ms=stopped_ms, play_ms=play_ms, step_ms=step_ms,
                 page_loss=page_loss, errors=errors)
 
@@ -277,6 +306,30 @@ def hog():
         pass
 
 
+def matmul_hog():
+    """A process busy with what a browser's renderer also does: floating point on every cycle."""
+    import numpy as np
+    a = np.random.default_rng(0).random((300, 300))
+    while True:
+        a = np.tanh(a @ a * 1e-3) + 0.01
+
+
+def neighbour_cost(models):
+    """The engine's speed beside a process doing matrix products on the other core, as a share
+    of its speed alone: what a busy neighbour core costs a training thread on this machine,
+    whatever its share of the CPU (a plain Python loop beside it costs about 2 %)."""
+    alone = engine_steps_per_second(models)
+    busy = multiprocessing.Process(target=matmul_hog, daemon=True)
+    busy.start()
+    try:
+        time.sleep(0.5)
+        beside = engine_steps_per_second(models)
+    finally:
+        busy.terminate()
+        busy.join()
+    return beside / alone
+
+
 def run_condition(browser, names, args, label):
     proc, url = start_streamlit(ROOT / "serve.py")
     results = {}
@@ -291,9 +344,11 @@ def run_condition(browser, names, args, label):
             runs = []
             for i in range(args.repeats):
                 engine = engine_steps_per_second(models)
-                r = measure(browser, url, name, args.seconds)
+                r = measure(browser, url, name, args.seconds, proc.pid)
                 r["engine_steps"] = engine
                 r["throughput"] = r["page_steps"] / engine
+                if r["steps_per_cpu_second"]:
+                    r["per_cpu_second"] = r.pop("steps_per_cpu_second") / engine
                 runs.append(r)
                 print(f"  {label} {name} run {i + 1}: " + json.dumps(
                     {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}),
@@ -304,6 +359,9 @@ def run_condition(browser, names, args, label):
                 same = all(r["page_loss"] == num(ref) for r in runs)
                 print(f"  {name}: the page's loss after one Step {runs[0]['page_loss']}, the "
                       f"engine's {num(ref)}: {'the same model' if same else 'DIFFERENT MODELS'}")
+            if label == "quiet":
+                print(f"  {name}: the engine beside a process doing matrix products runs at "
+                      f"{neighbour_cost(models):.0%} of its speed alone", flush=True)
             results[name] = runs
     finally:
         stop_streamlit(proc)
@@ -339,13 +397,17 @@ def report(results, label, loaded):
                   f"{verdict(med['stopped_ms'] < GOALS['pause_ms'])}, Play < "
                   f"{GOALS['play_ms']:.0f} ms {verdict(med['play_ms'] < GOALS['play_ms'])}, "
                   f"Step < {GOALS['step_ms']:.0f} ms {verdict(med['step_ms'] < GOALS['step_ms'])}")
+        shares = [(r["core_share"], r["per_cpu_second"]) for r in runs if r.get("per_cpu_second")]
+        if shares:
+            print(f"{'':<22}training thread: {statistics.median(a for a, _ in shares):.2f} of a "
+                  f"core, at {statistics.median(b for _, b in shares):.0%} of the engine's speed "
+                  f"per CPU second (throughput is about their product)")
         errors = [r["errors"] for r in runs if r["errors"]]
         if errors:
             print(f"{'':<22}errors: {errors}")
 
 
 def main():
-    import os
     from local_data import MNIST_ENV, mnist_folder
     if mnist_folder() is not None:  # the digit page trains on MNIST, as a learner's would
         os.environ[MNIST_ENV] = str(mnist_folder())

@@ -2,8 +2,10 @@
 the last step, stops by itself when nobody watches, shares turns fairly, and says why it stopped.
 
 Every wait is for a condition with a generous deadline; nothing here measures a rate."""
+import os
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -63,6 +65,19 @@ def test_a_playing_run_trains_in_its_worker_and_pause_shows_the_last_step(runs):
     # the history follows the published snapshots, in order
     steps = run.histories["m"].get("step")
     assert steps[0] == 0 and steps[-1] == stopped_at and np.all(np.diff(steps) > 0)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux's /proc")
+def test_a_worker_thread_carries_its_name_in_the_system(runs):
+    """``top -H`` and benchmarks/live_speed.py find the training thread by this name."""
+    run = threaded_run()
+    runs.append(run)
+    main = Path(f"/proc/self/task/{threading.get_native_id()}/comm").read_text().strip()
+    run.play()
+    wait_for(lambda: run.latest["m"].step >= 10, "10 steps published by the worker")
+    comm = Path(f"/proc/self/task/{run.worker.native_id}/comm").read_text().strip()
+    run.pause()
+    assert comm == workers.THREAD_NAME != main
 
 
 def test_step_while_paused_and_play_again_go_on_from_the_same_weights(runs):

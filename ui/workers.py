@@ -186,6 +186,20 @@ def training_now():
         return sum(w.is_alive() for w in _alive)
 
 
+THREAD_NAME = "np-training"  # the system's name of a worker thread (top -H, /proc/*/task/*/comm)
+
+
+def name_system_thread(name):
+    """Give the calling thread ``name`` in the operating system too (Linux, at most 15
+    characters): Python 3.11 names its threads only for itself, so ``top -H``, ``ps -L`` and
+    benchmarks/live_speed.py could not tell a training thread from the server's others."""
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(15, name.encode()[:15], 0, 0, 0)  # 15: PR_SET_NAME
+    except (OSError, AttributeError):  # not Linux: the name stays Python's only
+        pass
+
+
 class Worker(threading.Thread):
     """Trains ``run`` while it plays, at its pace, and stops by itself (see the module's rules).
 
@@ -199,6 +213,7 @@ class Worker(threading.Thread):
 
     def run(self):
         run = self.run_
+        name_system_thread(THREAD_NAME)
         try:
             while run.running and run.worker is self:
                 if time.monotonic() - run.heartbeat_at > HEARTBEAT_SECONDS:
