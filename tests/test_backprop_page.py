@@ -365,11 +365,14 @@ def test_a_diverging_update_or_training_says_so_and_keeps_the_weights():
 # ---- slow motion, deeper networks ----------------------------------------------------------------
 def test_one_iteration_in_numbered_phases_then_the_update():
     at = page_from_link({"layers": "2", "hidden": "3", "activation": "tanh", "part": "slow"})
-    names = []
+    names, steps, start = [], [], [[a.copy() for a in part] for part in network(at)]
     for _ in range(7):
         at.button(key="bp_phase_next").click().run()
         assert not at.exception, [e.value for e in at.exception]
         names.append(next(m.value for m in at.markdown if re.match(r"\*\*\d\. ", m.value)))
+        steps.append(at.session_state["bp"].latest["net"].step)
+        if "Update" in names[-1]:
+            update_text = " ".join(l.value for l in at.latex)
         prose = " ".join(m.value for m in [*at.markdown, *at.caption]
                          if not m.value.startswith("<style"))
         # LaTeX belongs in st.latex or between $ signs, never bare in the text
@@ -377,7 +380,19 @@ def test_one_iteration_in_numbered_phases_then_the_update():
     assert [n.split(".")[1].strip(" *") for n in names] == [
         "Forward", "The loss", "Backward, layer 3 (the output)", "Backward, layer 2",
         "Backward, layer 1", "Update", "The new boundary"]
-    assert at.session_state["bp"].latest["net"].step == 1  # the update phase took the step
+    # the update phase shows the gradient the step uses, at the weights before it; the step is
+    # taken when the new boundary is shown (the 7th click starts the next iteration: forward)
+    assert steps == [0, 0, 0, 0, 0, 0, 1]
+    from core.mlp import backprop
+    from ui.numbers import tex
+    X, y = make_dataset("xor", 40, 0.1, random_state=2)
+    Y = y.reshape(-1, 1).astype(float)
+    after = network(at)
+    assert not np.allclose(after[0][0], start[0][0])  # (the step was taken)
+    for (coefs, intercepts), used in ((start, True), (after, False)):
+        gW, gb = backprop(X, Y, coefs, intercepts, "tanh")
+        norms = [tex(float(np.sqrt((W ** 2).sum() + (b ** 2).sum())), 3) for W, b in zip(gW, gb)]
+        assert all(n in update_text for n in norms) == used
     graph = live_figure(at, "bp_point_graph")
     assert graph["layout"]["title"]["text"].startswith("The chosen point")
 
@@ -425,3 +440,19 @@ def test_the_agreement_in_digits_follows_the_error():
     assert agreement_text(7.9e-8) == "to 7 significant digits or more"
     assert agreement_text(2e-11) == "to 10 significant digits or more"
     assert agreement_text(0.0) == "to every digit shown"
+
+
+def test_the_delta_recursion_shows_each_units_own_slope_also_behind_a_dead_layer():
+    """relu′(s) is 1 where s > 0, whatever the layer above sends back: a dead second layer
+    makes W⁽²⁾δ⁽²⁾ zero, not the first layer's slopes."""
+    from core.ledger import trace
+    from ui import backprop_network as N
+    coefs = [np.array([[1.0, -1.0], [0.5, 0.5]]), np.array([[1.0, 1.0], [1.0, 1.0]]),
+             np.array([[1.0], [1.0]])]
+    intercepts = [np.zeros(2), np.array([-10.0, -10.0]), np.zeros(1)]  # layer 2 is dead
+    tr = trace(np.array([1.0, 0.2]), 1, coefs, intercepts, "relu")
+    assert tr.signals[0][0] > 0 > tr.signals[0][1] and not tr.outputs[1].any()
+    line = next(text for part, text in N.sensitivity_latex(tr, coefs, "relu")
+                if part == "Backward" and r"\delta^{(1)}" in text)
+    # slopes (1, 0) for s⁽¹⁾ = (1.1, -0.9); what comes back is (0, 0); δ⁽¹⁾ = (0, 0)
+    assert r"&= \left(1, 0\right) \otimes \left(0, 0\right)" in line, line

@@ -4,6 +4,7 @@ lectures' delta recursion with numbers, one training iteration in numbered phase
 verdict of a single-example update. Built from numbers; no Streamlit here."""
 import numpy as np
 
+from core.activations import DERIVATIVES
 from core.handnet import OVERSHOOT_ETAS
 from core.ledger import trace
 from core.mlp import backprop, forward, input_gradient
@@ -91,8 +92,7 @@ def sensitivity_latex(tr, coefs, activation):
                               rf"\hat y - y = {tex(tr.y_hat)} - {tr.y} = {_vec(tr.deltas[-1])}"))
     for l in range(L - 1, 0, -1):
         propagated = coefs[l] @ tr.deltas[l]
-        slope = tr.deltas[l - 1] / np.where(propagated == 0, 1, propagated)
-        slope = np.where(propagated == 0, 0, slope)
+        slope = DERIVATIVES[activation](tr.outputs[l - 1])  # g′(s), from g(s) as core.mlp does
         lines.append(("Backward",
                       rf"\begin{{aligned}} \delta^{{({l})}} &= {g}'(s^{{({l})}}) \otimes "
                       rf"\big(W^{{({l + 1})}} \delta^{{({l + 1})}}\big) \\ &= {_vec(slope, 3)} "
@@ -161,11 +161,13 @@ def phase_view(phase, tr, X, Y, coefs, intercepts, activation, eta, losses=None)
     if phase == "update":
         gW, gb = backprop(X, Y, coefs, intercepts, activation)
         sizes = [float(np.sqrt((W ** 2).sum() + (b ** 2).sum())) for W, b in zip(gW, gb)]
-        return ("Update", f"Every weight moves against its gradient averaged over the {n} "
-                          f"examples: θ ← θ − η ∂J/∂θ (the lectures' θ + η ∂LL/∂θ), η = {num(eta)}.",
+        return ("Update", f"Every weight is about to move against its gradient averaged over "
+                          f"the {n} examples: θ ← θ − η ∂J/∂θ (the lectures' θ + η ∂LL/∂θ), "
+                          f"η = {num(eta)}. The gradient's size per layer, at the weights shown:",
                 [r"\|\partial J / \partial \theta^{(l)}\| = " + ", ".join(
                     rf"{tex(s, 3)}\ (l = {l + 1})" for l, s in enumerate(sizes))], None)
-    return ("The new boundary", "The surface and the graph now show the network after the step"
+    return ("The new boundary", "The step is taken: the surface and the graph now show the "
+            "network after it"
             + (f": J went from {num(losses[0])} to {num(losses[1])}." if losses and len(losses) > 1
                else "."), [], None)
 

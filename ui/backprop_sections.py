@@ -99,7 +99,7 @@ def slow_motion(p):
         k = (st.session_state.get(phase_key, -1) + 1) % len(names)
         if names[k] == "forward":
             st.session_state[losses_key] = [p.run.latest["net"].train_loss]
-        if names[k] == "update":
+        if names[k] == "boundary":  # the update phase showed the gradient; now it is applied
             p.run.step_once(1)
             st.session_state.setdefault(losses_key, []).append(p.run.latest["net"].train_loss)
         st.session_state[phase_key] = k
