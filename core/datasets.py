@@ -61,7 +61,8 @@ def separable_blobs(n_samples=200, noise=0.2, random_state=None):
 
 
 def overlapping_blobs(n_samples=200, noise=0.3, random_state=None):
-    """Two Gaussian clouds at (-1, -1) and (1, 1) that overlap: a finite MLE exists."""
+    """Two Gaussian clouds at (-1, -1) and (1, 1) that overlap: a finite MLE exists unless the
+    sample happens to be separable (a few points at low noise)."""
     n_samples, noise, rng = _checked(n_samples, noise, random_state)
     return _two_blobs(n_samples, (1.0, 1.0), 0.8 + 1.2 * noise, rng)
 
@@ -125,7 +126,9 @@ DATASETS = {d.key: d for d in [
     Dataset2D("separable", "Linearly separable blobs", separable_blobs, 0.2,
               "Two clouds a straight line can split: watch theta grow without bound."),
     Dataset2D("overlapping", "Overlapping blobs", overlapping_blobs, 0.3,
-              "Two clouds that overlap: logistic regression finds a finite best line."),
+              "Two clouds that overlap more as noise grows: then logistic regression finds a "
+              "finite best line. A few points at low noise may still be separable: then θ "
+              "grows without bound."),
     Dataset2D("xor", "XOR", xor, 0.1,
               "Four corners; class 1 where exactly one of x1, x2 is positive: no line splits it."),
     Dataset2D("circles", "Circles", circles, 0.1, "A disc inside a ring."),
