@@ -101,6 +101,25 @@ def toggle(page, note, shown, tries=3):
     raise AssertionError(f"{tries} clicks on Move did not {'show' if shown else 'hide'} the note")
 
 
+def test_frames_sent_before_a_figure_are_shown_in_order_then_the_figure(page, demo_url):
+    """``live_chart(before=...)``: a page that reruns every other tick sends the state between
+    along; the browser shows each, ``spacing`` apart, and ends on the figure itself."""
+    open_demo(page, demo_url)
+    page.get_by_role("button", name="Frames").click()
+    title = ".st-key-demo_frames .gtitle"
+    seen = []
+    for k in (1, 2, 3):  # 2 s apart: each is on show long enough to be seen on a busy machine
+        page.wait_for_function(f"document.querySelector('{title}')?.textContent === 'Frame {k}'",
+                               timeout=60_000, polling=50)
+        seen.append(page.locator(title).text_content())
+    assert seen == ["Frame 1", "Frame 2", "Frame 3"]
+    page.wait_for_timeout(2500)  # no frame comes after the figure itself
+    assert page.locator(title).text_content() == "Frame 3"
+    assert int(page.locator(".st-key-demo_frames .np-live-chart__plot").get_attribute(
+        "data-reacts")) == 3
+    assert_no_errors(page)
+
+
 def test_charts_moved_while_playing_keep_their_plots(page, demo_url):
     """A full rerun that puts a note above the charts while ticks still arrive. Streamlit then
     mostly mounts the charts' elements anew (under load, the new element can mount before the

@@ -268,3 +268,31 @@ def test_with_several_sessions_training_a_worker_rests_as_long_as_it_trained(run
     rests.clear()
     wait_for(lambda: len([r for r in rests if r > 0]) >= 20, "rests after chunks")
     assert workers.SHARED_SHARE == 0.5
+
+
+def test_between_gives_the_snapshots_published_since_the_last_tick_evenly_spread(runs,
+                                                                                monkeypatch):
+    """A fragment that reruns every other tick shows, before the newest snapshot, the one
+    published nearest the middle of the two reruns; each snapshot is shown once, in order."""
+    clock = [100.0]
+    monkeypatch.setattr(live.time, "monotonic", lambda: clock[0])
+    run = threaded_run()
+    run.threaded = False  # published by hand here, at known times
+    assert run.between("m", 2) == []  # the first tick: nothing was shown before
+    for _ in range(5):  # five snapshots 0.03 s apart, steps 10, 20, ..., 50
+        clock[0] += 0.03
+        run.advance(10)
+    steps = [s.step for s in run.between("m", 2)]
+    # the previous tick showed step 0 at t=100.00, the latest is step 50 at t=100.15: the
+    # middle is t=100.075, nearest the snapshot of step 20 (t=100.06) or 30 (t=100.09)
+    assert steps in ([20], [30])
+    assert run.between("m", 2) == []  # nothing new since: no frame to add
+    clock[0] += 0.03
+    run.advance(10)
+    assert run.between("m", 2) == []  # only the latest is new: it is drawn as the figure
+    for _ in range(6):
+        clock[0] += 0.03
+        run.advance(10)
+    three = [s.step for s in run.between("m", 4)]
+    assert len(three) == 3 and three == sorted(set(three)) and 60 < three[0] and three[-1] < 120
+    assert run.between("m", 1) == []  # one frame a tick: the latest only

@@ -10,6 +10,7 @@ Settings that keep the model's shape (learning rate, batch size, l2, ...) are ap
 running models; settings that change the data or the architecture rebuild the run and say so.
 Under AppTest there are no threads: each tick of the fragment trains a few steps itself.
 """
+import collections
 import logging
 import time
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from ui.workers import (CHUNK_SECONDS, MEMORY_VARIABLE, SessionLock, own_bytes, 
 TICK_SECONDS = 0.085        # run_every: about 10 chart updates a second (a run takes some ms too)
 SNAPSHOT_SECONDS = 0.05     # a playing run publishes a snapshot at most this often (twice a tick)...
 SNAPSHOT_SHARE = 0.2        # ...and spends at most this share of its time on snapshots
+RECENT = 12                 # snapshots kept per model for the frames between two ticks
 STEP_BUDGET_SECONDS = 0.04  # without a worker: the steps a tick may take
 NOTICE_SECONDS = 8.0        # how long a restart notice stays
 MAX = "max"                 # the speed setting's value for "as fast as the engine goes"
@@ -75,6 +77,7 @@ class LiveRun:
         self._notice = (None, 0.0)
         self._in_page_run = False
         self.settled = True  # see live_fragment
+        self.frames = 1  # frames a tick of the live fragment draws (see live_fragment)
         self.done_note = None  # the page's words for a finished run (else DONE_NOTE)
         self.reset()
 
@@ -86,6 +89,8 @@ class LiveRun:
             self.error = None
             self.histories = {name: History() for name in self.trainers}
             self.latest = {}
+            self._recent = {name: collections.deque(maxlen=RECENT) for name in self.trainers}
+            self._shown = {}
             self._step_seconds = 1e-3
             self._taken = 0
             self._pace = None
@@ -97,6 +102,7 @@ class LiveRun:
 
     def _remember(self, name, snap):
         self.latest[name] = snap
+        self._recent[name].append((time.monotonic(), snap))
         extra = self.record(name, self.trainers[name], snap) if self.record else {}
         self.histories[name].add(**snapshot_record(snap), **(extra or {}))
 
@@ -234,6 +240,27 @@ class LiveRun:
                                "already, as many as it allows: press ▶ Play again in a moment.")
 
     # ---- what pages draw between snapshots ----------------------------------------------------
+    def between(self, name, frames):
+        """The snapshots of model ``name`` to show before ``latest[name]`` on this tick of a
+        fragment that draws ``frames`` frames a tick (``live_fragment``): ``frames - 1`` of
+        those published since the previous call's latest, the nearest to even spacing in time
+        (fewer where fewer were published), oldest first. Call it once per tick and model."""
+        latest, now = self.latest.get(name), time.monotonic()
+        recent = list(self._recent.get(name, ()))  # a copy: a worker may append meanwhile
+        shown, self._shown[name] = self._shown.get(name), (latest, now)
+        if frames < 2 or latest is None or shown is None or shown[0] is None:
+            return []
+        start = next((t for t, snap in recent if snap is shown[0]), shown[1])
+        end = next((t for t, snap in recent if snap is latest), now)
+        candidates = [(t, snap) for t, snap in recent if shown[0].step < snap.step < latest.step]
+        chosen = []
+        for k in range(1, frames):
+            target = start + (end - start) * k / frames
+            later = [c for c in candidates if not chosen or c[1].step > chosen[-1][1].step]
+            if later:
+                chosen.append(min(later, key=lambda c: abs(c[0] - target)))
+        return [snap for _, snap in chosen]
+
     def every(self, key, build, n=2):
         """``build()`` on one call in ``n`` while playing (and on every call when paused), else
         the figure built last.
@@ -395,9 +422,15 @@ def controls(run, key, step_size=1, extra=None):
     _controls()
 
 
-def live_fragment(run, render, speed):
+def live_fragment(run, render, speed, frames=1):
     """``render(run)``, redrawn about ten times a second while the run plays (and at once
     after a click on its controls; call ``controls`` first).
+
+    ``frames`` > 1: the fragment reruns only every ``frames`` ticks, and ``render`` sends its
+    main chart the states between (``run.between``, ``live_chart(before=...)``), so that chart
+    still moves about ten times a second. Each rerun makes the browser render the fragment's
+    every element twice (stale, then fresh); on the XOR page, with two CPU cores shared with
+    the browser, that is what left the training thread a smaller share of a core.
 
     ``speed`` is in steps per second, or MAX. ``render`` reads ``run.latest`` and
     ``run.histories``: a worker may be training meanwhile.
@@ -414,7 +447,9 @@ def live_fragment(run, render, speed):
     timer = run.running
     run._in_page_run = True
 
-    @st.fragment(run_every=TICK_SECONDS if timer else None, key=key)
+    run.frames = frames
+
+    @st.fragment(run_every=TICK_SECONDS * frames if timer else None, key=key)
     def _live():
         whole_page, run._in_page_run = run._in_page_run, False
         run.beat()

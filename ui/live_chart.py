@@ -481,7 +481,8 @@ export default function (component) {
       LIVE.adopted += 1;
     } else {
       plot.__npLive = { next: null, busy: false, reacts: 0, observer: null, purgeTimer: 0,
-                        trigger: null, clickBound: false, plotlyClickBound: false };
+                        frameTimer: 0, trigger: null, clickBound: false,
+                        plotlyClickBound: false };
       LIVE.mounts += 1;
     }
     LIVE.plots.set(id, plot);
@@ -489,9 +490,18 @@ export default function (component) {
   const state = plot.__npLive;
   if (!data.fit || !plot.style.height) plot.style.height = `${data.height}px`;
   state.trigger = data.clickable ? component.setTriggerValue : null;
-  state.next = data;
   LIVE.updates += 1;
-  drawLatest(chart, plot, state);
+  // Frames that come before this figure (earlier states of the same run) are drawn first,
+  // `spacing` ms apart, and the figure itself last; newer data cancels the frames still due.
+  clearTimeout(state.frameTimer);
+  const frames = (data.before ?? []).map((figure) => ({ ...data, figure, before: null }));
+  frames.push(data);
+  const drawNext = () => {
+    state.next = frames.shift();
+    drawLatest(chart, plot, state);
+    if (frames.length) state.frameTimer = setTimeout(drawNext, data.spacing ?? 0);
+  };
+  drawNext();
 
   // Streamlit runs the cleanup of the latest call when the element unmounts,
   // and at once for a call that a newer one overtook: only free a plot that
@@ -500,6 +510,7 @@ export default function (component) {
     clearTimeout(state.purgeTimer);
     state.purgeTimer = setTimeout(() => {
       if (plot.isConnected) return;
+      clearTimeout(state.frameTimer);
       state.observer?.disconnect();
       window.Plotly?.purge(plot);
       plot.__npLive = null;
@@ -602,7 +613,7 @@ def _encoded(obj):
 
 
 def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False,
-               fit: bool = False):
+               fit: bool = False, before: list | None = None, spacing: float = 0.0):
     """Draw `fig` (a plotly Figure or its dict) and update it in place on later reruns.
 
     Parameters
@@ -624,6 +635,13 @@ def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False
         For a figure drawn at one scale on both axes (``yaxis.scaleanchor``) with fixed axis
         ranges: as tall as those ranges need at the column's width, at most `height`, so a
         narrow column shows no empty bands above and below it.
+    before : list of figures, optional
+        Earlier states to show first, in order, ``spacing`` seconds apart, with `fig` last: a
+        page that reruns less often than it wants its chart to move sends the states between
+        two reruns along (one rerun costs the browser far more than one more frame of a chart
+        that only changes its picture). A newer rerun's figure cancels the frames still due.
+    spacing : float
+        Seconds between two of those frames.
 
     Returns
     -------
@@ -639,7 +657,9 @@ def live_chart(fig: Any, *, key: str, height: int = 380, clickable: bool = False
     result = _live_chart_component(
         key=key,
         data={"figure": figure_to_json(fig), "height": height, "key": key, "src": PLOTLY_JS_URL,
-              "clickable": clickable, "fit": fit},
+              "clickable": clickable, "fit": fit,
+              "before": [figure_to_json(f) for f in before or ()],
+              "spacing": round(1000 * float(spacing))},
         width="stretch",
         height="content" if fit else height,
         **events,

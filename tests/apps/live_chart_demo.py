@@ -68,3 +68,9 @@ def live() -> None:
 
 
 live()
+
+# "Frames": one rerun sends a chart two earlier states to show first, 2 s apart, then its figure
+if st.button("Frames", key="frames"):
+    frames = [go.Figure(go.Scatter(x=[0, 1], y=[k, k + 1]), layout=dict(title=f"Frame {k}"))
+              for k in (1, 2, 3)]
+    live_chart(frames[-1], key="demo_frames", height=240, before=frames[:-1], spacing=2.0)
