@@ -13,7 +13,7 @@ from ui.live import controls, follow_fragment, get_run, live_fragment
 from ui.live_chart import live_chart
 from ui.logistic_views import DATA, MODES, SPECS, TRAINING, VIEW
 from ui.page import (data_sidebar, file_settings, fitted, header, lesson_box, loads,
-                     make_split, model_box, start_weights, status)
+                     make_split, model_box, stacking_columns, start_weights, status)
 from ui.settings import current, restore, widget, write_url
 
 KEY = "logreg"
@@ -49,7 +49,7 @@ elif batch_size == "mini":
     with st.sidebar:
         batch_size = widget(KEY, TRAINING["batch"])
 stable = largest_stable_step(add_intercept(Xf_train), l2)
-st.caption(V.eta_note(learning_rate, n, stable, lecture))
+st.caption(V.eta_note(learning_rate, n, stable, lecture, full_batch=batch_size is None))
 
 
 def build():
@@ -107,7 +107,8 @@ def pick(click):
 def render(run):
     snap = run.latest["ours"]
     status(V.status_items(snap))
-    left, right = st.columns([1.1, 1])
+    # at 1024 pixels with the sidebar open, side by side left the plane 150 pixels square
+    left, right = stacking_columns(f"{KEY}_live", [1.1, 1])
     with left:
         click = live_chart(V.plane_figure(snap, grid, (X_train, y_train, X_test, y_test), extra,
                                           point, sk, sk_proba, hover=run.settled),
@@ -129,7 +130,7 @@ def render(run):
                 st.caption(LL.phase_text(phase, gradient, before, theta, learning_rate / n, n))
         note = V.overshoot_note(run.histories["ours"], full_batch=batch_size is None) or \
             V.line_cannot_fit(data["dataset"], extra, run.histories["ours"]) or (
-                V.L2_NOTE if l2 else None)
+                V.l2_note(full_batch=batch_size is None) if l2 else None)
         live_chart(run.every("curves", lambda: V.curves_figure(run.histories["ours"], l2)),
                    key=f"{KEY}_curves", height=250 if lecture else 400)
         st.caption(note or " ")

@@ -178,6 +178,20 @@ def test_the_xor_planes_are_near_the_same_size_at_1024x768(page, app_url):
     assert mlp >= 0.72 * line, (mlp, line)
 
 
+def test_the_logistic_plane_takes_the_whole_row_when_it_is_narrow(page, app_url):
+    """A browser review: at 1024x768, beside the curves, the plane's plot was about 150 px
+    square, its legend five rows. The row stacks when narrow: the plane above the curves."""
+    for width, height, stacked in ((1024, 768, True), (1440, 900, False)):
+        open_page(page, app_url, "logistic_regression", width, height)
+        plane, curves = (box(page, page.locator(f".st-key-logreg_{k} .np-live-chart__plot"))
+                         for k in ("surface", "curves"))
+        assert (curves["y"] >= plane["y"] + plane["height"] - 1) == stacked, (plane, curves)
+        if stacked:
+            side = page.evaluate("""() => document.querySelector(
+                '.st-key-logreg_surface .np-live-chart__plot')._fullLayout.xaxis._length""")
+            assert side >= 220, side
+
+
 def test_a_narrow_charts_toolbar_leaves_its_title_readable_at_1024x768(page, app_url):
     """On hover, plotly.js's toolbar runs across the chart's top right: in the logistic page's
     287 px wide plane it covered the end of the title ("½, blue 1"). A narrow chart's toolbar

@@ -13,6 +13,7 @@ from core.sgd import compare_batch_sizes, example_gradients
 from ui import logistic_lessons as LL
 from ui import logistic_views as V
 from ui.history import History, snapshot_record
+from ui.numbers import num
 
 
 def losses(X, y, lr, steps=15):
@@ -144,4 +145,24 @@ def test_the_l2_texts_name_the_one_green_dashed_curve():
     dashed = [t for t in fig["data"] if (t.get("line") or {}).get("dash")]
     green = [t for t in fig["data"] if (t.get("line") or {}).get("color") == "#17a589"]
     assert len(dashed) >= 2 and len(green) == 1 and "(l2/2)" in green[0]["name"]
-    assert "green dashed curve" in V.L2_NOTE and "green dashed curve" in V.SEPARABLE_TEXT
+    assert "green dashed curve" in V.l2_note(True) and "green dashed curve" in V.SEPARABLE_TEXT
+
+
+def test_minibatch_and_sgd_notes_do_not_claim_what_holds_for_the_full_batch_only():
+    """A browser review: with SGD and L2 the note said the penalised objective "falls" while
+    its curve rose and oscillated, and gave the full batch's 2/λ_max as the largest stable
+    step. A minibatch's step follows its own examples, so the whole data's loss can rise at
+    any step size: here at η = 0.1, far below that bound."""
+    X, y = make_dataset("circles", 100, random_state=0)
+    full = largest_stable_step(add_intercept(X))
+    trainer = Trainer(LogisticRegression(learning_rate=0.1, batch_size=1, max_iter=10**9, tol=0,
+                                         random_state=0), X, y)
+    losses = [trainer.run(1).train_loss for _ in range(100)]
+    assert 0.1 < full and any(b > a for a, b in zip(losses, losses[1:]))
+    full_note = V.eta_note(0.1, len(X), full, lecture=False)
+    sgd_note = V.eta_note(0.1, len(X), full, lecture=False, full_batch=False)
+    assert f"Largest stable step: η ≈ {num(full, 2)} (2/λ_max" in full_note
+    assert f"η ≈ {num(full, 2)} for the full batch" in sgd_note and "any η" in sgd_note
+    assert "falls)" in V.l2_note(full_batch=True)
+    sgd = V.l2_note(full_batch=False)
+    assert "falls)" not in sgd and "on the whole" in sgd and "green dashed curve" in sgd

@@ -87,8 +87,9 @@ def status_items(snap):
             ("‖θ₁..ₘ‖", num(np.linalg.norm(theta[1:]), 3))]
 
 
-def eta_note(lr, n, stable, lecture):
-    """The learning rate in both conventions, and where steps start to overshoot."""
+def eta_note(lr, n, stable, lecture, full_batch=True):
+    """The learning rate in both conventions, and where steps start to overshoot (the full
+    batch's bound; a minibatch's or one example's steps can raise the loss at any size)."""
     if lecture:
         head = (f"η = {num(lr / n)} on the lectures' sum (n = {n}) is η = {num(lr)} on the mean "
                 f"LL/n.")
@@ -102,6 +103,10 @@ def eta_note(lr, n, stable, lecture):
     # "can": the bound is the curvature at θ = 0, and the hill flattens as θ grows (on data a
     # line separates, η = 100 climbs without one overshoot); a note under the curves says
     # when a step did overshoot
+    if not full_batch:
+        return (head + f" Largest stable step: η ≈ {num(stable, 2)} for the full batch (2/λ_max "
+                f"at θ = 0). A minibatch's or one example's step follows its own examples: the "
+                f"whole data's loss can rise at any η, and falls on average.")
     return head + tail + (": above it, a step can overshoot where the hill curves as much as "
                           "at θ = 0." if lr > stable else ".")
 
@@ -486,9 +491,13 @@ def line_cannot_fit(dataset, extra, history, after=50):
             f"hidden units bend the boundary on the **XOR and hidden units** page.")
 
 
-L2_NOTE = ("With L2, training climbs LL/n − (l2/2)‖θ₁..ₘ‖² (the green dashed curve, "
-           "−LL/n + (l2/2)‖θ₁..ₘ‖², falls): −LL/n alone may rise, as small weights are bought "
-           "with a little likelihood.")
+def l2_note(full_batch):
+    """What L2 does to the curves, for full-batch steps (the objective falls at every step) or a
+    minibatch's (it falls on the whole, each step following its own examples)."""
+    falls = "falls" if full_batch else "falls on the whole, with each batch's noise"
+    return (f"With L2, training climbs LL/n − (l2/2)‖θ₁..ₘ‖² (the green dashed curve, "
+            f"−LL/n + (l2/2)‖θ₁..ₘ‖², {falls}): −LL/n alone may rise, as small weights are "
+            f"bought with a little likelihood.")
 HILL_TEXT = ("Gradient ascent walks uphill on the log-likelihood; for logistic regression it is "
              "concave (the lectures say \"convex\": one hill, no false tops), so it never gets "
              "stuck.")

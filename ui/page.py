@@ -20,8 +20,24 @@ _CSS = """
 [data-testid="stMetricValue"] { font-size: 1.35rem; }
 [data-testid="stMetricLabel"] p { font-size: 0.85rem; color: #4b5563; }
 .block-container { padding-top: 2.2rem; }
+/* columns that stack when their row is narrow (``stacking_columns``) */
+[class*="_cols_stack"] { container-type: inline-size; }
+@container (max-width: 640px) {
+  [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: 100%; }
+}
 </style>
 """
+
+STACK_BELOW_PX = 640  # (the CSS above)
+
+
+def stacking_columns(key, spec):
+    """``st.columns(spec)`` that stand one above the other when the row is narrower than
+    ``STACK_BELOW_PX`` (a 1024-pixel window with the sidebar open), so a chart that needs its
+    width gets it instead of a third of it. ``key`` names the row (unique on the page)."""
+    with st.container(key=f"{key}_cols_stack"):
+        return st.columns(spec)
 
 
 def header(title, lede, lecture=None, page=None):
