@@ -421,9 +421,13 @@ def test_the_overshoot_caption_says_when_even_the_smallest_step_tried_raises_the
     from ui.backprop_network import overshoot_text
     smallest = OVERSHOOT_ETAS[0]
     text = overshoot_text(4, None, smallest)
-    assert f"down to η = {num(smallest, 2)}" in text and "≥" not in text
+    assert f"from η = {num(smallest, 2)}" in text and "every one" in text and "≥" not in text
+    # a grid of steps was tried: the text says so, and claims nothing beyond it (a browser
+    # review: "η ≥ 2.2 already makes the loss rise ... Its own loss never rises")
     text = overshoot_text(4, 3.0, 0.5)
-    assert "η ≥ 0.5" in text and "η ≈ 3" in text
+    assert "smallest of 31 steps tried" in text and "η ≈ 0.5" in text and "η ≈ 3" in text
+    assert "≥" not in text and "never" not in overshoot_text(4, None, None)
+    assert f"to {num(OVERSHOOT_ETAS[-1])}" in text
 
 
 def test_a_step_too_large_for_a_deep_relu_network_is_named():
@@ -456,3 +460,18 @@ def test_the_delta_recursion_shows_each_units_own_slope_also_behind_a_dead_layer
                 if part == "Backward" and r"\delta^{(1)}" in text)
     # slopes (1, 0) for s⁽¹⁾ = (1.1, -0.9); what comes back is (0, 0); δ⁽¹⁾ = (0, 0)
     assert r"&= \left(1, 0\right) \otimes \left(0, 0\right)" in line, line
+
+
+def test_a_deeper_network_says_where_the_weight_by_weight_chain_went():
+    """A browser review: with 2 hidden layers part ③ dropped the forward formulas, the weight
+    pickers and the table without a word, under "every derivative"."""
+    at = page_from_link({"layers": "2", "hidden": "3", "activation": "relu", "part": "example"})
+    assert not at.exception
+    assert any("Hidden layers" in i.value and "set" in i.value for i in at.info)
+    one = page_from_link({"layers": "1", "hidden": "3", "activation": "relu", "part": "example"})
+    assert not any("Hidden layers" in i.value for i in one.info)
+
+
+def test_the_pull_arrows_are_said_to_be_a_gradient_in_x():
+    from ui.backprop_sections import PULL_NOTE
+    assert "the gradient in x, not in the weights" in PULL_NOTE and "against the" in PULL_NOTE

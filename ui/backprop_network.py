@@ -193,18 +193,19 @@ def update_verdict(u, overshoot=None):
 
 
 def overshoot_text(point, own, data, etas=OVERSHOOT_ETAS):
-    """Where one update on the example starts to overshoot (of the steps ``etas`` tried): for
-    the data set, for itself."""
+    """Where one update on the example starts to overshoot, of the steps ``etas`` tried (a grid:
+    what it says holds on it, not between or beyond): for the data set, for itself."""
+    tried = f"of {len(etas)} steps tried from η = {num(etas[0], 2)} to {num(etas[-1])}"
     if data is None:
-        first = f"For point #{point}, no step up to η = {num(etas[-1])} raises the data set's loss."
+        first = f"For point #{point}, none {tried} raises the data set's loss."
     elif data <= etas[0]:
-        first = (f"For point #{point}, every step tried, down to η = {num(etas[0], 2)}, makes the "
-                 f"data set's loss rise: this example's gradient points away from what the "
-                 f"others need.")
+        first = (f"For point #{point}, every one {tried} makes the data set's loss rise: this "
+                 f"example's gradient points away from what the others need.")
     else:
-        first = (f"For point #{point}, a step of η ≥ {num(data, 2)} already makes the data set's "
-                 f"loss rise: what suits this example pulls the boundary away from the others.")
-    second = (f" Its own loss rises above η ≈ {num(own, 2)}: the step jumps past the top of "
-              f"its own hill." if own is not None else
-              " Its own loss never rises: σ only saturates towards its label as η grows.")
+        first = (f"For point #{point}, the smallest {tried} that makes the data set's loss rise "
+                 f"is η ≈ {num(data, 2)}: what suits this example pulls the boundary away from "
+                 f"the others.")
+    second = (f" Its own loss rises from η ≈ {num(own, 2)}: the step jumps past the top of its "
+              f"own hill." if own is not None else
+              " None of them raises its own loss: its output only moves towards its label.")
     return first + second

@@ -144,12 +144,25 @@ def slow_motion(p):
             for line in lines:
                 st.latex(line)
     live_fragment(p.run, render, current(p.key, V.SPECS["speed"]))
-    st.caption("Click a point on the surface to follow it through the network. Each arrow is "
-               "the direction in which its example's own log-likelihood grows fastest, as long "
-               "as that example's |y − ŷ|: how hard it still pulls.")
+    st.caption(PULL_NOTE)
+
+
+PULL_NOTE = ("Click a point on the surface to follow it through the network. Each arrow starts at "
+             "an example and points where moving **the example itself** would raise its own "
+             "log-likelihood fastest (the gradient in x, not in the weights): towards its "
+             "class's side. A step on the weights shifts the surface's contours against the "
+             "arrows, so each example sits deeper in its class's side. An arrow is as long as "
+             "|y − ŷ|: how hard that example still pulls on the weights.")
 
 
 # ---- ③ one example, every derivative ------------------------------------------------------------------
+DEEP_NOTE = ("The weight-by-weight chain (x → h → ŷ, an output weight θ⁽ʸ⁾ and a hidden weight, "
+             "every weight in a table) is written for the lectures' network of one hidden "
+             "layer: set **Hidden layers** to 1 to see it. For this deeper network the "
+             "sensitivities δ below do the same for every layer, and any weight's derivative "
+             "is its input times its unit's δ.")
+
+
 def one_example(p):
     coefs, intercepts = p.network()
     tr = trace(p.X[p.point], p.y[p.point], coefs, intercepts, p.activation)
@@ -185,6 +198,8 @@ def one_example(p):
         st.dataframe(V.every_weight(p.X, p.Y, coefs, intercepts, p.activation, p.point, book),
                      hide_index=True, width="stretch")
         st.caption(V.SIGN_NOTE)
+    else:
+        st.info(DEEP_NOTE, icon="🪜")
     st.subheader("The lectures' backpropagation algorithm: sensitivities δ, right to left")
     st.markdown("For any depth: the signal s⁽ˡ⁾ into each layer, its output x⁽ˡ⁾, and the "
                 "sensitivity δ⁽ˡ⁾ = ∂e/∂s⁽ˡ⁾ of this example's loss e = −LL, computed once per "
