@@ -475,3 +475,31 @@ def test_a_deeper_network_says_where_the_weight_by_weight_chain_went():
 def test_the_pull_arrows_are_said_to_be_a_gradient_in_x():
     from ui.backprop_sections import PULL_NOTE
     assert "the gradient in x, not in the weights" in PULL_NOTE and "against the" in PULL_NOTE
+
+
+def test_graph_labels_keep_inside_the_chart():
+    """A browser review: on the home page's 190 px picture "a = 3" and "∂L/∂c = 5" were cut at
+    the top and bottom, and at 1024 px "L = c · e = −1…" at the right edge; with c = 10⁶ the
+    page's own graph cut "100000(" at the left."""
+    from ui.backprop_figures import LABEL_ROOM_PX, graph_y_range
+    from ui.backprop_views import graph_view
+    from ui.home import HEIGHT, backprop_thumbnail
+    for fig, plot_px, room in ((graph_view({"a": 0.5, "b": -1.5, "c": 1e6}, 4)[0], 380,
+                                LABEL_ROOM_PX), (backprop_thumbnail(), HEIGHT - 8, 40)):
+        ys = fig["data"][0]["y"]
+        low, high = fig["layout"]["yaxis"]["range"]
+        per_px = (high - low) / plot_px
+        assert (high - max(ys)) / per_px >= room - 1e-6 and (min(ys) - low) / per_px >= room - 1e-6
+        # the circles (44 px) of one layer stay apart
+        xs = fig["data"][0]["x"]
+        for x in set(xs):
+            rows = sorted(y for x2, y in zip(xs, ys) if x2 == x)
+            assert all((b - a) / per_px >= 44 for a, b in zip(rows, rows[1:])), (x, rows)
+    # the outer layers' labels get margins of half their width (in pixels: at any chart width)
+    from ui.backprop_figures import RADIUS_PX, label_px
+    fig = graph_view({"a": 0.5, "b": -1.5, "c": 1e6}, 4)[0]
+    widest = max(label_px(a["text"]) for a in fig["layout"]["annotations"]
+                 if a.get("yshift") and a["x"] == max(fig["data"][0]["x"]))
+    assert fig["layout"]["margin"]["r"] >= widest / 2 - RADIUS_PX > 10
+    assert "L = −10" in [a["text"] for a in backprop_thumbnail()["layout"]["annotations"]]
+    assert graph_y_range([0, 1], 50) == [-0.45, 1.45]  # too small for the rule: the old pad

@@ -40,6 +40,11 @@ def test_confusion_counts_rows_true_columns_guessed():
     assert np.isnan(right["z"][0, 1]) and right["z"][2, 2] == 2
     assert np.isnan(wrong["z"][1, 1]) and wrong["z"][0, 1] == 1
     assert text["texttemplate"] == "%{z:.0f}"
+    # square cells shrink the axes' domain, not stretch their range: no gap between the digit
+    # labels and the cells in a wide column (a browser review saw one about 130 px wide)
+    layout = D.confusion_figure(cm, range(3))["layout"]
+    assert layout["xaxis"]["constrain"] == layout["yaxis"]["constrain"] == "domain"
+    assert layout["xaxis"]["constraintoward"] == "left"
 
 
 def test_mosaic_tiles_scale_each_image_and_leave_gaps():

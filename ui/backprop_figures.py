@@ -3,6 +3,8 @@
 Plain dict figures in the shared style of ``ui.figures``; they take names, numbers and text,
 and know nothing of the graph engine or the network.
 """
+import re
+
 import numpy as np
 
 from ui.figures import PALETTE, axis, figure
@@ -47,6 +49,27 @@ def _spread(nodes, y, gap):
             y[n] = float(y[n] + shift)
 
 
+RADIUS_PX = 22      # a node's circle (its marker is 44 px across)
+LABEL_ROOM_PX = 46  # from a node's centre to the far edge of the label above or below it
+
+
+def label_px(text, size=13.5):
+    """About how many pixels wide ``text`` is at ``size`` px (sans serif: 0.55 em a character
+    on average; tags left out)."""
+    return 0.55 * size * len(re.sub(r"<[^>]*>", "", text))
+
+
+def graph_y_range(ys, plot_px, room=LABEL_ROOM_PX):
+    """The y axis's range: the nodes' rows with ``room`` pixels for a label above the top row
+    and below the bottom one at a plot ``plot_px`` pixels tall (at least 0.45 of a unit: a
+    small chart, as the home page's picture, needs more units for as many pixels)."""
+    low, high = min(ys), max(ys)
+    span = high - low
+    pad = 0.45 if plot_px <= 2 * room or span == 0 else max(0.45, room * span /
+                                                             (plot_px - 2 * room))
+    return [low - pad, high + pad]
+
+
 def graph_figure(nodes, edges, title=None, height=400):
     """A computation graph with each node's value above it and its derivative below.
 
@@ -85,19 +108,24 @@ def graph_figure(nodes, edges, title=None, height=400):
                              line=dict(width=[4 if n["state"] == "current" else 2.5 for n in nodes],
                                        color=[colors[n["state"]] for n in nodes])))]
     # labels a fixed number of pixels above and below each circle, whatever the scale
+    x_max = max(xs)
     for n, x, y in zip(nodes, xs, ys):
         annotations.append(dict(x=x, y=y, xref="x", yref="y", text=n["value_text"],
-                                showarrow=False, yanchor="bottom", yshift=25,
+                                showarrow=False, yanchor="bottom", yshift=RADIUS_PX + 3,
                                 font=dict(size=13.5, color=INK)))
         if n["grad_text"]:
             annotations.append(dict(x=x, y=y, xref="x", yref="y", text=n["grad_text"],
-                                    showarrow=False, yanchor="top", yshift=-25,
+                                    showarrow=False, yanchor="top", yshift=-RADIUS_PX - 3,
                                     font=dict(size=13.5, color=GRAD)))
-    x_max = max(xs)
-    fig = figure(data, title, height, legend=False,
-                 margin=dict(l=10, r=10, t=45 if title else 10, b=10),
+    # margins in pixels for half the widest label of the first and last layers: a long one
+    # ("L = c · e = −2.5×10⁶") stays inside a narrow chart, whatever its width
+    side = {edge: max([10] + [label_px(t) / 2 - RADIUS_PX for n, x in zip(nodes, xs)
+                              if x == at for t in (n["value_text"], n["grad_text"] or "")])
+            for edge, at in (("l", 0), ("r", x_max))}
+    top = 45 if title else 10
+    fig = figure(data, title, height, legend=False, margin=dict(t=top, b=10, **side),
                  xaxis=dict(visible=False, range=[-0.45, x_max + 0.45], fixedrange=True),
-                 yaxis=dict(visible=False, range=[min(ys) - 0.45, max(ys) + 0.45],
+                 yaxis=dict(visible=False, range=graph_y_range(ys, height - top - 10),
                             fixedrange=True))
     fig["layout"]["annotations"] = annotations
     return fig

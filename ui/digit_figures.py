@@ -133,9 +133,13 @@ def confusion_figure(cm, labels, title=None, height=380, clickable=False):
     return figure(data, title, height, legend=False,
                   margin=dict(l=55, r=10, t=45 if title else 20, b=45),
                   # every digit labelled, however narrow (plotly would skip every other one)
-                  xaxis=axis("guessed", type="category", showgrid=False, side="bottom", dtick=1),
+                  # the square cells take the width they need, to the left, by their labels
+                  # (a wide column stretched the range: a gap between labels and cells)
+                  xaxis=axis("guessed", type="category", showgrid=False, side="bottom", dtick=1,
+                             constrain="domain", constraintoward="left"),
                   yaxis=axis("true digit", type="category", showgrid=False, autorange="reversed",
-                             scaleanchor="x", dtick=1))
+                             scaleanchor="x", dtick=1, constrain="domain",
+                             constraintoward="top"))
 
 
 def pixels(image, size=112):

@@ -6,6 +6,7 @@ from core import LogisticRegression, Trainer, load_digits8, make_dataset, make_g
 from core.mlp import forward
 from ui import digit_figures as D
 from ui import figures as F
+from ui.backprop_figures import graph_y_range
 from ui.backprop_views import graph_view
 
 HEIGHT = 190
@@ -50,8 +51,16 @@ def digits_thumbnail():
 
 
 def backprop_thumbnail():
-    figure, *_ = graph_view({"a": 3.0, "b": 1.0, "c": -2.0}, 2)
-    return _small(figure)
+    figure = _small(graph_view({"a": 3.0, "b": 1.0, "c": -2.0}, 2)[0])
+    for note in figure["layout"]["annotations"]:  # "L = c · e = −10": "L = −10" in a picture
+        parts = (note.get("text") or "").split(" = ")
+        if len(parts) > 2 and not note.get("showarrow"):
+            note["text"] = f"{parts[0]} = {parts[-1]}"
+    # room for the labels above the top row and below the bottom one (a = 3 and ∂L/∂c were
+    # cut); a little less than the page's own graph keeps, so the rows' circles stay apart
+    figure["layout"]["yaxis"]["range"] = graph_y_range(figure["data"][0]["y"], HEIGHT - 8,
+                                                       room=40)
+    return figure
 
 
 THUMBNAILS = {"logistic": logistic_thumbnail, "xor": xor_thumbnail, "digits": digits_thumbnail,
