@@ -29,6 +29,7 @@ SNAPSHOT_SHARE = 0.2        # ...and spends at most this share of its time on sn
 RECENT = 12                 # snapshots kept per model for the frames between two ticks
 STEP_BUDGET_SECONDS = 0.04  # without a worker: the steps a tick may take
 NOTICE_SECONDS = 8.0        # how long a restart notice stays
+FOLLOW_SECONDS = 0.1        # after a click, the charts' head start on the rest of the page
 MAX = "max"                 # the speed setting's value for "as fast as the engine goes"
 
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, MAX)
@@ -458,8 +459,12 @@ def live_fragment(run, render, speed, frames=1):
         run.settled = not run.running and (whole_page or not run.touched)
         render(run)
         if run.running != timer or run.touched and not whole_page:
-            # training ended, or a click: the charts are drawn; the rest of the page follows
+            # training ended, or a click: the charts are drawn; the rest of the page follows,
+            # a moment later: its messages would otherwise reach the browser with the charts'
+            # and hold their drawing back until the whole page is rendered
             run.touched = False
+            if run.threaded:  # a browser (AppTest has none, and no threads)
+                time.sleep(FOLLOW_SECONDS)
             st.rerun(scope="app")
         run.touched = False
 
