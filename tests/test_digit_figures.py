@@ -170,3 +170,18 @@ def test_the_digit_pages_words_hold_for_every_setting():
     assert V.change(-4.257) == "fell by 4.26" and V.change(1.2) == "rose by 1.20"
     assert "g(Wᵀx + b)" in V.hidden_title(1) and "layer" not in V.hidden_title(1)
     assert "layer 1, then g(Wᵀh + b)" in V.hidden_title(3)
+
+
+def test_the_curves_up_to_a_step_are_an_earlier_frame_of_the_same_curves():
+    from ui import digit_views as V
+    from ui.history import History
+    histories = {"MLP": History(), "logistic regression": History()}
+    for step in range(0, 50, 10):
+        for h in histories.values():
+            h.add(step=step, train_loss=1.0 / (step + 1), test_loss=None,
+                  train_accuracy=step / 50, test_accuracy=None)
+    whole, earlier = V.curves(histories, "t"), V.curves(histories, "t", upto=20)
+    assert len(whole["data"]) == len(earlier["data"])
+    for a, b in zip(whole["data"], earlier["data"]):
+        xa, xb = np.asarray(a["x"], float), np.asarray(b["x"], float)
+        assert len(xa) == 5 and len(xb) == 3 and np.array_equal(xa[:3], xb)

@@ -159,9 +159,14 @@ def status_items(mlp, logreg, epochs, done, n_test):
         epoch / epochs
 
 
-def curves(histories, title):
-    runs = {name: h.arrays("step", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
-            for name, h in histories.items()}
+def curves(histories, title, upto=None):
+    """The models' loss and accuracy curves (up to step ``upto`` only, if given: an earlier
+    frame of the same run)."""
+    keys = ("step", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+    runs = {name: h.arrays(*keys) for name, h in histories.items()}
+    if upto is not None:
+        runs = {name: {k: None if v is None else v[h["step"] <= upto] for k, v in h.items()}
+                for name, h in runs.items()}
     return F.curves_figure(runs=runs, title=title)
 
 
