@@ -26,7 +26,8 @@ from ui.workers import (CHUNK_SECONDS, MEMORY_VARIABLE, SessionLock, own_bytes, 
 TICK_SECONDS = 0.085        # run_every: about 10 chart updates a second (a run takes some ms too)
 SNAPSHOT_SECONDS = 0.05     # a playing run publishes a snapshot at most this often (twice a tick)...
 SNAPSHOT_SHARE = 0.2        # ...and spends at most this share of its time on snapshots
-RECENT = 12                 # snapshots kept per model for the frames between two ticks
+RECENT = 6                  # snapshots kept per model for the frames between two ticks (3-4
+                            # are published between two reruns; XOR with 32 units: 1.6 MB each)
 STEP_BUDGET_SECONDS = 0.04  # without a worker: the steps a tick may take
 NOTICE_SECONDS = 8.0        # how long a restart notice stays
 FOLLOW_SECONDS = 0.1        # after a click, the charts' head start on the rest of the page
