@@ -236,9 +236,10 @@ def step_of(page) -> int:
     return int(status_value(page, "step").replace(",", "") or 0)
 
 
-def wait_for_step(page, condition: str, timeout: float = 60.0) -> int:
+def wait_for_step(page, condition: str, timeout: float = 60.0, settle: bool = True) -> int:
     """Wait until the status line's step satisfies ``condition`` (a JS expression in ``step``,
-    e.g. ``"step === 5"``), then wait for the script run to finish; returns the step.
+    e.g. ``"step === 5"``), then (``settle``) wait for the script run to finish; returns the step.
+    A page that plays reruns its live fragment all the time: ``settle=False`` there.
 
     A click's rerun reaches the page some time after the click returns, so ``wait_ready`` right
     after a click can see the page before the rerun began: wait for what the click should show.
@@ -252,7 +253,8 @@ def wait_for_step(page, condition: str, timeout: float = 60.0) -> int:
         shown = page.evaluate(f"() => ({_STATUS_LINE})")[:120]
         raise AssertionError(f"no step with {condition} within {timeout:g} s; the status line "
                              f"says {shown!r}") from None
-    wait_settled(page, timeout=timeout)
+    if settle:
+        wait_settled(page, timeout=timeout)
     return step_of(page)
 
 
