@@ -51,8 +51,11 @@ def cpu_seconds(pid):
 
 
 def reacts(page):
-    return page.evaluate("+((document.querySelector('.np-live-chart__plot') || {dataset: {}})"
-                         ".dataset.reacts || 0)")
+    """Redraws of the page's most redrawn live chart (as live_speed.py counts them): a page's
+    first chart may stop changing while the others go on (XOR's line converges, its MLP does
+    not), and a chart that does not change is not redrawn."""
+    return page.evaluate("Math.max(0, ...[...document.querySelectorAll('.np-live-chart__plot')]"
+                         ".map((p) => +(p.dataset.reacts || 0)))")
 
 
 def play_round(browser, url, pid, args, offset):
