@@ -13,8 +13,7 @@ from ui.digit_keep import keep_buttons, personal_set
 from ui.digit_pairs import pairs_section
 from ui.digit_training import converge_button, converge_if_asked, quick_fit
 from ui.digit_views import COPIES, MNIST_TEST, QUICK_EPOCHS, SPECS, SUBSETS
-from ui.live import TICK_SECONDS, controls, follow_fragment, get_run, live_fragment
-from ui.live_chart import live_chart
+from ui.live import controls, follow_fragment, get_run, live_fragment, live_frames
 from ui.page import (fitted, forget_start, header, lesson_box, loads, model_box,
                      sklearn_button, sklearn_requested, start_weights, status)
 from ui.settings import restore, stage, widget, write_url
@@ -97,10 +96,8 @@ def render(run):
     status(items)
     st.progress(done)
     # while playing, the curves as they were between two reruns too (live_fragment's frames)
-    between = [] if run.settled else run.between("MLP", run.frames)
-    figs = [V.curves(run.histories, title, upto=snap.step) for snap in between]
-    live_chart(V.curves(run.histories, title), key=f"{KEY}_chart_curves", height=310,
-               before=figs, spacing=TICK_SECONDS)
+    live_frames(run, "MLP", lambda snap: V.curves(run.histories, title, upto=snap.step),
+                key=f"{KEY}_chart_curves", height=310)
 
 
 sk_args = dict(hidden_layer_sizes=sizes, activation=activation, learning_rate=learning_rate,

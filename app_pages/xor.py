@@ -11,7 +11,7 @@ from core.logistic import add_intercept
 from core.mlp import weights_dict, xor_by_sign
 from ui import xor_sections as S
 from ui import xor_views as V
-from ui.live import TICK_SECONDS, controls, get_run, live_fragment
+from ui.live import controls, get_run, live_fragment, live_frames
 from ui.live_chart import live_chart
 from ui.page import (data_sidebar, forget_start, header, lesson_box, loads, make_split, model_box,
                      remembered_upload, start_weights, status, too_large_step_note)
@@ -184,13 +184,13 @@ def render(run):
             st.caption(line_note)
     with right:
         title = f"MLP {V.architecture(2 + len(extra), sizes, activation)}"
-        figs = [V.mlp_surface(snap, grid, plane, names, title, discretize, show_test,
-                              hover=run.settled)
-                for snap in ([] if run.settled else run.between("MLP", run.frames)) + [mlp_snap]]
-        for fig in figs:
+        def surface(snap):
+            fig = V.mlp_surface(snap, grid, plane, names, title, discretize, show_test,
+                                hover=run.settled)
             fig["data"] += V.added_points_trace(added)
-        click = live_chart(figs[-1], key=f"{KEY}_mlp_surface", height=420, clickable=True,
-                           before=figs[:-1], spacing=TICK_SECONDS)
+            return fig
+        click = live_frames(run, "MLP", surface, key=f"{KEY}_mlp_surface", height=420,
+                            clickable=True)
         if click:
             on_click(click)
         note = V.dead_note(S.dead(mlp_snap, run.trainers["MLP"].X, activation), activation) \

@@ -197,8 +197,6 @@ def first_after(records, t, test=lambda v: True):
     return next((r for r in records if r[0] >= t and test(r[1])), None)
 
 
-
-
 def training_cpu_seconds(pid):
     """CPU seconds used so far by the server's training threads (None where /proc is not)."""
     from ui.workers import THREAD_NAME

@@ -16,7 +16,7 @@ from core.mlp import backprop
 from ui import backprop_network as N
 from ui import backprop_views as V
 from ui.backprop_figures import timing_figure
-from ui.live import TICK_SECONDS, controls, live_fragment
+from ui.live import controls, live_fragment, live_frames
 from ui.live_chart import live_chart
 from ui.numbers import num
 from ui.page import status, too_large_step_note
@@ -125,12 +125,9 @@ def slow_motion(p):
         st.caption(too_large_step_note(run.histories["net"]) or " ")
         surface_col, graph_col = st.columns([1, 1.1])
         with surface_col:
-            # while playing, the state between two reruns too (see live_fragment's frames)
-            figs = [N.surface_figure(shown, p.grid, p.X, p.y, p.point, p.activation,
-                                     hover=run.settled)
-                    for shown in ([] if run.settled else run.between("net", run.frames)) + [snap]]
-            click = live_chart(figs[-1], key=f"{p.key}_surface", height=420, clickable=True,
-                               before=figs[:-1], spacing=TICK_SECONDS)
+            click = live_frames(run, "net", lambda shown: N.surface_figure(
+                shown, p.grid, p.X, p.y, p.point, p.activation, hover=run.settled),
+                key=f"{p.key}_surface", height=420, clickable=True)
             if click:
                 where = np.array([click["x"], click["y"]], float)
                 st.session_state[f"{p.key}_point"] = int(np.argmin(((p.X - where) ** 2).sum(1)))

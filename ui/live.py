@@ -19,6 +19,7 @@ import streamlit as st
 
 from core import TrainingDiverged
 from ui.history import History, snapshot_record
+from ui.live_chart import live_chart
 from ui.settings import Setting
 from ui.workers import (CHUNK_SECONDS, MEMORY_VARIABLE, SessionLock, own_bytes, session_lock,
                         session_megabytes, start_worker, threads_allowed, training_now)
@@ -470,6 +471,15 @@ def live_fragment(run, render, speed, frames=1):
         run.touched = False
 
     _live()
+
+
+def live_frames(run, name, build, **chart):
+    """``live_chart(build(snapshot), **chart)`` for model ``name``'s newest snapshot, and while
+    the run plays, ``build`` of the snapshots between two reruns drawn first, a tick apart
+    (``run.between``; see ``live_fragment``'s ``frames``). Returns what ``live_chart`` returns."""
+    shown = ([] if run.settled else run.between(name, run.frames)) + [run.latest[name]]
+    figures = [build(snap) for snap in shown]
+    return live_chart(figures[-1], before=figures[:-1], spacing=TICK_SECONDS, **chart)
 
 
 def follow_fragment(run, render, every=1.0):
