@@ -78,6 +78,7 @@ def play_round(browser, url, pid, args, offset):
     first_value = list(last_value)
     first_step = [step_of(pg) for _, pg in sessions]
     longest = [0.0] * len(sessions)
+    gap_at = [0.0] * len(sessions)  # when each session's longest gap began, from Play
     peak = rss_mb(pid)
     while time.time() - start < args.seconds:
         time.sleep(1)
@@ -86,7 +87,8 @@ def play_round(browser, url, pid, args, offset):
             value = reacts(page)
             if value != last_value[i]:
                 last_value[i], last_change[i] = value, now
-            longest[i] = max(longest[i], now - last_change[i])
+            if now - last_change[i] > longest[i]:
+                longest[i], gap_at[i] = now - last_change[i], last_change[i] - start
         peak = max(peak, rss_mb(pid))
     elapsed = time.time() - start
     cpu = (cpu_seconds(pid) - cpu0) / elapsed
@@ -105,8 +107,8 @@ def play_round(browser, url, pid, args, offset):
     wait_ready(probe)
     probe.close()
     time.sleep(5)
-    return dict(rates=rates, steps=steps, longest=longest, errors=errors, elapsed=elapsed,
-                cpu=cpu, peak=peak, during=during, after=rss_mb(pid))
+    return dict(rates=rates, steps=steps, longest=longest, gap_at=gap_at, errors=errors,
+                elapsed=elapsed, cpu=cpu, peak=peak, during=during, after=rss_mb(pid))
 
 
 def main():
@@ -153,12 +155,13 @@ def main():
     stalled = unfair = 0
     for r, res in enumerate(rounds, start=1):
         print(f"\nround {r}: {args.sessions} sessions, {res['elapsed']:.0f} s")
-        print(f"{'session':>8} {'updates/s':>10} {'steps/s':>8} {'longest gap (s)':>16}  status")
-        for i, (rate, steps, gap, err) in enumerate(zip(res["rates"], res["steps"],
-                                                        res["longest"], res["errors"])):
+        print(f"{'session':>8} {'updates/s':>10} {'steps/s':>8} {'longest gap (s)':>16} "
+              f"{'from (s)':>9}  status")
+        for i, (rate, steps, gap, at, err) in enumerate(zip(
+                res["rates"], res["steps"], res["longest"], res["gap_at"], res["errors"])):
             ok = gap <= args.stall and err == 0 and rate > 0
             stalled += not ok
-            print(f"{i + 1:>8} {rate:10.2f} {steps:8.1f} {gap:16.1f}  "
+            print(f"{i + 1:>8} {rate:10.2f} {steps:8.1f} {gap:16.1f} {at:9.1f}  "
                   f"{'kept updating' if ok else 'STALLED'}"
                   f"{'' if err == 0 else f', {err} error element(s)'}")
         rates = res["rates"]
