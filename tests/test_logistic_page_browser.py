@@ -5,7 +5,7 @@ Waits for conditions with generous deadlines; nothing here measures speed."""
 import pytest
 from playwright.sync_api import expect
 
-from browser import step_of, wait_ready, wait_until_still
+from browser import step_of, wait_for_step, wait_ready, wait_until_still
 
 pytestmark = pytest.mark.browser
 
@@ -155,3 +155,34 @@ def test_the_curves_follow_a_run_after_reset(page, app_url):
             page.get_by_role("button", name="↺ Reset").click()
             page.wait_for_function(f"() => {{ const c = ({CURVES})(); return c && c.last === 0; }}",
                                    timeout=60_000)
+
+
+# Every setInterval of the page, so that a test can stop them: Streamlit's timers that rerun
+# the live fragments (run_every) are intervals.
+RECORD_INTERVALS = """(() => {
+  const set = window.setInterval;
+  window.__intervals = [];
+  window.setInterval = (...args) => { const id = set(...args); window.__intervals.push(id);
+                                      return id; };
+})()"""
+
+
+def test_a_playing_page_whose_timer_is_lost_asks_for_a_new_run_and_plays_on(page, app_url):
+    """The browser keeps the timer that reruns the live fragment from the page's last whole
+    run; should it be lost (seen once under load: no step shown for 7 s after Play), the
+    page must not sit still while it says it plays."""
+    page.add_init_script(RECORD_INTERVALS)
+    page.goto(f"{app_url}/logistic_regression")
+    wait_ready(page)
+    page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg').length"
+                           " >= 2", timeout=60_000)
+    page.get_by_role("button", name="▶ Play").click()
+    wait_for_step(page, "step >= 20", settle=False)
+    page.evaluate("() => window.__intervals.forEach((id) => clearInterval(id))")
+    # no timer: the page is still for a moment (the step shown stops), then asks for a whole
+    # new run, which declares the fragment's timer again
+    frozen = wait_until_still(lambda: step_of(page), timeout=60)
+    wait_for_step(page, f"step >= {frozen + 20}", settle=False)
+    assert page.evaluate("window.__npWatchdog.nudges") >= 1
+    expect(page.get_by_role("button", name="⏸ Pause")).to_be_enabled()
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -4,7 +4,8 @@ The pattern: the run lives in ``st.session_state``. While it plays, a worker thr
 at the page's speed, up to the engine's (ui/workers.py), and publishes a snapshot about ten
 times a second; a fragment with ``run_every`` draws the newest snapshot, so the charts follow
 the training without pacing it. Play, Pause, Step and Reset are drawn inside that fragment: a
-click redraws the buttons and the charts at once, then the rest of the page follows.
+click redraws the buttons and the charts at once, then the rest of the page follows. Should
+the browser lose the fragment's timer, a watchdog asks for a new whole run (ui/live_watchdog.py).
 
 Settings that keep the model's shape (learning rate, batch size, l2, ...) are applied to the
 running models; settings that change the data or the architecture rebuild the run and say so.
@@ -20,6 +21,7 @@ import streamlit as st
 from core import TrainingDiverged
 from ui.history import History, snapshot_record
 from ui.live_chart import live_chart
+from ui.live_watchdog import watchdog
 from ui.settings import Setting
 from ui.workers import (CHUNK_SECONDS, MEMORY_VARIABLE, SessionLock, own_bytes, session_lock,
                         session_megabytes, start_worker, threads_allowed, training_now)
@@ -449,6 +451,7 @@ def live_fragment(run, render, speed, frames=1):
     run.fragment_keys = run.fragment_keys[:1] + [key]
     timer = run.running
     run._in_page_run = True
+    watchdog(key, timer and run.threaded)
 
     run.frames = frames
 
