@@ -29,21 +29,33 @@ class History:
     def __len__(self):
         return len(self.rows)
 
-    def get(self, key):
-        """The recorded values of ``key`` (plus the newest), stacked; None if never recorded."""
-        rows = self.rows if not self.rows or self.rows[-1] is self.last else self.rows + [self.last]
+    def _view(self):
+        """The kept rows and the newest, read once. A training thread may add a row meanwhile:
+        the rows are copied first, then the newest taken (``add`` sets it first)."""
+        rows = list(self.rows)
+        last = self.last
+        return rows if not rows or rows[-1] is last else rows + [last]
+
+    @staticmethod
+    def _stacked(rows, key):
         values = [r.get(key) for r in rows]
         if not values or all(v is None for v in values):
             return None
         return np.array([np.nan if v is None else v for v in values], dtype=float) \
             if np.ndim(values[0]) == 0 else np.array(values, dtype=float)
 
+    def get(self, key):
+        """The recorded values of ``key`` (plus the newest), stacked; None if never recorded."""
+        return self._stacked(self._view(), key)
+
     def arrays(self, *keys):
-        return {k: self.get(k) for k in keys}
+        """``get`` of each key, all from one reading of the record: the same points."""
+        rows = self._view()
+        return {k: self._stacked(rows, k) for k in keys}
 
     def to_csv(self):
         """The recorded scalars as CSV text (one row per kept point, vector values skipped)."""
-        rows = self.rows if not self.rows or self.rows[-1] is self.last else self.rows + [self.last]
+        rows = self._view()
         keys = [k for k in (rows[0] if rows else {}) if np.ndim(rows[0][k]) == 0]
         lines = [",".join(keys)]
         for r in rows:

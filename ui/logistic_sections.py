@@ -116,7 +116,7 @@ def hill(p):
 
     def draw(run):
         snap, history = run.latest["ours"], run.histories["ours"]
-        theta, thetas, steps = snap.theta[:, 0], history.get("theta"), history.get("step")
+        theta, (thetas, steps) = snap.theta[:, 0], history.arrays("theta", "step").values()
         names = V.theta_names(p.extra)
         hill_col, dist_col = st.columns([1.15, 1])
         with hill_col:

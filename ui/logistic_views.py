@@ -118,7 +118,7 @@ def overshoot_note(history, full_batch=True, window=30):
     means the step jumped past the top of the hill; the note stays while the loss keeps jumping.
     A minibatch's or one example's step may raise the loss at any step size: no note then.
     """
-    losses, steps = history.get("train_loss"), history.get("step")
+    losses, steps = history.arrays("train_loss", "step").values()
     if not full_batch or losses is None or len(losses) < 2:
         return None
     losses, steps = losses[-window:], steps[-window:]
@@ -479,7 +479,7 @@ def baseline_warning(l2, baseline):
 def line_cannot_fit(dataset, extra, history, after=50):
     """A pointer to the XOR page (or to the extra inputs) when a line cannot fit the data: its
     training accuracy now and the best in ``history`` so far, once ``after`` steps are taken."""
-    accuracy, steps = history.get("train_accuracy"), history.get("step")
+    accuracy, steps = history.arrays("train_accuracy", "step").values()
     if dataset not in ("xor", "circles", "spiral", "moons") or extra or accuracy is None \
             or steps[-1] < after or np.nanmax(accuracy) >= 0.9:
         return None

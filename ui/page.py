@@ -81,7 +81,7 @@ def too_large_step_note(history, window=30, margin=0.25):
     points: the steps are too large, as when the loss leaps from one side of a valley to the
     other, or units are thrown into saturation (None else). Read over a window, the note stays
     while the loss keeps jumping, also when a step lands low, and after Pause."""
-    losses, steps = history.get("train_loss"), history.get("step")
+    losses, steps = history.arrays("train_loss", "step").values()
     if losses is None or len(losses) < 5:
         return None
     prior = np.fmin.accumulate(np.where(np.isfinite(losses), losses, np.inf))
