@@ -29,7 +29,7 @@ export default function (component) {
   let seen = live(), since = performance.now();
   const check = () => {
     const now = performance.now();
-    if (live() !== seen) {
+    if (live() !== seen || document.hidden) {  // a hidden tab's timers are slowed on purpose
       seen = live();
       since = now;
     } else if (now - since > data.after_ms) {
