@@ -163,11 +163,8 @@ def curves(histories, title, upto=None):
     """The models' loss and accuracy curves (up to step ``upto`` only, if given: an earlier
     frame of the same run)."""
     keys = ("step", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
-    runs = {name: h.arrays(*keys) for name, h in histories.items()}
-    if upto is not None:
-        runs = {name: {k: None if v is None else v[h["step"] <= upto] for k, v in h.items()}
-                for name, h in runs.items()}
-    return F.curves_figure(runs=runs, title=title)
+    return F.curves_figure(runs={name: h.arrays(*keys, upto=upto)
+                                 for name, h in histories.items()}, title=title)
 
 
 def guesses_table(models, features):

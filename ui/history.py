@@ -48,9 +48,12 @@ class History:
         """The recorded values of ``key`` (plus the newest), stacked; None if never recorded."""
         return self._stacked(self._view(), key)
 
-    def arrays(self, *keys):
-        """``get`` of each key, all from one reading of the record: the same points."""
+    def arrays(self, *keys, upto=None):
+        """``get`` of each key, all from one reading of the record: the same points (those up
+        to step ``upto`` only, if given: the record as an earlier frame of the run showed it)."""
         rows = self._view()
+        if upto is not None:
+            rows = [r for r in rows if r["step"] <= upto]
         return {k: self._stacked(rows, k) for k in keys}
 
     def to_csv(self):
