@@ -225,9 +225,11 @@ class DigitSplit:
     how: str
     n_original: int = 0   # training images of the data set; the rest of X_train is augmented
     copies: int = 0       # augmented copies of each
+    synthetic: int = 0    # digits written by a program (core.pen_digits), per class
 
 
-def digit_split(d, n_train, random_state=0, test_share=0.25, max_test=1000, copies=0):
+def digit_split(d, n_train, random_state=0, test_share=0.25, max_test=1000, copies=0,
+                synthetic=0):
     """The first ``n_train`` of a shuffled training set and a fixed test set of ``d``.
 
     Without a test set of its own (the 8x8 digits), a stratified split with ``test_share`` held
@@ -235,8 +237,12 @@ def digit_split(d, n_train, random_state=0, test_share=0.25, max_test=1000, copi
     ``max_test`` of its test images (every tick evaluates the whole test set, so it is kept
     small enough to stay cheap). ``copies`` > 0 appends that many augmented copies of every
     training image (core.augment, seeded by ``random_state``), shuffled in; the test set is
-    never augmented.
+    never augmented. ``synthetic`` > 0 (the 8x8 digits only) adds that many digits of each
+    class written by a program from templates of pen strokes (core.pen_digits), shuffled in.
     """
+    if synthetic and d.levels != 16:
+        raise ValueError("Digits written by a program are made in the 8x8 digits' format; "
+                         f"{d.name} has none.")
     rng = np.random.default_rng(random_state)
     if d.test_images is None:
         idx_train, idx_test = split(np.arange(len(d.y)), d.y, test_share,
@@ -263,10 +269,18 @@ def digit_split(d, n_train, random_state=0, test_share=0.25, max_test=1000, copi
         how += (f", each training image with {copies} augmented "
                 f"{'copy' if copies == 1 else 'copies'} (shifted, scaled, rotated, slanted, "
                 "another pen)")
+    if synthetic:
+        from .pen_digits import synthetic_digits8
+        images, labels = synthetic_digits8(synthetic, rng)
+        order = rng.permutation(len(y_train) + len(labels))
+        train_images = np.concatenate([train_images, images])[order]
+        y_train = np.concatenate([y_train, labels])[order]
+        how += (f", and {synthetic:,} digits of each class written by a program (pen strokes "
+                "from templates, jittered)")
     return DigitSplit(_read_only(d.features(train_images)), _read_only(y_train),
                       _read_only(d.features(test_images)), _read_only(y_test),
                       _read_only((test_images / d.levels).astype(np.float32)), d.shape, d.name,
-                      d.source, how, n_original, copies)
+                      d.source, how, n_original, copies, synthetic)
 
 
 def load_digits8():
