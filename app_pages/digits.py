@@ -44,6 +44,8 @@ with st.sidebar:
     n_train = widget(KEY, SPECS["n"].bounded(options=SUBSETS[name], default=defaults["n"]))
     copies = widget(KEY, SPECS["copies"].bounded(options=COPIES[name],
                                                  default=defaults["copies"]))
+    # made in the 8x8 digits' format: MNIST's 70,000 digits from 500 writers need none
+    synthetic = widget(KEY, SPECS["synthetic"]) if name == "digits8" else 0
     seed = widget(KEY, SPECS["seed"])
     st.header("Network")
     n_layers, hidden = widget(KEY, SPECS["layers"]), widget(KEY, SPECS["hidden"])
@@ -53,7 +55,7 @@ with st.sidebar:
 write_url(KEY, specs)
 lesson_box(KEY, specs)
 
-data = prepare(name, download, n_train, seed, copies)
+data = prepare(name, download, n_train, seed, copies, synthetic)
 sizes = (hidden,) * n_layers
 
 loaded = start_weights(KEY)  # a model file's weights are the MLP's start until the network changes
@@ -75,7 +77,7 @@ def build():
                                            max_eval=MNIST_TEST)}
 
 
-run = get_run(KEY, {"the data": (name, n_train, copies, seed),
+run = get_run(KEY, {"the data": (name, n_train, copies, synthetic, seed),
                     "the network": (sizes, activation, epochs),
                     "the loaded model file": loads(KEY)}, build,
               shared=(data.X_train, data.X_test))  # the server's one copy of the data
@@ -106,7 +108,7 @@ sk_args = dict(hidden_layer_sizes=sizes, activation=activation, learning_rate=le
 
 def sklearn_now():
     """scikit-learn's MLP and logistic regression, once asked for on this data and network."""
-    if not sklearn_requested(KEY, (name, n_train, copies, sk_args)):
+    if not sklearn_requested(KEY, (name, n_train, copies, synthetic, sk_args)):
         return None
     split = (data.X_train, data.y_train, data.X_test, data.y_test)
     with st.spinner("Training scikit-learn's MLP and logistic regression…"):
@@ -165,7 +167,8 @@ model_box(KEY, "digits", SPECS, run, "MLP", {k: values[k] for k in SPECS},
 st.subheader("🆚 scikit-learn on the same split")
 st.markdown(V.sklearn_call(sizes, activation, learning_rate, batch_size, epochs,
                            len(data.y_train), n_test))
-sklearn_button(KEY, "Fit scikit-learn's models", (name, n_train, copies, sk_args))
+sklearn_button(KEY, "Fit scikit-learn's models",
+               (name, n_train, copies, synthetic, sk_args))
 if sklearn_now():
     st.dataframe(V.sklearn_table([run.latest["MLP"], run.latest["logistic regression"]],
                                  sklearn_now()), hide_index=True)

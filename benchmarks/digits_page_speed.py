@@ -65,7 +65,7 @@ def engine_seconds(source):
     values = {name: spec.default for name, spec in V.SPECS.items()} | V.source_defaults(source)
     d = load_mnist(download=False) if source == "mnist" else load_digits8()
     data = digit_split(d, values["n"], values["seed"], max_test=V.MNIST_TEST,
-                       copies=values["copies"])
+                       copies=values["copies"], synthetic=values["synthetic"])
     start = time.perf_counter()
     MLPClassifier((values["hidden"],) * values["layers"], activation=values["activation"],
                   learning_rate=values["lr"], batch_size=values["batch"], max_iter=values["epochs"],

@@ -19,7 +19,8 @@ Printed per path:
 
 ``--ablation`` also prints what each piece bought: the preprocessing before this work (the
 writer's pen kept, MNIST centred at 13.5, 8x8 thickened to 30 % ink), each step added in
-turn, with and without augmented copies in training.
+turn, with and without augmented copies in training, and on the 8x8 path with the digits
+written by a program (core/pen_digits.py) added.
 
     python benchmarks/drawn_gap.py [--n 1000] [--seed 2026] [--model-seeds 0] [--ablation]
 
@@ -189,7 +190,8 @@ def on_the_pad(n, originals, y, source, mnist_dir):
     values = page_defaults(source)
     d = load_mnist(folder=mnist_dir, download=False) if source == "mnist" else load_digits8()
     model, _ = page_model(source, digit_split(d, values["n"], values["seed"],
-                                              max_test=V.MNIST_TEST, copies=values["copies"]),
+                                              max_test=V.MNIST_TEST, copies=values["copies"],
+                                              synthetic=values["synthetic"]),
                           values, values["seed"])
     offline = model.predict(np.concatenate([drawing_to_input(render(im / 255.0, pen), source)
                                             .features for im in originals[:n]]))
@@ -236,11 +238,16 @@ def main():
     results = {}
     for source, d in sources.items():
         values = page_defaults(source)
+        page = (values["copies"], values["synthetic"])
         for seed in args.model_seeds:
-            for copies in sorted({values["copies"]} | ({0} if args.ablation else set())):
-                data = digit_split(d, values["n"], seed, max_test=V.MNIST_TEST, copies=copies)
+            for copies, synthetic in sorted({page} | ({(0, 0), (page[0], 0)} if args.ablation
+                                                      else set())):
+                data = digit_split(d, values["n"], seed, max_test=V.MNIST_TEST, copies=copies,
+                                   synthetic=synthetic)
                 model, seconds = page_model(source, data, values, seed)
-                results[source, seed, copies] = model
+                results[source, seed, copies, synthetic] = model
+                if (copies, synthetic) != page:
+                    continue
                 row = dict(test=accuracy(model, data.X_test, data.y_test),
                            drawn=accuracy(model, drawn[source], y))
                 if source == "mnist":
@@ -252,15 +259,15 @@ def main():
                           f"points (goal <= 2)")
                 else:
                     row["orig"] = accuracy(model, X_orig8, y)
-                    print(f"8x8 path, seed {seed}, {len(data.y_train) // (copies + 1):,} "
-                          f"training images + {copies} augmented copies ({seconds:.1f} s): its "
+                    print(f"8x8 path, seed {seed}, {data.n_original:,} training images + "
+                          f"{copies} augmented copies + {synthetic:,} per class written by a "
+                          f"program ({seconds:.1f} s): its "
                           f"own test split {row['test']:.1%}; MNIST digits drawn "
                           f"{row['drawn']:.1%} (goal >= 85 %), MNIST originals through the "
                           f"same preprocessing {row['orig']:.1%}")
-                results[source, seed, copies, "row"] = row
+                results[source, seed, "row"] = row
     for source in sources:
-        copies = page_defaults(source)["copies"]
-        rows = [results[source, s, copies, "row"] for s in args.model_seeds]
+        rows = [results[source, s, "row"] for s in args.model_seeds]
         if len(rows) > 1:
             med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
             print(f"median over seeds {args.model_seeds}, {source}: test {med['test']:.1%}, "
@@ -281,12 +288,15 @@ def main():
         print("\nwhat each piece bought (accuracy on the drawn digits; model seed "
               f"{args.model_seeds[0]}):")
         seed = args.model_seeds[0]
-        print(f"{'preprocessing':58s} {'no augmentation':>16s} {'augmented':>10s}")
+        print(f"{'preprocessing':58s} {'no augmentation':>16s} {'augmented':>10s} "
+              f"{'+ written by a program':>23s}")
         for label, target, X in ablation_inputs(drawings):
-            copies = page_defaults(target)["copies"]
-            plain, augmented = (accuracy(results[target, seed, c], X, y) for c in (0, copies))
+            copies, synthetic = (page_defaults(target)[k] for k in ("copies", "synthetic"))
+            plain, augmented = (accuracy(results[target, seed, c, 0], X, y) for c in (0, copies))
+            written = (f"{accuracy(results[target, seed, copies, synthetic], X, y):23.1%}"
+                       if synthetic else f"{'-':>23s}")
             print(f"{('MNIST: ' if target == 'mnist' else '8x8:   ') + label:58s} "
-                  f"{plain:16.1%} {augmented:10.1%}")
+                  f"{plain:16.1%} {augmented:10.1%} {written}")
 
 
 if __name__ == "__main__":

@@ -137,7 +137,7 @@ def digits_models():
     s = _defaults(SPECS)
     name = "mnist" if mnist_found()[0] else "digits8"  # as the page chooses
     s.update(source_defaults(name))
-    data = prepare(name, False, s["n"], s["seed"], s["copies"])
+    data = prepare(name, False, s["n"], s["seed"], s["copies"], s["synthetic"])
     mlp = MLPClassifier((s["hidden"],) * s["layers"], activation=s["activation"],
                         learning_rate=s["lr"], batch_size=s["batch"], tol=0,
                         random_state=s["seed"], dtype=np.float32)

@@ -57,7 +57,7 @@ def test_a_saved_model_loads_back_with_its_settings_and_weights():
         for got, want in zip(weights(mlp(fresh)), saved):
             np.testing.assert_array_equal(got, want)
         assert fresh.session_state["digits__loads"] == 1  # the run was rebuilt for the file
-        assert fresh.session_state["digits"].trainers["MLP"].X.shape == (800 * 11, 64)  # copies
+        assert fresh.session_state["digits"].trainers["MLP"].X.shape == (800 * 11 + 5000, 64)  # defaults
         assert not fresh.session_state["digits"].running  # shown as saved, until Play
 
     # training goes on from them, and Reset returns to them
