@@ -7,7 +7,8 @@ import streamlit as st
 from core import LogisticRegression, MLPClassifier, Trainer
 from ui import digit_views as V
 from ui.digit_answer import answer, how_it_answered, read
-from ui.digit_data import PAD, download_offer, draw_pad, mnist_found, prepare
+from ui.digit_data import (PAD, download_offer, draw_pad, mnist_found, prepare,
+                           written_digits)
 from ui.digit_inside import inside
 from ui.digit_keep import keep_buttons, personal_set
 from ui.digit_pairs import pairs_section
@@ -133,6 +134,8 @@ def draw_and_classify():
             st.caption(V.data_caption(data, name, found, why))
             if name != "mnist":
                 st.caption(V.DRAWN_LIMIT)
+            if synthetic:
+                written_digits(seed, synthetic)
     with run.lock:
         if P is not None:
             keep_buttons(KEY, st.session_state[DRAWING])

@@ -582,10 +582,28 @@ def test_the_first_fit_leaves_every_element_in_its_place_for_the_next_run():
 
 
 def test_the_8x8_data_says_how_well_it_reads_real_handwriting():
-    """The bundled digits read drawn handwriting far worse than MNIST: the page says so, with
+    """The bundled digits read drawn handwriting worse than MNIST: the page says so, with
     the benchmark's figures, by the pad."""
     at = app()
     caption = " ".join(c.value for c in at.caption)
     assert "**87 %**" in caption and "**95 %**" in caption
     assert "about 79 % without the written digits" in caption
     assert "drawn_gap.py" in caption
+
+
+def test_the_digits_written_by_a_program_can_be_seen_and_turned_off():
+    """On the 8x8 digits the training set holds digits written by a program: the page shows one
+    per template, says how many it trains on, and 0 trains on the bundled digits alone."""
+    from core.pen_digits import TEMPLATES
+    at = app()
+    templates = sum(len(t) for t in TEMPLATES.values())
+    box = next(e for e in at.expander if "written by a program" in e.label)
+    html = " ".join(m.value for m in box.markdown)
+    assert html.count("data:image/png;base64") == templates
+    assert f"each of the {templates} templates" in box.caption[0].value
+    assert "holds 500 of each digit" in box.caption[0].value
+    assert at.session_state["digits"].trainers["MLP"].X.shape == (1347 * 11 + 5000, 64)
+    at.select_slider(key="digits_synthetic").set_value(0).run()
+    assert not [e for e in at.expander if "written by a program" in e.label]
+    assert at.session_state["digits"].trainers["MLP"].X.shape == (1347 * 11, 64)
+    assert not at.exception

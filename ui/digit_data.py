@@ -1,5 +1,6 @@
 """The digit page's Streamlit parts: the data sets, loaded once per server and shared
-read-only, and the drawing pad whose newest drawing is kept in session state."""
+read-only, a look at the digits written by a program, and the drawing pad whose newest
+drawing is kept in session state."""
 import dataclasses
 import hashlib
 import time
@@ -10,7 +11,8 @@ import streamlit as st
 from core import DataUnavailable, load_digits8, load_mnist
 from core.datasets import digit_split
 from core.mnist_download import TOTAL_BYTES, cache_dir, download_mnist
-from ui.digit_views import MNIST_TEST
+from ui.digit_figures import steps_html
+from ui.digit_views import MNIST_TEST, WRITTEN_TEXT, written_examples
 
 PAD = (280, 280)
 
@@ -81,6 +83,15 @@ def download_offer(key):
                 return False
         st.session_state.pop(f"{key}_mnist_error", None)
         return True
+
+
+def written_digits(seed, n):
+    """A look at the digits written by a program that the network learns from (``n`` of each
+    digit in its training set)."""
+    with st.expander("✏️ Digits written by a program"):
+        examples = written_examples(seed)
+        st.markdown(steps_html(examples, size=40), unsafe_allow_html=True)
+        st.caption(WRITTEN_TEXT.format(templates=len(examples), n=n))
 
 
 def remember_drawing(pad, key, drawing_key):

@@ -1,4 +1,6 @@
 """What the digit page shows, built from numbers: status, tables, figures, text (no Streamlit)."""
+import functools
+
 import numpy as np
 
 from ui import digit_figures as D
@@ -157,6 +159,24 @@ DRAWN_LIMIT = ("What to expect of your drawings: a network trained as this page 
                "digits), against about **95 %** for one trained on MNIST (its test digits, "
                "drawn the same way; benchmarks/drawn_gap.py). The 8x8 set's own test digits it "
                "reads at 97-99 %: what it misses are shapes its few writers never wrote.")
+
+
+WRITTEN_TEXT = ("One digit written after each of the {templates} templates (the training "
+                "set holds {n:,} of each digit, its templates taken in turn). A template is a "
+                "shape people write the digit in, given by a few control points: each point is "
+                "moved at random, a smooth curve (Catmull-Rom) joins them, and the curve is "
+                "read as your drawing's centre line is: half its slant taken away, NIST's box, "
+                "the pen that inks 30 %, the ink counted in 4x4 blocks (core/pen_digits.py).")
+
+
+@functools.lru_cache(maxsize=8)
+def written_examples(seed):
+    """One digit written by a program after each template (core.pen_digits): (caption, 8x8
+    image in [0, 1]) pairs, the same for the same ``seed``."""
+    from core.pen_digits import TEMPLATES, centre_lines, to_digits8_batch
+    rng = np.random.default_rng(seed)
+    return [(str(digit), to_digits8_batch(centre_lines(template, 1, rng))[0] / 16)
+            for digit, templates in TEMPLATES.items() for template in templates]
 
 
 def architecture(n_inputs, sizes, activation):
