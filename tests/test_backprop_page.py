@@ -8,7 +8,7 @@ import pytest
 
 from apptest_helpers import live_figure, open_page
 from core import make_dataset
-from core.graph import backward, lecture_graph
+from core.graph import backward, backward_order, lecture_graph
 from ui.backprop_text import chain_latex, reuse_text
 from ui.numbers import num
 
@@ -503,3 +503,42 @@ def test_graph_labels_keep_inside_the_chart():
     assert fig["layout"]["margin"]["r"] >= widest / 2 - RADIUS_PX > 10
     assert "L = −10" in [a["text"] for a in backprop_thumbnail()["layout"]["annotations"]]
     assert graph_y_range([0, 1], 50) == [-0.45, 1.45]  # too small for the rule: the old pad
+
+
+@pytest.mark.parametrize("text, values", [
+    ("lecture", {"a": 3.0, "b": 1.0, "c": -2.0}),
+    ("lecture", {"a": 3.0, "b": 1.0, "c": 1e6}),
+    ("lecture", {"a": -1e6, "b": 1e6, "c": -1e6}),
+    ("c*(a+2*b)", {"a": 3.0, "b": 1.0, "c": -2.0}),
+    ("x1*(x1+x2)", {"x1": 2.0, "x2": -3.0}),
+    ("log(x1)+log(x2)", {"x1": 123456.0, "x2": 0.001})])
+def test_each_derivative_on_an_edge_covers_no_other_label_in_a_narrow_chart(text, values):
+    """A browser review at 1024 px: "∂L/∂e = c = −2" on the short edge from e to L covered
+    "∂L/∂e = −2" under e and touched "L = c · e = −10" above L (and with c = 10⁶ ran through
+    both). Each edge's label now goes where it covers no circle and no label at the narrowest
+    width the page shows, along the edge or beside it, broken before its value if need be."""
+    from core.expression import check_expression
+    from ui.backprop_figures import NARROW_PX, Plot, _overlap, edge_labels, node_boxes
+    from ui.backprop_text import graph_marks
+    from ui.backprop_views import graph_view
+    from ui.expression_views import graph_parts
+    graph = (lecture_graph(**values) if text == "lecture"
+             else check_expression(text, values).graph)
+    n_steps = len(backward(graph))
+    fig = (graph_view(values, n_steps) if text == "lecture" else graph_parts(graph, n_steps))[0]
+    nodes, edges = graph_marks(graph, backward(graph), backward_order(graph), n_steps)
+    margin, layout = fig["layout"]["margin"], fig["layout"]
+    plot = Plot(layout["xaxis"]["range"], layout["yaxis"]["range"],
+                NARROW_PX - margin["l"] - margin["r"], layout["height"] - margin["t"] - margin["b"])
+    names = [n["name"] for n in nodes]
+    pos = dict(zip(names, zip(fig["data"][0]["x"], fig["data"][0]["y"])))
+    placed = edge_labels(plot, nodes, pos, edges)
+    assert len(placed) == sum(e["label"] is not None for e in edges) > 0
+    taken = node_boxes(plot, nodes, pos)
+    for i, (edge, _, _, box) in enumerate(placed):
+        assert all(_overlap(box, b) == 0 for b in taken), edge["label"]
+        assert all(_overlap(box, other[3]) == 0 for other in placed[i + 1:]), edge["label"]
+    # the figure shows them where they were placed
+    shown = {(a["text"], a["xshift"], a["yshift"]) for a in fig["layout"]["annotations"]
+             if "xshift" in a}
+    assert shown == {(e["label"], *shift) for e, _, shift, _ in placed}

@@ -4,6 +4,7 @@ Plain dict figures in the shared style of ``ui.figures``; they take names, numbe
 and know nothing of the graph engine or the network.
 """
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -55,8 +56,8 @@ LABEL_ROOM_PX = 46  # from a node's centre to the far edge of the label above or
 
 def label_px(text, size=13.5):
     """About how many pixels wide ``text`` is at ``size`` px (sans serif: 0.55 em a character
-    on average; tags left out)."""
-    return 0.55 * size * len(re.sub(r"<[^>]*>", "", text))
+    on average; tags left out; the longest line)."""
+    return max(0.55 * size * len(re.sub(r"<[^>]*>", "", line)) for line in text.split("<br>"))
 
 
 def graph_y_range(ys, plot_px, room=LABEL_ROOM_PX):
@@ -92,11 +93,6 @@ def graph_figure(nodes, edges, title=None, height=400):
             x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
             showarrow=True, arrowhead=3, arrowsize=1.1, standoff=23, startstandoff=23,
             arrowwidth=2.2 if used else 1.6, arrowcolor=GRAD if used else MUTED))
-        if used:
-            annotations.append(dict(
-                x=(x0 + x1) / 2, y=(y0 + y1) / 2, xref="x", yref="y", text=e["label"],
-                showarrow=False, font=dict(size=12.5, color=GRAD), bgcolor="rgba(255,255,255,0.92)",
-                borderpad=2))
     colors = {"todo": MUTED, "done": GRAD, "current": CURRENT}
     xs = [pos[n][0] for n in names]
     ys = [pos[n][1] for n in names]
@@ -123,12 +119,97 @@ def graph_figure(nodes, edges, title=None, height=400):
                               if x == at for t in (n["value_text"], n["grad_text"] or "")])
             for edge, at in (("l", 0), ("r", x_max))}
     top = 45 if title else 10
+    x_range, y_range = [-0.45, x_max + 0.45], graph_y_range(ys, height - top - 10)
+    # each derivative on its edge where it covers no label and no circle (at the narrowest
+    # chart the page shows; wider, the columns only move apart)
+    plot = Plot(x_range, y_range, NARROW_PX - side["l"] - side["r"], height - top - 10)
+    for e, at, (dx, dy), _ in edge_labels(plot, nodes, pos, edges):
+        annotations.append(dict(
+            x=at[0], y=at[1], xshift=dx, yshift=dy, xref="x", yref="y", text=e["label"],
+            showarrow=False, font=dict(size=EDGE_FONT, color=GRAD),
+            bgcolor="rgba(255,255,255,0.92)", borderpad=2))
     fig = figure(data, title, height, legend=False, margin=dict(t=top, b=10, **side),
-                 xaxis=dict(visible=False, range=[-0.45, x_max + 0.45], fixedrange=True),
-                 yaxis=dict(visible=False, range=graph_y_range(ys, height - top - 10),
-                            fixedrange=True))
+                 xaxis=dict(visible=False, range=x_range, fixedrange=True),
+                 yaxis=dict(visible=False, range=y_range, fixedrange=True))
     fig["layout"]["annotations"] = annotations
     return fig
+
+
+NARROW_PX = 560   # the graph's width in a 1024 px window with the sidebar open
+EDGE_FONT = 12.5
+LINE_PX = 17      # a line of label text, with its padding
+
+
+@dataclass(frozen=True)
+class Plot:
+    """Data coordinates -> pixels (x right, y up) in a plot area ``width`` x ``height``."""
+    x_range: tuple
+    y_range: tuple
+    width: float
+    height: float
+
+    def px(self, x, y):
+        (x0, x1), (y0, y1) = self.x_range, self.y_range
+        return ((x - x0) / (x1 - x0) * self.width, (y - y0) / (y1 - y0) * self.height)
+
+
+def _overlap(a, b):
+    """The area two boxes (left, bottom, right, top) share."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def node_boxes(plot, nodes, pos):
+    """The pixel boxes of the circles and of the labels above and below them."""
+    boxes = []
+    for n in nodes:
+        x, y = plot.px(*pos[n["name"]])
+        boxes.append((x - RADIUS_PX, y - RADIUS_PX, x + RADIUS_PX, y + RADIUS_PX))
+        w = label_px(n["value_text"]) / 2
+        boxes.append((x - w, y + RADIUS_PX + 3, x + w, y + RADIUS_PX + 3 + LINE_PX))
+        if n["grad_text"]:
+            w = label_px(n["grad_text"]) / 2
+            boxes.append((x - w, y - RADIUS_PX - 3 - LINE_PX, x + w, y - RADIUS_PX - 3))
+    return boxes
+
+
+def edge_labels(plot, nodes, pos, edges):
+    """(edge, (x, y) on it in data coordinates, (x, y) shift in pixels, the label's pixel box)
+    for every edge with a label: the first place that covers nothing, trying the middle of the
+    edge first, then other points along it, then points beside it, a little further each
+    time; where every place covers something, the one that covers least."""
+    taken = node_boxes(plot, nodes, pos)
+    placed = []
+    for e in edges:
+        if e.get("label") is None:
+            continue
+        (x0, y0), (x1, y1) = pos[e["src"]], pos[e["dst"]]
+        (p0, q0), (p1, q1) = plot.px(x0, y0), plot.px(x1, y1)
+        length = max(np.hypot(p1 - p0, q1 - q0), 1e-9)
+        normal = (-(q1 - q0) / length, (p1 - p0) / length)
+        head, _, value = e["label"].rpartition(" = ")
+        best = None
+        # on one line if it fits somewhere, else broken before its value
+        for text in [e["label"]] + ([f"{head}<br>= {value}"] if head else []):
+            half_w = (label_px(text, EDGE_FONT) + 6) / 2
+            half_h = LINE_PX * (text.count("<br>") + 1) / 2
+            # on the edge if it can be (nearest its middle), else as little beside it as can be
+            for k, t in [(k, t) for k in (0, 0.5, -0.5, 1, -1, 1.5, -1.5, 2, -2, 2.5, -2.5, 3, -3)
+                         for t in (0.5, 0.4, 0.6, 0.45, 0.55, 0.3, 0.7, 0.35, 0.65, 0.25, 0.75)]:
+                dx, dy = k * 0.8 * LINE_PX * normal[0], k * 0.8 * LINE_PX * normal[1]
+                cx, cy = p0 + t * (p1 - p0) + dx, q0 + t * (q1 - q0) + dy
+                box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+                outside = (max(0, -box[1]) + max(0, box[3] - plot.height)) * 2 * half_w
+                cost = sum(_overlap(box, b) for b in taken) + outside
+                if best is None or cost < best[0]:
+                    best = (cost, text, t, (dx, dy), box)
+                if cost == 0:
+                    break
+            if best[0] == 0:
+                break
+        _, text, t, shift, box = best
+        taken.append(box)
+        placed.append((dict(e, label=text), (x0 + t * (x1 - x0), y0 + t * (y1 - y0)), shift, box))
+    return placed
 
 
 def activation_figure(z, g, dg, name, z0=None, g0=None, dg0=None, height=340):
