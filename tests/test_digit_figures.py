@@ -23,6 +23,10 @@ def test_top_two_and_guess_bars():
     small = D.guess_figure(np.array([0.996, 0.003] + [0.000125] * 8), range(10))
     assert small["data"][0]["text"][1] == "<1%" == D.share(0.003)
     assert small["data"][0]["constraintext"] == "none"  # not shrunk to a narrow bar's width
+    # the other "<1%" are left out: eight of them side by side ran into each other at 1024 px
+    assert small["data"][0]["text"][2:] == [""] * 8
+    assert D.guess_figure(np.array([0.5, 0.3, 0.15, 0.05] + [0.0] * 6), range(10))[
+        "data"][0]["text"][:5] == ["50%", "30%", "15%", "5%", ""]
 
 
 def test_the_guess_cards_sit_in_one_wrapping_row_and_a_small_share_reads_below_1_percent():

@@ -51,8 +51,11 @@ def guess_figure(proba, labels, title=None, height=240):
     proba = np.asarray(proba, dtype=float)
     first, second = top_two(proba)
     colors = [FIRST if i == first else SECOND if i == second else OTHER for i in range(len(proba))]
+    # each share over its bar, but "<1%" only over the two guesses: in the answer's column at
+    # 1024 px, eight "<1%" side by side ran into each other (a bar at 0 says as much)
+    text = [share(p) if i in (first, second) or p >= 0.005 else "" for i, p in enumerate(proba)]
     data = [dict(type="bar", x=[str(v) for v in labels], y=(100 * proba).astype(np.float32),
-                 marker=dict(color=colors), text=[share(p) for p in proba],
+                 marker=dict(color=colors), text=text,
                  # full size: fitted to a narrow bar, "<1%" was 7 px tall at 1024x768
                  textposition="outside", cliponaxis=False, constraintext="none",
                  hovertemplate="P(%{x}) = %{y:.1f}%<extra></extra>")]
