@@ -490,11 +490,15 @@ def test_graph_labels_keep_inside_the_chart():
         low, high = fig["layout"]["yaxis"]["range"]
         per_px = (high - low) / plot_px
         assert (high - max(ys)) / per_px >= room - 1e-6 and (min(ys) - low) / per_px >= room - 1e-6
-        # the circles (44 px) of one layer stay apart
-        xs = fig["data"][0]["x"]
+        # the circles of one layer stay apart, and so do a circle and the label above the
+        # circle under it (on the home page's picture "b = 1" sat on a's circle)
+        xs, size = fig["data"][0]["x"], fig["data"][0]["marker"]["size"]
+        label_top = max(a["yshift"] for a in fig["layout"]["annotations"]
+                        if a.get("yanchor") == "bottom" and "xshift" not in a) + 15
         for x in set(xs):
             rows = sorted(y for x2, y in zip(xs, ys) if x2 == x)
-            assert all((b - a) / per_px >= 44 for a, b in zip(rows, rows[1:])), (x, rows)
+            assert all((b - a) / per_px >= size for a, b in zip(rows, rows[1:])), (x, rows)
+            assert all((b - a) / per_px - size / 2 >= label_top for a, b in zip(rows, rows[1:]))
     # the outer layers' labels get margins of half their width (in pixels: at any chart width)
     from ui.backprop_figures import RADIUS_PX, label_px
     fig = graph_view({"a": 0.5, "b": -1.5, "c": 1e6}, 4)[0]

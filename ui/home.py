@@ -60,7 +60,22 @@ def backprop_thumbnail():
     # cut); a little less than the page's own graph keeps, so the rows' circles stay apart
     figure["layout"]["yaxis"]["range"] = graph_y_range(figure["data"][0]["y"], HEIGHT - 8,
                                                        room=40)
+    # smaller circles: at the page's 44 px, rows about 50 px apart put "b = 1" and "c = −2"
+    # on the circles above them
+    nodes = figure["data"][0]
+    nodes["marker"] = dict(nodes["marker"], size=THUMB_CIRCLE_PX)
+    nodes["textfont"] = dict(nodes["textfont"], size=14)
+    shrink = (44 - THUMB_CIRCLE_PX) / 2
+    for note in figure["layout"]["annotations"]:
+        if note.get("yshift") and "xshift" not in note:  # a node's label, not an edge's
+            note["yshift"] -= shrink * np.sign(note["yshift"])
+        if note.get("showarrow"):
+            note.update(standoff=note["standoff"] - shrink,
+                        startstandoff=note["startstandoff"] - shrink)
     return figure
+
+
+THUMB_CIRCLE_PX = 30
 
 
 THUMBNAILS = {"logistic": logistic_thumbnail, "xor": xor_thumbnail, "digits": digits_thumbnail,
