@@ -114,6 +114,11 @@ def test_one_update_lowers_the_points_loss(at):
     shown = metric_values(at)
     assert shown["Loss −LL of point #3 before"] == num(last.loss_before)
     assert shown["after one update"] == num(last.loss_after)
+    # a fall, shown as one: an arrow down, in green (it was a red arrow up: "−" is not "-")
+    from streamlit.proto.Metric_pb2 import Metric
+    after = next(m for m in at.metric if m.label == "after one update").proto
+    assert (after.direction, after.color) == (Metric.MetricDirection.DOWN, Metric.MetricColor.GREEN)
+    assert after.delta == "-" + num(last.loss_before - last.loss_after)
     verdicts = [m.value for m in list(at.success) + list(at.warning)]
     assert any(f"point #3's loss went from {num(last.loss_before)} to {num(last.loss_after)}"
                in v and "the data set's loss from" in v for v in verdicts)

@@ -243,8 +243,9 @@ def single_update(p, coefs):
         return
     m1, m2, m3, m4 = st.columns([1, 1, 1, 0.8], vertical_alignment="bottom")
     m1.metric(f"Loss −LL of point #{update.point} before", num(update.loss_before))
-    m2.metric("after one update", num(update.loss_after),
-              delta=num(update.loss_after - update.loss_before), delta_color="inverse")
+    # Streamlit reads a fall from a leading ASCII "-": num's "−" showed a fall as a red rise
+    m2.metric("after one update", num(update.loss_after), delta_color="inverse",
+              delta=num(update.loss_after - update.loss_before).replace("−", "-"))
     m3.metric("the data set's −LL/n", f"{num(update.data_loss_before)} → "
                                      f"{num(update.data_loss_after)}")
     m4.button("↩ Undo", key=f"{p.key}_undo", on_click=take_back, width="stretch")
