@@ -134,8 +134,6 @@ def draw_and_classify():
             st.caption(V.data_caption(data, name, found, why))
             if name != "mnist":
                 st.caption(V.DRAWN_LIMIT)
-            if synthetic:
-                written_digits(seed, synthetic)
     with run.lock:
         if P is not None:
             keep_buttons(KEY, st.session_state[DRAWING])
@@ -149,6 +147,8 @@ run.done_note = (f"✅ All {epochs} epochs are trained. ↺ Reset starts again; 
                  "in the sidebar starts a longer run.")
 controls(run, KEY, step_size=10, extra=lambda: converge_button(run, KEY, epochs))
 draw_and_classify()
+if synthetic:  # beside the offer of more data, the full width: not in the answer's column
+    written_digits(seed, synthetic)
 if not found and download_offer(KEY):
     stage(KEY, specs, {"source": "mnist"})
     st.rerun()

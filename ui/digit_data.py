@@ -90,7 +90,7 @@ def written_digits(seed, n):
     digit in its training set)."""
     with st.expander("✏️ Digits written by a program"):
         examples = written_examples(seed)
-        st.markdown(steps_html(examples, size=40), unsafe_allow_html=True)
+        st.markdown(steps_html(examples, size=44), unsafe_allow_html=True)
         st.caption(WRITTEN_TEXT.format(templates=len(examples), n=n))
 
 
