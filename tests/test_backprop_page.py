@@ -527,7 +527,8 @@ def test_each_derivative_on_an_edge_covers_no_other_label_in_a_narrow_chart(text
     both). Each edge's label now goes where it covers no circle and no label at the narrowest
     width the page shows, along the edge or beside it, broken before its value if need be."""
     from core.expression import check_expression
-    from ui.backprop_figures import NARROW_PX, Plot, _overlap, edge_labels, node_boxes
+    from ui.backprop_figures import (NARROW_PX, Plot, _overlap, edge_labels, edge_points,
+                                     node_boxes)
     from ui.backprop_text import graph_marks
     from ui.backprop_views import graph_view
     from ui.expression_views import graph_parts
@@ -547,6 +548,13 @@ def test_each_derivative_on_an_edge_covers_no_other_label_in_a_narrow_chart(text
     for i, (edge, _, _, box) in enumerate(placed):
         assert all(_overlap(box, b) == 0 for b in taken), edge["label"]
         assert all(_overlap(box, other[3]) == 0 for other in placed[i + 1:]), edge["label"]
+        # and no other edge's line runs under it (x1 -> n1's label lay on x1 -> f's line)
+        for other in edges:
+            if (other["src"], other["dst"]) != (edge["src"], edge["dst"]):
+                pts = edge_points(plot, pos[other["src"]], pos[other["dst"]])
+                inside = ((pts[:, 0] > box[0]) & (pts[:, 0] < box[2]) & (pts[:, 1] > box[1])
+                          & (pts[:, 1] < box[3]))
+                assert not inside.any(), (edge["label"], other["src"], other["dst"])
     # the figure shows them where they were placed
     shown = {(a["text"], a["xshift"], a["yshift"]) for a in fig["layout"]["annotations"]
              if "xshift" in a}

@@ -172,16 +172,30 @@ def node_boxes(plot, nodes, pos):
     return boxes
 
 
+def edge_points(plot, start, end, step=4.0):
+    """Pixel points every ``step`` px along an edge's visible line (circle edge to circle edge)."""
+    (p0, q0), (p1, q1) = plot.px(*start), plot.px(*end)
+    length = np.hypot(p1 - p0, q1 - q0)
+    if length <= 2 * RADIUS_PX:
+        return np.zeros((0, 2))
+    t = np.arange(RADIUS_PX, length - RADIUS_PX, step) / length
+    return np.column_stack([p0 + t * (p1 - p0), q0 + t * (q1 - q0)])
+
+
 def edge_labels(plot, nodes, pos, edges):
     """(edge, (x, y) on it in data coordinates, (x, y) shift in pixels, the label's pixel box)
     for every edge with a label: the first place that covers nothing, trying the middle of the
     edge first, then other points along it, then points beside it, a little further each
-    time; where every place covers something, the one that covers least."""
+    time; where every place covers something, the one that covers least. Another edge's line
+    under a label counts too (each 4 px of it as much as a 5x5 px corner of a label)."""
     taken = node_boxes(plot, nodes, pos)
+    lines = [edge_points(plot, pos[e["src"]], pos[e["dst"]]) for e in edges]
     placed = []
-    for e in edges:
+    for i, e in enumerate(edges):
         if e.get("label") is None:
             continue
+        others = np.concatenate([pts for j, pts in enumerate(lines) if j != i] or
+                                [np.zeros((0, 2))])
         (x0, y0), (x1, y1) = pos[e["src"]], pos[e["dst"]]
         (p0, q0), (p1, q1) = plot.px(x0, y0), plot.px(x1, y1)
         length = max(np.hypot(p1 - p0, q1 - q0), 1e-9)
@@ -199,7 +213,9 @@ def edge_labels(plot, nodes, pos, edges):
                 cx, cy = p0 + t * (p1 - p0) + dx, q0 + t * (q1 - q0) + dy
                 box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
                 outside = (max(0, -box[1]) + max(0, box[3] - plot.height)) * 2 * half_w
-                cost = sum(_overlap(box, b) for b in taken) + outside
+                crossed = np.count_nonzero((others[:, 0] > box[0]) & (others[:, 0] < box[2]) &
+                                           (others[:, 1] > box[1]) & (others[:, 1] < box[3]))
+                cost = sum(_overlap(box, b) for b in taken) + outside + 25 * crossed
                 if best is None or cost < best[0]:
                     best = (cost, text, t, (dx, dy), box)
                 if cost == 0:
