@@ -253,7 +253,11 @@ def timing_figure(n_params, backprop_seconds, numerical_seconds, labels, height=
     ratio = n / b
     data = [dict(type="scatter", x=n_params.tolist(), y=n.tolist(), mode="lines+markers+text",
                  name="numerical: 2 forward passes per parameter",
-                 text=[f"×{r:,.0f}" for r in ratio], textposition="top center", cliponaxis=False,
+                 text=[f"×{r:,.0f}" for r in ratio], cliponaxis=False,
+                 # above and below the line in turn: two sizes close on the log axis (841 and
+                 # 1,345 parameters) put their labels on top of each other
+                 textposition=["top center" if i % 2 == 0 else "bottom right"
+                               for i in range(len(ratio))],
                  textfont=dict(color=PALETTE[1]), line=dict(color=PALETTE[1], width=3),
                  marker=dict(size=9), customdata=list(labels),
                  hovertemplate="%{customdata}<br>%{x:,} parameters<br>%{y:.3g} ms<extra></extra>"),

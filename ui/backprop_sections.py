@@ -278,13 +278,14 @@ def gradient_check(p):
     else:
         st.error("Some derivatives disagree with the finite differences: this "
                  "backpropagation has a bug. The top row is the worst.", icon="🐞")
+    # the table the page's width: beside the metric, at 1024 px, its error columns were cut off
     c1, c2 = st.columns([1, 2.2])
     with c1:
         st.metric("Largest relative error", num(result.max_relative_error, 2),
                   help="|a − n| / (|a| + |n|) for analytic a and numerical n.")
         st.markdown(f"at **{result.names[result.worst]}**")
-        st.caption(V.CHECK_NOTE)
-    c2.dataframe(V.check_table(result), hide_index=True, width="stretch")
+    c2.caption(V.CHECK_NOTE)
+    st.dataframe(V.check_table(result), hide_index=True, width="stretch")
 
     st.subheader("Correct, but inefficient: what each way costs")
     st.markdown(V.COST_TEXT)
@@ -298,11 +299,12 @@ def gradient_check(p):
                     f"{num(ours.numerical_seconds * 1000)} ms ({ours.forward_passes} forward "
                     f"passes), **{num(ours.ratio, 3)} times** as long.")
         st.dataframe(V.cost_table(rows), hide_index=True, width="stretch")
-        c1, c2 = st.columns([1.6, 1])
-        c1.plotly_chart(timing_figure([r.n_params for r in rows], [r.backprop_seconds for r in rows],
+        # the page's width: in two thirds of it, at 1024 px, "×1,079" ran into "×1,710"
+        st.plotly_chart(timing_figure([r.n_params for r in rows],
+                                      [r.backprop_seconds for r in rows],
                                       [r.numerical_seconds for r in rows],
                                       [f"|h| = {r.hidden}" for r in rows]),
                         key=f"{p.key}_timing", config=CHART)
-        c2.markdown(V.cost_summary(rows))
-        c2.caption("Measured on this server when you pressed the button; the small times are "
+        st.markdown(V.cost_summary(rows))
+        st.caption("Measured on this server when you pressed the button; the small times are "
                    "noisy, the trend is not.")

@@ -77,12 +77,12 @@ def math(p):
             st.latex(line)
         st.caption(V.SUM_MEAN_NOTE)
         st.markdown(V.PULL_TEXT)
-        pull_col, table_col = st.columns([1.15, 1])
-        with pull_col:
-            live_chart(V.pull_figure(theta, p.Xf_train, p.split[0], p.y_train, p.grid),
-                       key=f"{p.key}_pull", height=380)
-        table_col.dataframe(V.pull_table(theta, p.Xf_train, p.y_train, p.extra),
-                            hide_index=True, height=330)
+        live_chart(V.pull_figure(theta, p.Xf_train, p.split[0], p.y_train, p.grid),
+                   key=f"{p.key}_pull", height=380)
+        # under the chart, the page's width: beside it, at 1024 px, the pull on θ₁ and θ₂ was
+        # cut off
+        st.dataframe(V.pull_table(theta, p.Xf_train, p.y_train, p.extra), hide_index=True,
+                     width="stretch")
     follow_fragment(p.run, draw, every=2.0)
 
 
