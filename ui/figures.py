@@ -105,8 +105,10 @@ def proba_bar(name="P(y=1|x)"):
     """A probability's colour bar, narrow: beside a plane drawn 1:1 in a narrow column, a bar
     with its title turned sideways took 70 px of the plot's width (the XOR page's MLP plane was
     138 px wide at 1024x768)."""
+    # each tick's label just under its tick: level with it, the "1" touched the title above
     return dict(title=dict(text=name, side="top", font=dict(size=10)), thickness=10, len=0.75,
-                xpad=4, tickvals=[0, 0.5, 1], ticktext=["0", "½", "1"])
+                xpad=4, tickvals=[0, 0.5, 1], ticktext=["0", "½", "1"],
+                ticklabelposition="outside bottom")
 
 
 def heatmap_trace(xs, ys, z, colorscale=PROBA_SCALE, zmin=0.0, zmax=1.0, show_scale=True,
