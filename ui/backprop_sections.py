@@ -55,23 +55,26 @@ class Page:
 # ---- ① the lectures' graph ------------------------------------------------------------------------
 def lecture_graph(key):
     step = f"{key}_graph_step"
-    st.markdown(V.GRAPH_TEXT)
-    st.caption(V.GRAPH_NOTE)
-    # the inputs, then the step buttons in a row of their own: side by side, the labels were
-    # cut ("Step backw…") in a 1024 px window
+    st.markdown(V.GRAPH_LEAD)
+    # the step buttons in a row of their own (beside the inputs, their labels were cut, "Step
+    # backw…", in a 1024 px window), above the inputs, and the longer text after both: so the
+    # buttons are in sight in a 1024x768 window. The row is filled once the inputs are read.
+    buttons = st.container(horizontal=True)
     inputs = {}
     for col, name in zip(st.columns(4)[:3], LECTURE_INPUTS):
         with col:
             inputs[name] = widget(key, V.SPECS[name])
     k = st.session_state.setdefault(step, 0)
     figure, message, chain, closing, n_steps = V.graph_view(inputs, k)
-    with st.container(horizontal=True):
+    with buttons:
         for label, target, kw in (
                 ("⬅ Step backward", min(k + 1, n_steps), dict(type="primary", key=f"{key}_step")),
                 ("⏪ All", n_steps, dict(key=f"{key}_all", help="Every backward step.")),
                 ("↺ Reset", 0, dict(key=f"{key}_reset", help="The forward pass only."))):
             st.button(label, on_click=st.session_state.__setitem__, args=(step, target),
                       width="content", disabled=(k >= n_steps) if target else k == 0, **kw)
+    st.markdown(V.GRAPH_TEXT)
+    st.caption(V.GRAPH_NOTE)
     walked_graph(key, figure, message, V.GRAPH_CAPTION, chain, closing, k)
 
 

@@ -263,12 +263,12 @@ LEDE = ("A network learns by following ∂LL/∂θ for every weight θ. **Backpr
 LECTURE = ("backpropagation as reverse differentiation on a computation graph, L = c(a + 2b); "
            "∂LL/∂θ for output and hidden weights; the numerical approach is correct but "
            "inefficient; counting parameters.")
-GRAPH_TEXT = ("The lectures' example: **L(a, b, c) = c (a + 2b)**, computed in three small "
-              "operations, **d = 2b**, **e = a + d**, **L = c · e**. The forward pass goes left to "
-              "right and writes each node's value. The backward pass starts at the right with "
-              "∂L/∂L = 1 and moves left one node at a time: each node's derivative is the "
-              "derivative of the node it feeds times that node's *local* derivative (the chain "
-              "rule).")
+GRAPH_LEAD = ("The lectures' example: **L(a, b, c) = c (a + 2b)**, computed in three small "
+              "operations, **d = 2b**, **e = a + d**, **L = c · e**.")
+GRAPH_TEXT = ("The forward pass goes left to right and writes each node's value. The backward "
+              "pass starts at the right with ∂L/∂L = 1 and moves left one node at a time: each "
+              "node's derivative is the derivative of the node it feeds times that node's *local* "
+              "derivative (the chain rule).")
 GRAPH_NOTE = ("(The lecture notes list the third operation as L = e · e; it is L = c · e, which "
               "is what c(a + 2b) needs.)")
 GRAPH_CAPTION = ("Black: the forward values. Red: the derivatives of L, written under each node "
