@@ -452,15 +452,22 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
     rings = [3 if highlight is not None and x == highlight else 2 for x in xs]
     ring_colours = ["#f1a208" if highlight is not None and x == highlight else "white"
                     for x in xs]
-    data.append(dict(type="scatter", x=xs, y=ys, mode="markers+text" if labels else "markers",
+    data.append(dict(type="scatter", x=xs, y=ys, mode="markers",
                      text=notes if labels else texts, hovertext=texts,
                      hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
-                     textposition=places,
-                     textfont=dict(size=10, color="#374151"),
                      marker=dict(size=18 if big else 11, color=colors,
                                  line=dict(color=ring_colours, width=rings))))
+    # the labels as annotations on a white ground: drawn over the edges, so an edge that comes
+    # up to a hidden unit from above no longer runs through its "h −0.98"
+    anchors = {"middle left": dict(xanchor="right", xshift=-12),
+               "middle right": dict(xanchor="left", xshift=12),
+               "top center": dict(yanchor="bottom", yshift=11)}
+    notes_shown = [dict(x=x, y=y, xref="x", yref="y", text=note, showarrow=False,
+                        font=dict(size=10, color="#374151"), bgcolor="rgba(255,255,255,0.85)",
+                        borderpad=1, **anchors[place])
+                   for x, y, note, place in zip(xs, ys, notes, places)] if labels else []
     ticks = ["inputs"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
-    return figure(data, title, height, legend=False,
+    return figure(data, title, height, legend=False, annotations=notes_shown,
                   xaxis=dict(visible=True, showgrid=False, zeroline=False, tickmode="array",
                              tickvals=list(range(len(sizes))), ticktext=ticks,
                              # room on the left for the inputs' names (cut at -0.3)
