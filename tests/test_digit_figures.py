@@ -133,6 +133,15 @@ def test_flow_figure_colours_units_by_activation_and_hovers_the_formula():
     np.testing.assert_allclose(outputs["marker"]["color"], p, rtol=1e-5)
     lines = [t for t in fig["data"] if t.get("mode") == "lines"]
     assert lines and sum(len(t["x"]) for t in lines) // 3 <= 5 * 3 + 10 * 4
+    # no line crosses the drawing (Plotly draws a heatmap under the lines): those from the
+    # input leave the image's right edge, each at its pixel's height
+    image = next(t for t in fig["data"] if t["type"] == "heatmap")
+    right = max(image["x"]) + (image["x"][1] - image["x"][0]) / 2
+    xs = [x for t in lines for x in t["x"] if x is not None]
+    assert min(xs) == pytest.approx(right)
+    starts = {round(y, 9) for t in lines for x, y in zip(t["x"], t["y"])
+              if x is not None and abs(x - right) < 1e-9}
+    assert starts and starts <= {round(float(y), 9) for y in image["y"]}
 
 
 def test_a_clickable_confusion_matrix_puts_a_marker_on_every_cell():

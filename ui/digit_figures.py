@@ -355,9 +355,11 @@ def flow_figure(image, zs, hs, coefs, intercepts, activation, labels, shown=64, 
             for i in top:
                 if contrib[i, j] == 0:
                     continue
-                if l == 0:
-                    r, c = divmod(int(i), w_img)
-                    start = (px[c], py[r])
+                if l == 0:  # from the image's right edge, at the pixel's height: lines from
+                    # the pixels themselves covered the drawing (Plotly draws a heatmap under
+                    # every line, whatever the traces' order)
+                    r = int(i) // w_img
+                    start = (px[-1] + side / 2, py[r])
                 elif i < len(pos[l]):
                     start = (xpos[l][i], pos[l][i])
                 else:
@@ -368,7 +370,6 @@ def flow_figure(image, zs, hs, coefs, intercepts, activation, labels, shown=64, 
                          showlegend=False, line=dict(width=0.5 + 1.2 * level, color=(
                              "rgba(31,95,191,%.2f)" if positive else "rgba(192,57,43,%.2f)")
                              % (0.25 + 0.2 * level))))
-    # the image over the lines from its pixels: they leave it at the pixel's height
     data.append(dict(type="heatmap", x=px, y=py, z=img, showscale=False, zmin=0, zmax=1,
                      colorscale=INK, hovertemplate="pixel value %{z:.2f}<extra>input x</extra>"))
     scale, lo, hi = ACTIVATION_SCALES[activation]
