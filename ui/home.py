@@ -6,7 +6,7 @@ from core import LogisticRegression, Trainer, load_digits8, make_dataset, make_g
 from core.mlp import forward
 from ui import digit_figures as D
 from ui import figures as F
-from ui.backprop_figures import graph_y_range
+from ui.backprop_figures import RADIUS_PX, graph_y_range
 from ui.backprop_views import graph_view
 
 HEIGHT = 190
@@ -65,7 +65,7 @@ def backprop_thumbnail():
     nodes = figure["data"][0]
     nodes["marker"] = dict(nodes["marker"], size=THUMB_CIRCLE_PX)
     nodes["textfont"] = dict(nodes["textfont"], size=14)
-    shrink = (44 - THUMB_CIRCLE_PX) / 2
+    shrink = RADIUS_PX - THUMB_CIRCLE_PX / 2
     for note in figure["layout"]["annotations"]:
         if note.get("yshift") and "xshift" not in note:  # a node's label, not an edge's
             note["yshift"] -= shrink * np.sign(note["yshift"])
