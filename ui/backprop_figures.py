@@ -51,6 +51,7 @@ def _spread(nodes, y, gap):
 
 
 RADIUS_PX = 22      # a node's circle (its marker is 44 px across)
+LABEL_GAP_PX = 3    # from a circle to the labels above and below it
 LABEL_ROOM_PX = 46  # from a node's centre to the far edge of the label above or below it
 
 
@@ -71,8 +72,9 @@ def graph_y_range(ys, plot_px, room=LABEL_ROOM_PX):
     return [low - pad, high + pad]
 
 
-def graph_figure(nodes, edges, title=None, height=400):
-    """A computation graph with each node's value above it and its derivative below.
+def graph_figure(nodes, edges, title=None, height=400, radius_px=RADIUS_PX):
+    """A computation graph with each node's value above it and its derivative below, its
+    circles ``radius_px`` pixels in radius (the labels and arrows keep their distance to them).
 
     Parameters
     ----------
@@ -91,7 +93,8 @@ def graph_figure(nodes, edges, title=None, height=400):
         # from circle edge to circle edge: standoffs are in pixels, the circles' radius
         annotations.append(dict(
             x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
-            showarrow=True, arrowhead=3, arrowsize=1.1, standoff=23, startstandoff=23,
+            showarrow=True, arrowhead=3, arrowsize=1.1, standoff=radius_px + 1,
+            startstandoff=radius_px + 1,
             arrowwidth=2.2 if used else 1.6, arrowcolor=GRAD if used else MUTED))
     colors = {"todo": MUTED, "done": GRAD, "current": CURRENT}
     xs = [pos[n][0] for n in names]
@@ -99,30 +102,33 @@ def graph_figure(nodes, edges, title=None, height=400):
     data = [dict(type="scatter", x=xs, y=ys, mode="markers+text",
                  text=[f"<b>{n}</b>" for n in names],
                  textfont=dict(size=17, color=INK), hoverinfo="skip", showlegend=False,
-                 marker=dict(size=44, color=["#fff7e0" if n["state"] == "current" else "white"
-                                             for n in nodes],
+                 marker=dict(size=2 * radius_px,
+                             color=["#fff7e0" if n["state"] == "current" else "white"
+                                    for n in nodes],
                              line=dict(width=[4 if n["state"] == "current" else 2.5 for n in nodes],
                                        color=[colors[n["state"]] for n in nodes])))]
     # labels a fixed number of pixels above and below each circle, whatever the scale
     x_max = max(xs)
     for n, x, y in zip(nodes, xs, ys):
         annotations.append(dict(x=x, y=y, xref="x", yref="y", text=n["value_text"],
-                                showarrow=False, yanchor="bottom", yshift=RADIUS_PX + 3,
+                                showarrow=False, yanchor="bottom", yshift=radius_px + LABEL_GAP_PX,
                                 font=dict(size=13.5, color=INK)))
         if n["grad_text"]:
             annotations.append(dict(x=x, y=y, xref="x", yref="y", text=n["grad_text"],
-                                    showarrow=False, yanchor="top", yshift=-RADIUS_PX - 3,
+                                    showarrow=False, yanchor="top",
+                                    yshift=-radius_px - LABEL_GAP_PX,
                                     font=dict(size=13.5, color=GRAD)))
     # margins in pixels for half the widest label of the first and last layers: a long one
     # ("L = c · e = −2.5×10⁶") stays inside a narrow chart, whatever its width
-    side = {edge: max([10] + [label_px(t) / 2 - RADIUS_PX for n, x in zip(nodes, xs)
+    side = {edge: max([10] + [label_px(t) / 2 - radius_px for n, x in zip(nodes, xs)
                               if x == at for t in (n["value_text"], n["grad_text"] or "")])
             for edge, at in (("l", 0), ("r", x_max))}
     top = 45 if title else 10
     x_range, y_range = [-0.45, x_max + 0.45], graph_y_range(ys, height - top - 10)
     # each derivative on its edge where it covers no label and no circle (at the narrowest
     # chart the page shows; wider, the columns only move apart)
-    plot = Plot(x_range, y_range, NARROW_PX - side["l"] - side["r"], height - top - 10)
+    plot = Plot(x_range, y_range, NARROW_PX - side["l"] - side["r"], height - top - 10,
+                radius_px)
     for e, at, (dx, dy), _ in edge_labels(plot, nodes, pos, edges):
         annotations.append(dict(
             x=at[0], y=at[1], xshift=dx, yshift=dy, xref="x", yref="y", text=e["label"],
@@ -142,11 +148,13 @@ LINE_PX = 17      # a line of label text, with its padding
 
 @dataclass(frozen=True)
 class Plot:
-    """Data coordinates -> pixels (x right, y up) in a plot area ``width`` x ``height``."""
+    """Data coordinates -> pixels (x right, y up) in a plot area ``width`` x ``height``, where
+    the nodes' circles are ``radius`` pixels in radius."""
     x_range: tuple
     y_range: tuple
     width: float
     height: float
+    radius: float = RADIUS_PX
 
     def px(self, x, y):
         (x0, x1), (y0, y1) = self.x_range, self.y_range
@@ -163,12 +171,13 @@ def node_boxes(plot, nodes, pos):
     boxes = []
     for n in nodes:
         x, y = plot.px(*pos[n["name"]])
-        boxes.append((x - RADIUS_PX, y - RADIUS_PX, x + RADIUS_PX, y + RADIUS_PX))
+        r, gap = plot.radius, plot.radius + LABEL_GAP_PX
+        boxes.append((x - r, y - r, x + r, y + r))
         w = label_px(n["value_text"]) / 2
-        boxes.append((x - w, y + RADIUS_PX + 3, x + w, y + RADIUS_PX + 3 + LINE_PX))
+        boxes.append((x - w, y + gap, x + w, y + gap + LINE_PX))
         if n["grad_text"]:
             w = label_px(n["grad_text"]) / 2
-            boxes.append((x - w, y - RADIUS_PX - 3 - LINE_PX, x + w, y - RADIUS_PX - 3))
+            boxes.append((x - w, y - gap - LINE_PX, x + w, y - gap))
     return boxes
 
 
@@ -176,9 +185,9 @@ def edge_points(plot, start, end, step=4.0):
     """Pixel points every ``step`` px along an edge's visible line (circle edge to circle edge)."""
     (p0, q0), (p1, q1) = plot.px(*start), plot.px(*end)
     length = np.hypot(p1 - p0, q1 - q0)
-    if length <= 2 * RADIUS_PX:
+    if length <= 2 * plot.radius:
         return np.zeros((0, 2))
-    t = np.arange(RADIUS_PX, length - RADIUS_PX, step) / length
+    t = np.arange(plot.radius, length - plot.radius, step) / length
     return np.column_stack([p0 + t * (p1 - p0), q0 + t * (q1 - q0)])
 
 
@@ -225,9 +234,8 @@ def edge_labels(plot, nodes, pos, edges):
                      ) * 2 * half[0]                                  # outside the plot
             lo, hi = boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)
             near = others[np.all((others > lo) & (others < hi), axis=1)]
-            crossed = ((near[None, :, 0] > boxes[:, None, 0]) & (near[None, :, 0] < boxes[:, None, 2])
-                       & (near[None, :, 1] > boxes[:, None, 1])
-                       & (near[None, :, 1] < boxes[:, None, 3])).sum(axis=1)
+            crossed = np.all((near[None] > boxes[:, None, :2]) & (near[None] < boxes[:, None, 2:]),
+                             axis=2).sum(axis=1)                  # (places,)
             cost = cost + 25 * crossed
             free = np.flatnonzero(cost == 0)
             at = free[0] if len(free) else int(np.argmin(cost))

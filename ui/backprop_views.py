@@ -8,7 +8,7 @@ from core.activations import ACTIVATIONS, DERIVATIVES
 from core.graph import LECTURE_INPUTS, backward, backward_order, lecture_graph
 from core.ledger import parameter_counts
 from core.mlp import backprop
-from ui.backprop_figures import activation_figure, graph_figure
+from ui.backprop_figures import RADIUS_PX, activation_figure, graph_figure
 from ui.backprop_text import chain_latex, graph_marks, partial, reuse_text
 from ui.numbers import num, percent, ptex, tex
 from ui.live import speed_setting
@@ -52,9 +52,10 @@ SPECS = settings(
 
 
 # ---- ① the computation graph --------------------------------------------------------------
-def graph_view(inputs, k):
+def graph_view(inputs, k, radius_px=RADIUS_PX):
     """The lectures' graph at ``inputs`` after ``k`` backward steps: (figure, a sentence about
-    the step, the chain-rule LaTeX of every step so far, the closing text or None, steps)."""
+    the step, the chain-rule LaTeX of every step so far, the closing text or None, steps); its
+    circles ``radius_px`` in radius."""
     graph = lecture_graph(**inputs)
     steps, order = backward(graph), backward_order(graph)
     values = {n.name: n.value for n in graph.nodes}
@@ -73,7 +74,7 @@ def graph_view(inputs, k):
                    f"∂L/∂c = a + 2b = {num(a + 2 * b)}: the same numbers. A check by nudging: "
                    f"b → b + 0.001 changes L by {num(dL)}, which is 0.001 × ∂L/∂b = "
                    f"{num(1e-3 * 2 * c)}.")
-    return (graph_figure(nodes, edges, height=400), message,
+    return (graph_figure(nodes, edges, height=400, radius_px=radius_px), message,
             [chain_latex(s, values) for s in steps[:k]], closing, len(steps))
 
 

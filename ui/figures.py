@@ -417,10 +417,11 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
         for j in range(n):
             xs.append(pos[l][j, 0])
             ys.append(pos[l][j, 1])
-            # each label where no edge runs: inputs on their left, hidden units above them, the
+            # each label beside its unit: inputs on their left, hidden units above them, the
             # output on its right
-            places.append("middle left" if l == 0 else "middle right" if l == len(sizes) - 1
-                          else "top center")
+            places.append(dict(xanchor="right", xshift=-12) if l == 0 else
+                          dict(xanchor="left", xshift=12) if l == len(sizes) - 1 else
+                          dict(yanchor="bottom", yshift=11))
             if l == 0:
                 name = input_names[j] if j < len(input_names) else f"x{j + 1}"
                 texts.append(f"input {name}")
@@ -459,12 +460,9 @@ def network_figure(coefs, intercepts, z=None, h=None, input_names=("x1", "x2"), 
                                  line=dict(color=ring_colours, width=rings))))
     # the labels as annotations on a white ground: drawn over the edges, so an edge that comes
     # up to a hidden unit from above no longer runs through its "h −0.98"
-    anchors = {"middle left": dict(xanchor="right", xshift=-12),
-               "middle right": dict(xanchor="left", xshift=12),
-               "top center": dict(yanchor="bottom", yshift=11)}
     notes_shown = [dict(x=x, y=y, xref="x", yref="y", text=note, showarrow=False,
                         font=dict(size=10, color="#374151"), bgcolor="rgba(255,255,255,0.85)",
-                        borderpad=1, **anchors[place])
+                        borderpad=1, **place)
                    for x, y, note, place in zip(xs, ys, notes, places)] if labels else []
     ticks = ["inputs"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
     return figure(data, title, height, legend=False, annotations=notes_shown,

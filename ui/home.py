@@ -6,7 +6,7 @@ from core import LogisticRegression, Trainer, load_digits8, make_dataset, make_g
 from core.mlp import forward
 from ui import digit_figures as D
 from ui import figures as F
-from ui.backprop_figures import RADIUS_PX, graph_y_range
+from ui.backprop_figures import graph_y_range
 from ui.backprop_views import graph_view
 
 HEIGHT = 190
@@ -51,7 +51,10 @@ def digits_thumbnail():
 
 
 def backprop_thumbnail():
-    figure = _small(graph_view({"a": 3.0, "b": 1.0, "c": -2.0}, 2)[0])
+    # smaller circles than the page's 44 px: rows about 50 px apart put "b = 1" and "c = −2"
+    # on the circles above them
+    figure = _small(graph_view({"a": 3.0, "b": 1.0, "c": -2.0}, 2,
+                               radius_px=THUMB_CIRCLE_PX / 2)[0])
     for note in figure["layout"]["annotations"]:  # "L = c · e = −10": "L = −10" in a picture
         parts = (note.get("text") or "").split(" = ")
         if len(parts) > 2 and not note.get("showarrow"):
@@ -60,18 +63,8 @@ def backprop_thumbnail():
     # cut); a little less than the page's own graph keeps, so the rows' circles stay apart
     figure["layout"]["yaxis"]["range"] = graph_y_range(figure["data"][0]["y"], HEIGHT - 8,
                                                        room=40)
-    # smaller circles: at the page's 44 px, rows about 50 px apart put "b = 1" and "c = −2"
-    # on the circles above them
     nodes = figure["data"][0]
-    nodes["marker"] = dict(nodes["marker"], size=THUMB_CIRCLE_PX)
     nodes["textfont"] = dict(nodes["textfont"], size=14)
-    shrink = RADIUS_PX - THUMB_CIRCLE_PX / 2
-    for note in figure["layout"]["annotations"]:
-        if note.get("yshift") and "xshift" not in note:  # a node's label, not an edge's
-            note["yshift"] -= shrink * np.sign(note["yshift"])
-        if note.get("showarrow"):
-            note.update(standoff=note["standoff"] - shrink,
-                        startstandoff=note["startstandoff"] - shrink)
     return figure
 
 
