@@ -142,7 +142,7 @@ def draw_and_classify():
 
 
 # the page is about drawing: the pad comes first, in sight with the controls; the curves follow
-converge_if_asked(run, KEY, epochs)
+converge_if_asked(run, epochs)
 run.done_note = (f"✅ All {epochs} epochs are trained. ↺ Reset starts again; more **Epochs** "
                  "in the sidebar starts a longer run.")
 controls(run, KEY, step_size=10, extra=lambda: converge_button(run, KEY, epochs))

@@ -10,8 +10,10 @@ recorded in the run's history (so the curves show it) and followed by the progre
   then goes on from there;
 - **train to convergence**: the rest of the planned epochs at once.
 
-A click anywhere stops either (Streamlit stops the script at its next element); the run keeps
-what it learnt so far.
+Streamlit stops a script run at its next element whenever a rerun is asked for (a stroke on
+the pad, a click, the live watchdog). Either fit then goes on in the next run from where it
+stopped, the run playing as before; a click on the run's controls (Pause, Step, Reset, Play)
+cancels a convergence not yet finished.
 """
 import time
 
@@ -50,39 +52,49 @@ def fit_fast(run, until_epoch, text, slot):
 
 
 def quick_fit(run, epochs):
-    """Once per new run: ``epochs`` epochs at full speed. A run reset to step 0 by the user is
-    left there (they asked to watch it from the start).
+    """Once per new run: ``epochs`` epochs at full speed, then live training. A run reset to
+    step 0 by the user is left there (they asked to watch it from the start).
 
     The progress bar's slot is there on every run, used or not: were it only on the first,
     every element below would sit one place higher on the next run, and Streamlit would mount
     the live charts afresh (blank until drawn again)."""
     slot = st.empty()
-    if getattr(run, "quick_fit_done", False) or run.trainers["MLP"].step > 0:
-        run.quick_fit_done = True
+    if getattr(run, "quick_fit_done", False):
         return
+    if run.trainers["MLP"].step > 0 and not getattr(run, "quick_fit_started", False):
+        run.quick_fit_done = True  # trained before its first page run (a model file)
+        return
+    run.quick_fit_started = True  # a stopped run goes on with it in the next
     fit_fast(run, epochs, f"A first model at full speed ({epochs:g} "
                           f"epoch{'' if epochs == 1 else 's'}), then it trains on live:", slot)
     run.quick_fit_done = True
     run.play()
 
 
-def converge_if_asked(run, key, epochs):
-    """On the run after "Train to convergence" was pressed: the rest of the planned epochs at
-    full speed, under a progress bar (call it before the buttons, so they show the result).
-    Its slot is there on every run (see quick_fit)."""
+def converge_if_asked(run, epochs):
+    """While "Train to convergence" is asked for (``run.converge_asked``): the rest of the
+    planned epochs at full speed, under a progress bar (call it before the buttons, so they
+    show the result). Its slot is there on every run (see quick_fit)."""
     slot = st.empty()
-    if st.session_state.pop(f"{key}_converge_now", False):
-        was_running = run.running
-        run.running = False
+    if not run.converge_asked:
+        return
+    was_running, run.running = run.running, False  # no live steps meanwhile
+    try:
         fit_fast(run, epochs, f"Training to the end of epoch {epochs} at full speed:", slot)
+        run.converge_asked = False
+    finally:  # also when Streamlit stops this run: the next one goes on (see the top)
         run.running = was_running and not run.done
+
+
+def _ask_to_converge(run):
+    run.converge_asked = True
+    run.touch()  # in the controls' row: the whole page follows
 
 
 def converge_button(run, key, epochs):
     """The button that asks for the rest of the planned epochs at full speed."""
     st.button("⏩ Train to convergence", key=f"{key}_converge",
               disabled=run.done or run.error is not None,
-              on_click=lambda: (st.session_state.update({f"{key}_converge_now": True}),
-                                run.touch()),  # in the controls' row: the whole page follows
+              on_click=_ask_to_converge, args=(run,),
               help=f"All {epochs} planned epochs now, at the engine's full speed (no charts "
                    "drawn meanwhile); the loss has levelled off by then.")

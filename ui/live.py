@@ -84,6 +84,8 @@ class LiveRun:
         self.settled = True  # see live_fragment
         self.frames = 1  # frames a tick of the live fragment draws (see live_fragment)
         self.done_note = None  # the page's words for a finished run (else DONE_NOTE)
+        # a "Train to convergence" not yet finished (ui/digit_training.py)
+        self.converge_asked = False
         self.reset()
 
     # ---- the models -------------------------------------------------------------------------
@@ -329,6 +331,7 @@ class LiveRun:
         """A control button's callback. A notice ("restarted", "the server is full") is old
         news once the learner acts on the run; a full server says so again."""
         self._notice = (None, 0.0)
+        self.converge_asked = False  # Pause, Step, Reset or Play: the learner takes over
         action(*args)
         self.redraw()
 

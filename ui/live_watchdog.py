@@ -10,9 +10,10 @@ later (ui/workers.py: no heartbeat). That was seen once on the digit page under 
 
 :func:`watchdog` is a tiny component drawn by every whole run, outside the fragments. While the
 run plays it watches the live charts' updates (``window.__npLiveChart.updates``, counted by
-ui/live_chart.py); after ``after`` seconds without one it triggers an event, and an event of an
-element outside any fragment reruns the whole page, which declares the fragment's timer
-again. Its element is in the sidebar, where its empty box moves nothing on the page.
+ui/live_chart.py); after ``after`` seconds without one, and without a script run under way,
+it triggers an event, and an event of an element outside any fragment reruns the whole page,
+which declares the fragment's timer again. (A nudge during a run would stop that run at its
+next element: the digit page's "Train to convergence" on a busy machine was cut short so.) Its element is in the sidebar, where its empty box moves nothing on the page.
 """
 import streamlit as st
 
@@ -26,10 +27,14 @@ export default function (component) {
   all.watches.delete(data.key);
   if (!data.after_ms) return;
   const live = () => (window.__npLiveChart ?? {}).updates ?? 0;
+  // a script run under way (a whole run that trains at full speed first, say) is no stall:
+  // a nudge would stop it half-way
+  const busy = () => !!document.querySelector(
+    '[data-testid=stApp][data-test-script-state=running]');
   let seen = live(), since = performance.now();
   const check = () => {
     const now = performance.now();
-    if (live() !== seen || document.hidden) {  // a hidden tab's timers are slowed on purpose
+    if (live() !== seen || document.hidden || busy()) {  // (a hidden tab's timers are slowed)
       seen = live();
       since = now;
     } else if (now - since > data.after_ms) {
