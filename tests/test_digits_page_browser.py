@@ -2,6 +2,7 @@
 mouse on the pad, and read the network's first guess from the page."""
 import math
 import re
+import time
 
 import pytest
 
@@ -21,6 +22,7 @@ def open_digits(page, app_url):
     page.goto(app_url)  # a fresh server serves its first page in legacy mode: start from home
     wait_ready(page)
     page.get_by_role("link", name="Draw a digit").first.click()
+    page.wait_for_url("**/digits**", timeout=60_000)
     wait_ready(page)
     page.wait_for_function("document.querySelectorAll('.np-live-chart__plot .main-svg').length >= 1",
                            timeout=60_000)
@@ -38,12 +40,35 @@ def draw(page, points, steps):
     for x, y in points[1:]:
         page.mouse.move(x0 + x, y0 + y, steps=steps)
     page.mouse.up()
+    pad.evaluate("(el) => { el.__npDrawnOn = true; }")  # which pad took the stroke
+    deadline = time.monotonic() + 30
+    while not pad_state(page).get("ink"):
+        assert time.monotonic() < deadline, f"the stroke left no ink: {pad_state(page)}"
+        page.wait_for_timeout(100)
+
+
+def pad_state(page):
+    """Whether the page's pad is the element drawn on, and whether its drawing (Fabric's lower
+    canvas, beside the upper one in the component's shadow root) holds any ink."""
+    upper = page.locator("canvas.upper-canvas")
+    if upper.count() == 0:
+        return {"pad": False}
+    return upper.first.evaluate("""(upper) => {
+      const lower = upper.parentElement.querySelector('canvas.lower-canvas');
+      const px = lower.getContext('2d').getImageData(0, 0, lower.width, lower.height).data;
+      let ink = false;
+      for (let i = 0; i < px.length && !ink; i += 4) ink = px[i] > 128;
+      return { pad: true, drawnOn: !!upper.__npDrawnOn, ink }; }""")
 
 
 def first_guess(page):
     """The first guess shown under the pad, once the answer for the drawing has arrived."""
     card = page.locator(".np-guess").first
-    card.wait_for(timeout=60_000)
+    try:
+        card.wait_for(timeout=60_000)
+    except Exception:  # say what became of the stroke
+        print("the pad, when no guess came:", pad_state(page))
+        raise
     lines = [s for s in card.inner_text().split("\n") if s.strip()]
     assert lines[0] == "First guess", lines
     return int(lines[1])
