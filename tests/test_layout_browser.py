@@ -320,3 +320,17 @@ def test_the_gradient_checks_verdict_keeps_its_words_whole_at_1024x768(page, app
         }
         return bad; }""", verdict.element_handle())
     assert broken == [], broken
+
+
+@pytest.mark.parametrize("part", ["graph", "expression"])
+def test_the_backward_steps_buttons_are_in_sight_at_1024x768(page, app_url, part):
+    """The computation-graph parts are about stepping the backward pass: at 1024x768 part ⑤'s
+    "Step backward" stood at y 938 (under its inputs and formula, and a title of three lines)."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(app_url)
+    wait_ready(page)
+    page.goto(f"{app_url}/backprop?part={part}")
+    wait_ready(page)
+    for name in ("⬅ Step backward", "⏪ All", "↺ Reset"):
+        b = box(page, page.get_by_role("button", name=name))
+        assert b is not None and b["y"] >= 0 and b["y"] + b["height"] <= 768, (name, b)

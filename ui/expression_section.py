@@ -53,6 +53,7 @@ def expression_explorer(key):
                           args=(key, preset, values), width="content",
                           help=f"The lectures' example {preset}")
     st.session_state[f"{key}__text"] = text
+    buttons = st.container()  # the step buttons, in sight under the expression (drawn last)
 
     check, problem = None, None
     try:
@@ -83,11 +84,12 @@ def expression_explorer(key):
         check = check_expression(good_text, good_values)
         st.caption(f"Showing the last expression and values that worked: {good_text} at "
                    + ", ".join(f"{n} = {num(v)}" for n, v in good_values.items()) + ".")
-    _stepper(key, check)
+    _stepper(key, check, buttons)
 
 
-def _stepper(key, check):
-    """The graph with its step buttons, the chain rule so far, and the check's table."""
+def _stepper(key, check, buttons):
+    """The graph with its step buttons (drawn in the container ``buttons``), the chain rule so
+    far, and the check's table."""
     step_key, shape_key = f"{key}__k", f"{key}__shape"
     shape = (check.expression.inputs, check.expression.ops)
     if st.session_state.get(shape_key) != shape:  # another graph: start from the forward pass
@@ -96,7 +98,8 @@ def _stepper(key, check):
     k = st.session_state.setdefault(step_key, 0)
     figure, message, lines, closing, n_steps = V.graph_parts(check.graph, k)
     st.latex(V.expression_latex(check))
-    cols = st.columns([1.5, 0.8, 0.95, 2.5])
+    with buttons:
+        cols = st.columns([1.5, 0.8, 0.95, 2.5])
     for col, label, target, kw in (
             (cols[0], "⬅ Step backward", min(k + 1, n_steps), dict(type="primary",
                                                                    key=f"{key}_step")),

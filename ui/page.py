@@ -20,6 +20,9 @@ _CSS = """
 [data-testid="stMetricValue"] { font-size: 1.35rem; }
 [data-testid="stMetricLabel"] p { font-size: 0.85rem; color: #4b5563; }
 .block-container { padding-top: 2.2rem; }
+/* a 1024-pixel window leaves the page a 560-pixel column: a smaller title keeps the controls
+   below it in sight (a long one took three lines there) */
+@media (max-width: 1200px) { h1 { font-size: 2.1rem !important; } }
 /* columns that stack when their row is narrow (``stacking_columns``) */
 [class*="_cols_stack"] { container-type: inline-size; }
 @container (max-width: 640px) {
