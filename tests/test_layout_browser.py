@@ -322,6 +322,12 @@ def test_the_gradient_checks_verdict_keeps_its_words_whole_at_1024x768(page, app
     assert broken == [], broken
 
 
+# Whether a button labelled ``name`` is drawn within the window.
+IN_SIGHT = """(name) => [...document.querySelectorAll('button')].some((b) => {
+  const r = b.getBoundingClientRect();
+  return b.innerText.includes(name) && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; })"""
+
+
 @pytest.mark.parametrize("part", ["graph", "expression"])
 def test_the_backward_steps_buttons_are_in_sight_at_1024x768(page, app_url, part):
     """The computation-graph parts are about stepping the backward pass: at 1024x768 part ⑤'s
@@ -332,5 +338,11 @@ def test_the_backward_steps_buttons_are_in_sight_at_1024x768(page, app_url, part
     page.goto(f"{app_url}/backprop?part={part}")
     wait_ready(page)
     for name in ("⬅ Step backward", "⏪ All", "↺ Reset"):
-        b = box(page, page.get_by_role("button", name=name))
+        button = page.get_by_role("button", name=name).first
+        button.wait_for(timeout=60_000)
+        try:  # (a page still being drawn on a busy machine has it lower for a moment)
+            page.wait_for_function(IN_SIGHT, arg=name, timeout=30_000)
+        except Exception:  # still out of sight: the assertion says where
+            pass
+        b = button.bounding_box()
         assert b is not None and b["y"] >= 0 and b["y"] + b["height"] <= 768, (name, b)

@@ -62,7 +62,7 @@ def quick_fit(run, epochs):
     if getattr(run, "quick_fit_done", False):
         return
     if run.trainers["MLP"].step > 0 and not getattr(run, "quick_fit_started", False):
-        run.quick_fit_done = True  # trained before its first page run (a model file)
+        run.quick_fit_done = True  # stepped before any first fit: left as it is
         return
     run.quick_fit_started = True  # a stopped run goes on with it in the next
     fit_fast(run, epochs, f"A first model at full speed ({epochs:g} "
