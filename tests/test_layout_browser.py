@@ -346,3 +346,23 @@ def test_the_backward_steps_buttons_are_in_sight_at_1024x768(page, app_url, part
             pass
         b = button.bounding_box()
         assert b is not None and b["y"] >= 0 and b["y"] + b["height"] <= 768, (name, b)
+
+
+def test_a_bad_expression_says_so_in_sight_at_1024x768(page, app_url):
+    """A browser review: after typing 'log(' in part ⑤ the error stood at y 776, under the
+    screen, and Step backward (in sight) went on stepping the last good expression unexplained."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(app_url)
+    wait_ready(page)
+    page.goto(f"{app_url}/backprop?part=expression")
+    wait_ready(page)
+    field = page.get_by_label("Expression", exact=True).and_(page.locator("input"))
+    field.fill("log(")
+    field.press("Enter")
+    error = page.locator("[data-testid=stAlert]").filter(has_text="never closed").first
+    error.wait_for(timeout=60_000)
+    wait_ready(page)
+    b = error.bounding_box()
+    assert b is not None and 0 <= b["y"] and b["y"] + b["height"] <= 768, b
+    note = page.get_by_text("show the last expression and values that worked").first
+    assert note.bounding_box()["y"] + 10 <= 768

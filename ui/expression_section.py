@@ -43,7 +43,7 @@ def expression_explorer(key):
     text_key, good_key = f"{key}_text", f"{key}__good"
     if text_key not in st.session_state:  # the first run, or back on the page after leaving
         st.session_state[text_key] = st.session_state.get(f"{key}__text", V.DEFAULT)
-    left, right = st.columns([1.2, 2], vertical_alignment="bottom")
+    left, right = st.columns([1, 2], vertical_alignment="bottom")  # (4 presets in a row at 1024)
     with left:
         text = st.text_input("Expression", key=text_key, max_chars=MAX_CHARS, help=V.GRAMMAR)
     with right:
@@ -53,6 +53,7 @@ def expression_explorer(key):
                           args=(key, preset, values), width="content",
                           help=f"The lectures' example {preset}")
     st.session_state[f"{key}__text"] = text
+    problems = st.container()  # what is wrong with the expression, in sight above the buttons
     buttons = st.container()  # the step buttons, in sight under the expression (drawn last)
 
     check, problem = None, None
@@ -77,13 +78,14 @@ def expression_explorer(key):
     if check is not None:
         st.session_state[good_key] = (expression.text, values)
     else:
-        st.error(problem, icon="🚫")
+        problems.error(problem, icon="🚫")
         if good_key not in st.session_state:
             return
         good_text, good_values = st.session_state[good_key]
         check = check_expression(good_text, good_values)
-        st.caption(f"Showing the last expression and values that worked: {good_text} at "
-                   + ", ".join(f"{n} = {num(v)}" for n, v in good_values.items()) + ".")
+        problems.caption(f"The buttons and the graph below show the last expression and values "
+                         f"that worked: {good_text} at "
+                         + ", ".join(f"{n} = {num(v)}" for n, v in good_values.items()) + ".")
     _stepper(key, check, buttons)
 
 

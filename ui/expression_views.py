@@ -117,9 +117,8 @@ def check_verdict(check):
 
 
 # ---- the section's words --------------------------------------------------------------------
-INTRO = ("**Your own expression.** Type any small formula of named inputs: the app builds its "
-         "computation graph, one node per operation, and you step the backward pass through "
-         "it as above. Then each derivative is checked against finite differences.")
+INTRO = ("**Your own expression.** Type a formula of named inputs, step the backward pass "
+         "through its graph, and see each derivative checked against finite differences.")
 GRAMMAR = (f"Numbers, names (letters, digits, _), + - * / ** (power) and parentheses, and the "
            f"functions {', '.join(FUNCTIONS)} of one argument. At most {MAX_CHARS} characters "
            f"and {MAX_INPUTS} inputs. Constants join the operation that uses them, as in the "
