@@ -202,3 +202,18 @@ def test_the_flow_through_the_network_fills_its_height_at_1024(page, app_url):
             return r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom; })
           .map((t) => t.textContent); }""", bar.element_handle())
     assert covered == [], covered
+
+
+def test_softmax_step_by_step_labels_every_digit_at_1024(page, app_url):
+    """A browser review: at 1024x768 the three softmax panels labelled only 0, 2, 4, 6, 8 (plotly
+    drops category labels that it thinks crowd), so no bar of an odd digit could be told."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_digits(page, app_url)
+    draw(page, ONE, steps=2)
+    first_guess(page)
+    labels = """() => Array.from(document.querySelectorAll(
+        '.st-key-digits_chart_softmax g.xtick text, .st-key-digits_chart_softmax g.x2tick text,'
+        + ' .st-key-digits_chart_softmax g.x3tick text'), (t) => t.textContent)"""
+    page.wait_for_function(f"({labels})().length > 0", timeout=60_000)
+    wait_ready(page)
+    assert page.evaluate(labels) == [str(d) for d in range(10)] * 3

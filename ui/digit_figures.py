@@ -268,7 +268,8 @@ def softmax_figure(logits, labels, height=250):
                          yaxis=f"y{n}", marker=dict(color=colors), showlegend=False,
                          hovertemplate=f"k = %{{x}}: {fmt}<extra>{title}</extra>"))
         layout[f"xaxis{n}"] = axis(None, domain=[x0, x1], anchor=f"y{n}", type="category",
-                                   showgrid=False)
+                                   showgrid=False, dtick=1, tickangle=0,  # every digit named
+                                   tickfont=dict(size=10))
         layout[f"yaxis{n}"] = axis(None, anchor=f"x{n}",
                                    **({"range": [0, 1.05]} if i else {}))
         annotations.append(dict(text=title, x=(x0 + x1) / 2, y=1.02, xref="paper",
