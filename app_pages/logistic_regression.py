@@ -128,10 +128,11 @@ def render(run):
             if phase in LL.PHASES:
                 before = model.last_step_[0][:, 0] if phase == "update" else theta
                 st.caption(LL.phase_text(phase, gradient, before, theta, learning_rate / n, n))
-        note = V.overshoot_note(run.histories["ours"], full_batch=batch_size is None) or \
-            V.line_cannot_fit(data["dataset"], extra, run.histories["ours"]) or (
-                V.l2_note(full_batch=batch_size is None) if l2 else None)
-        live_chart(run.every("curves", lambda: V.curves_figure(run.histories["ours"], l2)),
+        overshoot = V.overshoot_note(run.histories["ours"], full_batch=batch_size is None)
+        note = overshoot or V.line_cannot_fit(data["dataset"], extra, run.histories["ours"]) or (
+            V.l2_note(full_batch=batch_size is None) if l2 else None)
+        live_chart(run.every("curves", lambda: V.curves_figure(run.histories["ours"], l2,
+                                                               overshoot is not None)),
                    key=f"{KEY}_curves", height=250 if lecture else 400)
         st.caption(note or " ")
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from apptest_helpers import drawn, figure_array, live_figure, metrics, open_page, path_points
 from core.logistic import add_intercept
+from ui import logistic_views as V
 
 PAGE = "app_pages/logistic_regression.py"
 
@@ -134,10 +135,18 @@ def test_a_too_large_step_overshoots_visibly_and_is_explained():
     at = page({"dataset": "overlapping", "lr": "30"})
     note = next(c.value for c in at.caption if c.value.startswith("η = 30"))
     assert "Largest stable step: η ≈ 2.7" in note and "overshoot" in note
+    flags = [a["text"] for a in live_figure(at, "logreg_curves")["layout"]["annotations"]]
+    assert flags == [V.START_HINT]  # step 0: the empty plots say how to start them
     step(at)
     assert float(metrics(at)["train loss −LL/n"]) > 0.6931
     assert any("The loss rose from 0.6931" in c.value for c in at.caption)
     assert "NaN" not in " ".join(m.value for m in at.markdown)
+    # said on the loss plot too, in sight with it (the note under it was not, at 1024x768)
+    flags = [a["text"] for a in live_figure(at, "logreg_curves")["layout"]["annotations"]]
+    assert flags == [V.OVERSHOOT_FLAG]
+    at = page({"dataset": "overlapping", "lr": "1"})
+    step(at, 3)
+    assert live_figure(at, "logreg_curves")["layout"].get("annotations", []) == []
 
 
 def test_a_restart_says_why_in_one_short_sentence():

@@ -197,9 +197,16 @@ def plane_figure(snap, grid, split, extra, point, sk=None, sk_proba=None, height
     return fig
 
 
-def curves_figure(history, l2=0.0):
+START_HINT = "Step 0: press ▶ Play or ⏭ Step and the curves start here"
+OVERSHOOT_FLAG = "⚠️ the loss rises:<br>the step is too large"
+
+
+def curves_figure(history, l2=0.0, overshoot=False):
     """Loss and accuracy over the steps. With L2, the objective being climbed is drawn too:
-    −LL/n alone may rise while −LL/n + (l2/2)‖θ₁..ₘ‖² still falls."""
+    −LL/n alone may rise while −LL/n + (l2/2)‖θ₁..ₘ‖² still falls. ``overshoot``: the loss is
+    rising at too large a step (overshoot_note), said on the loss plot itself, in sight with
+    it (the note under the chart was under the screen at 1024x768). Before the first step the
+    empty plots say how to start them."""
     h = history.arrays("step", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
     fig = F.curves_figure(h, title="Loss and accuracy")
     thetas = history.get("theta")
@@ -210,11 +217,18 @@ def curves_figure(history, l2=0.0):
                                 line=dict(color="#17a589", width=2, dash="dash"),
                                 xaxis="x", yaxis="y"))
     layout = fig["layout"]
+    notes = layout.setdefault("annotations", [])
     if len(h["step"]) <= 1:  # nothing to draw yet: show where the curves will go
         for axis in ("xaxis", "xaxis2"):
             layout[axis]["range"] = [0, 10]
         layout["yaxis"]["range"] = [0, max(1.0, float(h["train_loss"][0]) * 1.2)]
+        notes.append(dict(text=START_HINT, x=0.5, y=0.5, xref="paper", yref="paper",
+                          showarrow=False, font=dict(size=12, color="#6b7280")))
     else:
+        if overshoot:
+            notes.append(dict(text=OVERSHOOT_FLAG, x=0.22, y=1.0, xref="paper", yref="paper",
+                              yanchor="top", showarrow=False, bgcolor="rgba(255,255,255,0.85)",
+                              font=dict(size=11, color="#b91c1c")))
         # said, not left out: a live chart updated from fixed ranges to none kept them fixed
         # after a Reset (plotly.js's uirevision), and the curves ran off the chart
         for axis in ("xaxis", "xaxis2", "yaxis"):
