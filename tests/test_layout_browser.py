@@ -366,3 +366,30 @@ def test_a_bad_expression_says_so_in_sight_at_1024x768(page, app_url):
     assert b is not None and 0 <= b["y"] and b["y"] + b["height"] <= 768, b
     note = page.get_by_text("show the last expression and values that worked").first
     assert note.bounding_box()["y"] + 10 <= 768
+
+
+def test_the_xor_pages_scikit_learn_table_takes_the_row_when_it_is_narrow(page, app_url):
+    """A browser review: at 1024x768 the table beside scikit-learn's surface was 274 px wide and
+    cut its third column ('scikit-lear', '125 epoc')."""
+    open_page(page, app_url, "xor", 1024, 768)
+    page.get_by_role("button", name="Fit scikit-learn's MLP").click()
+    table = page.locator(".st-key-xor_sk_cols_stack [data-testid=stDataFrame]").first
+    table.wait_for(timeout=120_000)
+    surface = page.locator(".st-key-xor_sk_chart").first
+    surface.wait_for(timeout=60_000)
+    row = page.locator(".st-key-xor_sk_cols_stack").first.bounding_box()
+    t, s = table.bounding_box(), surface.bounding_box()
+    assert t["width"] > 0.9 * row["width"], (t, row)
+    assert s["y"] >= t["y"] + t["height"] - 1, (s, t)  # the surface below the table
+
+
+def test_the_naive_bayes_chart_and_table_take_the_row_when_it_is_narrow(page, app_url):
+    """A browser review: at 1024x768 the Naive Bayes chart beside its table had a plot about 120
+    px square and the table cut its accuracies ('train accur')."""
+    open_page(page, app_url, "logistic_regression?lesson=compare", 1024, 768)
+    table = page.locator(".st-key-logreg_nb_cols_stack [data-testid=stDataFrame]").first
+    table.wait_for(timeout=60_000)
+    row = page.locator(".st-key-logreg_nb_cols_stack").first.bounding_box()
+    chart = page.locator(".st-key-logreg_nb").first.bounding_box()
+    t = table.bounding_box()
+    assert t["width"] > 0.9 * row["width"] and chart["width"] > 0.9 * row["width"], (t, chart)

@@ -199,8 +199,8 @@ def test_extra_inputs_reach_the_model_the_surface_and_scikit_learn():
     assert model(at).theta_.shape == (5, 1)
     assert float(metrics(at)["test accuracy"].rstrip("%")) > 90
     show(at, "compare")  # scikit-learn's θ beside ours
-    table = next(d.value for d in at.dataframe if "θ₄" in d.value.columns)
-    assert list(table.columns[1:6]) == ["θ₀", "θ₁", "θ₂", "θ₃", "θ₄"]
+    table = next(d.value for d in at.dataframe if "θ₄" in list(d.value.iloc[:, 0]))
+    assert list(table.iloc[:5, 0]) == ["θ₀", "θ₁", "θ₂", "θ₃", "θ₄"]
     fig = live_figure(at, "logreg_surface")
     ours, theirs = drawn(fig, "P = 0.5"), drawn(fig, "scikit-learn")  # both curved boundaries
     assert ours["type"] == theirs["type"] == "path" and theirs["line"]["dash"] == "dash"

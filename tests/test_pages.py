@@ -67,8 +67,8 @@ def test_logistic_page_surface_and_sklearn_line_are_drawn():
     hover = fig["data"][0]  # paused: an invisible heatmap tells P under the mouse
     assert hover["type"] == "heatmap" and hover["z"]["shape"] == "100, 100" and hover["opacity"] == 0
     at.button_group(key="logreg_lesson").set_value("compare").run()  # scikit-learn beside ours
-    theta_table = next(d.value for d in at.dataframe if "θ₀" in d.value.columns)
-    assert list(theta_table.iloc[:, 0]) == ["ours (now)", "scikit-learn"]
+    theta_table = next(d.value for d in at.dataframe if "θ₀" in list(d.value.iloc[:, 0]))
+    assert list(theta_table.columns[1:]) == ["ours (now)", "scikit-learn"]
 
 
 def test_logistic_page_separable_data_l2_and_modes():
@@ -207,8 +207,8 @@ def test_logistic_page_hill_math_and_baseline_show_the_current_numbers():
     sk_line = drawn(surface, "scikit-learn")
     assert sk_line["line"]["dash"] == "dash"
     at.button_group(key="logreg_lesson").set_value("compare").run()
-    table = next(d.value for d in at.dataframe if "θ₀" in d.value.columns)
-    assert table["θ₁"].iloc[0] == num(theta[1, 0])
+    table = next(d.value for d in at.dataframe if "θ₀" in list(d.value.iloc[:, 0]))
+    assert table.set_index(table.columns[0]).loc["θ₁", "ours (now)"] == num(theta[1, 0])
 
 
 def test_separable_data_theta_grows_without_l2_and_settles_with_it():

@@ -15,7 +15,7 @@ from ui.lesson_calculators import bernoulli_calculator, example_calculator, quiz
 from ui.live import follow_fragment
 from ui.live_chart import live_chart
 from ui.numbers import num
-from ui.page import sections
+from ui.page import sections, stacking_columns
 from ui.logistic_views import VIEW
 from ui.settings import widget
 
@@ -174,7 +174,9 @@ def compare(p):
         st.caption(f"Naive Bayes here reads x₁ and x₂ alone, not {', '.join(p.extra)}: its "
                    "boundary is a line in the plane. Logistic regression's, with the extra "
                    "inputs, is the curve on the main chart.")
-    nb_col, table_col = st.columns([1, 1])
+    # one above the other in a narrow row: at 1024x768 the chart's plot was 120 px square
+    # and the table cut its accuracies
+    nb_col, table_col = stacking_columns(f"{p.key}_nb", [1, 1])
     with nb_col:  # a live chart: its legend placed in pixels, line entries drawn as lines
         live_chart(figure, key=f"{p.key}_nb", height=figure["layout"]["height"])
     table_col.dataframe(table, hide_index=True, width="stretch")

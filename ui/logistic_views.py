@@ -467,14 +467,17 @@ def baseline_call(l2, n, extra=()):
 
 
 def baseline_table(snap, baseline, extra=()):
+    """Ours and scikit-learn's, one column each, a row per number: as many θ rows as the inputs
+    need, and the table stays two numbers wide (across, its last columns were cut at 1024x768)."""
     theta, sk = snap.theta[:, 0], sk_theta(baseline)
     names = [n.split(" ")[0] for n in theta_names(extra)]
-    return {"": ["ours (now)", "scikit-learn"],
-            **{names[j]: [num(theta[j]), num(sk[j])] for j in range(len(theta))},
-            "train accuracy": [percent(snap.train_accuracy), percent(baseline.train_accuracy)],
-            "test accuracy": [percent(snap.test_accuracy), percent(baseline.test_accuracy)],
-            "test log-loss": [num(snap.test_loss), num(baseline.test_log_loss)],
-            "fit time": [f"{snap.step:,} steps so far", f"{baseline.fit_seconds * 1000:.1f} ms"]}
+    rows = [*((names[j], num(theta[j]), num(sk[j])) for j in range(len(theta))),
+            ("train accuracy", percent(snap.train_accuracy), percent(baseline.train_accuracy)),
+            ("test accuracy", percent(snap.test_accuracy), percent(baseline.test_accuracy)),
+            ("test log-loss", num(snap.test_loss), num(baseline.test_log_loss)),
+            ("training", f"{snap.step:,} steps so far", f"{baseline.fit_seconds * 1000:.1f} ms")]
+    return {"": [r[0] for r in rows], "ours (now)": [r[1] for r in rows],
+            "scikit-learn": [r[2] for r in rows]}
 
 
 def baseline_warning(l2, baseline):

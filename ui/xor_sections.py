@@ -13,7 +13,7 @@ from ui import xor_views as V
 from ui.live import follow_fragment
 from ui.live_chart import live_chart
 from ui.numbers import num, percent
-from ui.page import fitted, sklearn_button, sklearn_requested
+from ui.page import fitted, sklearn_button, sklearn_requested, stacking_columns
 from ui.settings import widget
 
 
@@ -164,7 +164,8 @@ def sklearn(p, epochs):
         st.dataframe(V.sklearn_rows(run.latest["MLP"], sk), hide_index=True, width="stretch")
         st.caption(V.sklearn_call(p.sizes, p.activation, p.learning_rate, batch, p.l2,
                                   sk.converged, p.l1))
-    left, right = st.columns([1, 1])
+    # one above the other in a narrow row: at 1024x768 the table's third column was cut
+    left, right = stacking_columns(f"{p.key}_sk", [1, 1])
     with left:
         follow_fragment(p.run, table, every=2.0)  # "ours (now)" follows the training
     with right:
