@@ -393,3 +393,15 @@ def test_the_naive_bayes_chart_and_table_take_the_row_when_it_is_narrow(page, ap
     chart = page.locator(".st-key-logreg_nb").first.bounding_box()
     t = table.bounding_box()
     assert t["width"] > 0.9 * row["width"] and chart["width"] > 0.9 * row["width"], (t, chart)
+
+
+def test_the_pull_chart_keeps_to_the_datas_square_in_a_wide_row(page, app_url):
+    """A browser review: at 1440x900 the 'Pull of each training point' chart (one scale on both
+    axes) stretched its x range to −15..15 for data within −4..4, two thirds of it empty."""
+    open_page(page, app_url, "logistic_regression?lesson=math", 1440, 900)
+    page.wait_for_function("""() => { const p = document.querySelector(
+        '.st-key-logreg_pull .np-live-chart__plot'); return p && p._fullLayout; }""",
+                           timeout=60_000)
+    lo, hi = page.evaluate("""() => document.querySelector('.st-key-logreg_pull '
+        + '.np-live-chart__plot')._fullLayout.xaxis.range""")
+    assert -6 < lo < -3 and 3 < hi < 6, (lo, hi)

@@ -379,8 +379,11 @@ def pull_figure(theta, X_f, X_train, y_train, grid):
         lx, ly = F.line_in_box(theta[1:], theta[0], grid.xs, grid.ys)
         traces.append(dict(type="scatter", x=lx, y=ly, mode="lines", name="θᵀx = 0",
                            line=dict(color="#111827", width=2)))
+    # one scale on both axes: in a wide chart the plot narrows to the data's square (else the
+    # x range grew to −15..15 at 1440 px, two thirds of it empty)
     return F.figure(traces, "Pull of each training point", 380,
-                    xaxis=F.axis("x1", range=[float(grid.xs[0]), float(grid.xs[-1])]),
+                    xaxis=F.axis("x1", range=[float(grid.xs[0]), float(grid.xs[-1])],
+                                 constrain="domain"),
                     yaxis=F.axis("x2", range=[float(grid.ys[0]), float(grid.ys[-1])],
                                  scaleanchor="x", scaleratio=1))
 
