@@ -130,6 +130,9 @@ def draw_and_classify():
             others = [("scikit-learn MLPClassifier", sk[0].model),
                       ("scikit-learn LogisticRegression", sk[1].model)] if sk else []
             P = None if digit is None else answer(run, KEY, digit, start, others)
+            if digit is None:  # (this fragment follows the training every 2 s)
+                st.caption(V.training_note(run.latest["MLP"], epochs, run.running,
+                                           run.trainers["MLP"].done))
             # which data, and why, in sight by the pad (and what to expect of 8x8 digits)
             st.caption(V.data_caption(data, name, found, why))
             if name != "mnist":

@@ -607,3 +607,20 @@ def test_the_digits_written_by_a_program_can_be_seen_and_turned_off():
     assert not [e for e in at.expander if "written by a program" in e.label]
     assert at.session_state["digits"].trainers["MLP"].X.shape == (1347 * 11, 64)
     assert not at.exception
+
+
+def test_beside_the_empty_pad_the_page_says_where_the_training_is():
+    """A browser review: the status line and the curves are far down the page, so Play, Pause
+    and Step changed nothing in the first screen until a digit was drawn."""
+    def note(at):
+        return [c.value for c in at.caption if c.value.startswith(("🏋️", "⏸", "✅"))]
+    at = app()
+    at.button(key="digits_pause").click().run()
+    epoch = status(at)["epoch"].split(" of ")[0]
+    assert note(at) == [f"⏸ Paused at epoch {epoch} of 30, {status(at)['MLP test accuracy']} "
+                        "of the test digits read right: **▶ Play** trains on."]
+    at.button(key="digits_play").click().run()
+    assert note(at)[0].startswith("🏋️ Training live: epoch ")
+    at.session_state["digits_drawing"] = ONE  # a drawing: the answer says it instead
+    at.run()
+    assert note(at) == []

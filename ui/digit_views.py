@@ -216,6 +216,19 @@ def guesses_table(models, features):
     return "\n".join(lines)
 
 
+def training_note(snap, epochs, running, done):
+    """Beside the empty pad: where the training is. Its status line and curves are far down
+    the page, so Play, Pause and Step showed no change in the first screen (a browser review)."""
+    epoch = epochs if done else min(snap.epoch, epochs)
+    where = (f"epoch {epoch:.1f} of {epochs}, {percent(snap.test_accuracy)} of the test digits "
+             "read right")
+    if done:
+        return f"✅ Trained: {where}."
+    if running:
+        return f"🏋️ Training live: {where} (its curves are further down the page)."
+    return f"⏸ Paused at {where}: **▶ Play** trains on."
+
+
 def trained_note(snap):
     if snap.step == 0:
         return ("⚠️ The network is untrained (random weights): press **▶ Play** and watch its "
