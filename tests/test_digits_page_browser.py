@@ -217,3 +217,12 @@ def test_softmax_step_by_step_labels_every_digit_at_1024(page, app_url):
     page.wait_for_function(f"({labels})().length > 0", timeout=60_000)
     wait_ready(page)
     assert page.evaluate(labels) == [str(d) for d in range(10)] * 3
+    # the chart's toolbar, shown on hover at its top right, covers no panel's title
+    chart = page.locator(".st-key-digits_chart_softmax").first
+    chart.hover()
+    bar = page.locator(".st-key-digits_chart_softmax .modebar").first
+    bar.wait_for(timeout=10_000)
+    b = bar.bounding_box()
+    for title in page.locator(".st-key-digits_chart_softmax g.annotation").all():
+        t = title.bounding_box()
+        assert t["y"] >= b["y"] + b["height"] or t["x"] + t["width"] <= b["x"], (t, b)

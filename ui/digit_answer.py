@@ -69,7 +69,8 @@ def how_it_answered(run, key, digit, P, activation, shape):
     def softmax():
         logits = model.layer_outputs(digit.features)[-1][0]
         st.latex(V.SOFTMAX_LATEX)
-        live_chart(D.softmax_figure(logits, V.CLASSES), key=f"{key}_chart_softmax", height=250)
+        fig = D.softmax_figure(logits, V.CLASSES)
+        live_chart(fig, key=f"{key}_chart_softmax", height=fig["layout"]["height"])
         st.caption(V.SOFTMAX_NOTES)
 
     def network():

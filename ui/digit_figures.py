@@ -248,7 +248,7 @@ def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=No
     return fig
 
 
-def softmax_figure(logits, labels, height=250):
+def softmax_figure(logits, labels, height=272):
     """Softmax in three steps for one drawing: the output layer's f_k, exp(f_k - max f) (the
     same ratios as exp(f_k), without overflow), and p_k = exp(f_k) / sum_j exp(f_j)."""
     f = np.asarray(logits, dtype=np.float64)
@@ -275,7 +275,9 @@ def softmax_figure(logits, labels, height=250):
         annotations.append(dict(text=title, x=(x0 + x1) / 2, y=1.02, xref="paper",
                                 yref="paper", yanchor="bottom", showarrow=False,
                                 font=dict(size=12)))
-    fig = figure(data, None, height, legend=False, margin=dict(l=40, r=10, t=48, b=30),
+    # the titles (the third on two lines) under a 34 px band for the chart's toolbar, which
+    # shows on hover at the top right: it covered the third title's "p_k" at 1024x768
+    fig = figure(data, None, height, legend=False, margin=dict(l=40, r=10, t=70, b=30),
                  **layout)
     fig["layout"]["annotations"] = annotations
     return fig
