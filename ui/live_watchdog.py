@@ -13,7 +13,8 @@ run plays it watches the live charts' updates (``window.__npLiveChart.updates``,
 ui/live_chart.py); after ``after`` seconds without one, and without a script run under way,
 it triggers an event, and an event of an element outside any fragment reruns the whole page,
 which declares the fragment's timer again. (A nudge during a run would stop that run at its
-next element: the digit page's "Train to convergence" on a busy machine was cut short so.) Its element is in the sidebar, where its empty box moves nothing on the page.
+next element: the digit page's "Train to convergence" on a busy machine was cut short so.)
+Its element is in the sidebar, where its empty box moves nothing on the page.
 """
 import streamlit as st
 
