@@ -227,3 +227,11 @@ def synthetic_digits8(n_per_class, rng, hand=Hand(), chunk=256):
         return np.zeros((0, 8, 8), np.uint8), np.zeros(0, np.int64)
     order = rng.permutation(10 * n_per_class)
     return np.concatenate(images)[order], np.concatenate(labels)[order]
+
+
+def one_per_template(rng, hand=Hand()):
+    """One digit written after each template, in the templates' order: (images (t, 8, 8) uint8
+    block counts 0-16, labels (t,) int64)."""
+    pairs = [(digit, template) for digit, templates in TEMPLATES.items() for template in templates]
+    images = [to_digits8_batch(centre_lines(template, 1, rng, hand))[0] for _, template in pairs]
+    return np.array(images, np.uint8), np.array([digit for digit, _ in pairs], np.int64)

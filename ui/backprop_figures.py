@@ -220,13 +220,13 @@ def edge_labels(plot, nodes, pos, edges):
         shift = (k * 0.8 * LINE_PX)[:, None] * normal               # (places, 2) pixels
         centre = np.column_stack([p0 + t * (p1 - p0), q0 + t * (q1 - q0)]) + shift
         head, _, value = e["label"].rpartition(" = ")
+        T = np.array(taken)
         best = None
         # on one line if it fits somewhere, else broken before its value
         for text in [e["label"]] + ([f"{head}<br>= {value}"] if head else []):
             half = np.array([(label_px(text, EDGE_FONT) + 6) / 2,
                              LINE_PX * (text.count("<br>") + 1) / 2])
             boxes = np.hstack([centre - half, centre + half])          # (places, 4)
-            T = np.array(taken)
             w = np.minimum(boxes[:, None, 2], T[:, 2]) - np.maximum(boxes[:, None, 0], T[:, 0])
             h = np.minimum(boxes[:, None, 3], T[:, 3]) - np.maximum(boxes[:, None, 1], T[:, 1])
             cost = (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)

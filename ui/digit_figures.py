@@ -15,6 +15,7 @@ from ui.figures import SIGNED_SCALE as SIGNED, axis, figure
 
 FIRST, SECOND, OTHER = "#2e6fd8", "#8fb3ee", "#d7dde6"
 INK = [[0.0, "rgb(0,0,0)"], [1.0, "rgb(255,255,255)"]]  # white ink on black, like the pad
+TOOLBAR_PX = 34  # the band at a chart's top that its toolbar covers, shown on hover
 # (not "#000000": live_chart reads "#0000xx" as a theme colour placeholder)
 
 
@@ -233,7 +234,7 @@ def mosaic_figure(images, cols, titles=None, signed=False, title=None, height=No
                                    "<extra></extra>")
     # a band over the first row's titles for the chart's toolbar, which shows on hover at the
     # top right: over the titles, it covered the last numbers of the row (13-16 of 16)
-    top_margin = 40 if title else 34 if titles else 5
+    top_margin = 40 if title else TOOLBAR_PX if titles else 5
     if height is None:
         height = int(width * z.shape[0] / z.shape[1]) + top_margin + 5
     fig = figure([trace], title, height, legend=False,
@@ -277,7 +278,8 @@ def softmax_figure(logits, labels, height=272):
                                 font=dict(size=12)))
     # the titles (the third on two lines) under a 34 px band for the chart's toolbar, which
     # shows on hover at the top right: it covered the third title's "p_k" at 1024x768
-    fig = figure(data, None, height, legend=False, margin=dict(l=40, r=10, t=70, b=30),
+    fig = figure(data, None, height, legend=False,
+                 margin=dict(l=40, r=10, t=TOOLBAR_PX + 36, b=30),  # 2 lines of title under it
                  **layout)
     fig["layout"]["annotations"] = annotations
     return fig

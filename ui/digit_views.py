@@ -173,19 +173,23 @@ WRITTEN_TEXT = ("One digit written after each of the {templates} templates (the 
 def written_examples(seed):
     """One digit written by a program after each template (core.pen_digits): (caption, 8x8
     image in [0, 1]) pairs, the same for the same ``seed``."""
-    from core.pen_digits import TEMPLATES, centre_lines, to_digits8_batch
-    rng = np.random.default_rng(seed)
-    return [(str(digit), to_digits8_batch(centre_lines(template, 1, rng))[0] / 16)
-            for digit, templates in TEMPLATES.items() for template in templates]
+    from core.pen_digits import one_per_template
+    images, labels = one_per_template(np.random.default_rng(seed))
+    return [(str(digit), image / 16) for digit, image in zip(labels, images)]
 
 
 def architecture(n_inputs, sizes, activation):
     return f"{n_inputs}-{'-'.join(map(str, sizes))}-10 {activation}"
 
 
+def epoch_shown(snap, epochs, done):
+    """The epoch to show of the ``epochs`` planned (the last one whole once the run is done)."""
+    return epochs if done else min(snap.epoch, epochs)
+
+
 def status_items(mlp, logreg, epochs, done, n_test):
     """The status line: step, epoch of the planned epochs, accuracies, mistakes."""
-    epoch = epochs if done else min(mlp.epoch, epochs)
+    epoch = epoch_shown(mlp, epochs, done)
     missed = [round((1 - s.test_accuracy) * n_test) for s in (mlp, logreg)]
     return [("step", f"{mlp.step:,}"), ("epoch", f"{epoch:.1f} of {epochs}"),
             ("MLP test accuracy", percent(mlp.test_accuracy)),
@@ -219,7 +223,7 @@ def guesses_table(models, features):
 def training_note(snap, epochs, running, done):
     """Beside the empty pad: where the training is. Its status line and curves are far down
     the page, so Play, Pause and Step showed no change in the first screen (a browser review)."""
-    epoch = epochs if done else min(snap.epoch, epochs)
+    epoch = epoch_shown(snap, epochs, done)
     where = (f"epoch {epoch:.1f} of {epochs}, {percent(snap.test_accuracy)} of the test digits "
              "read right")
     if done:
