@@ -120,7 +120,20 @@ def _new_problems(proc: subprocess.Popen) -> list[str]:
     new = text[getattr(proc, "log_checked", 0):]
     proc.log_checked = len(text)  # type: ignore[attr-defined]
     lines = new.decode(errors="replace").splitlines()
-    return [line for line in lines if LOG_PROBLEMS.search(line)]
+    found, k = [], 0
+    while k < len(lines):
+        if not LOG_PROBLEMS.search(lines[k]):
+            k += 1
+            continue
+        found.append(lines[k])
+        if lines[k].startswith("Traceback"):  # the whole traceback, to its exception's line
+            end = k + 1
+            while end < len(lines) and end - k < 60 and lines[end][:1] in (" ", "\t"):
+                end += 1
+            found += lines[k + 1:end + 1]
+            k = end
+        k += 1
+    return found
 
 
 def log_problems() -> list[str]:

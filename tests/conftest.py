@@ -26,7 +26,7 @@ def clean_server_log(request):
         return
     yield  # (a server's start-up lines are checked with the first test that uses it)
     problems = log_problems()
-    assert not problems, "the app server logged:\n" + "\n".join(problems[:40])
+    assert not problems, "the app server logged:\n" + "\n".join(problems[:150])
 
 
 @pytest.fixture
