@@ -348,6 +348,34 @@ def test_the_backward_steps_buttons_are_in_sight_at_1024x768(page, app_url, part
         assert b is not None and b["y"] >= 0 and b["y"] + b["height"] <= 768, (name, b)
 
 
+GRAPHS = {"graph": ".st-key-bp_graph .main-svg", "expression": ".st-key-bp_ex_graph .main-svg"}
+
+
+@pytest.mark.parametrize("part", ["graph", "expression"])
+def test_the_graph_a_backward_step_changes_is_in_sight_with_its_button(page, app_url, part):
+    """A step backward changes the graph: at 1440x900 the graph stood under the buttons, its top
+    at y 759 (part ①) and 819 (part ⑤) of 900; it now stands beside them, whole in the first
+    screen. At 1024x768 (too narrow to stand beside) the button and the whole graph fit one
+    screen: they were 764 px apart (button top to graph bottom) in part ①."""
+    for width, height in ((1440, 900), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(app_url)
+        wait_ready(page)
+        page.goto(f"{app_url}/backprop?part={part}")
+        wait_ready(page)
+        button = page.get_by_role("button", name="⬅ Step backward").first
+        button.click()
+        wait_ready(page)
+        graph = page.locator(GRAPHS[part])
+        graph.first.wait_for(timeout=60_000)
+        b, g = button.bounding_box(), graph.first.bounding_box()
+        if width == 1440:
+            assert 0 <= b["y"] and b["y"] + b["height"] <= height, b
+            assert 0 <= g["y"] and g["y"] + g["height"] <= height, (part, g)
+        else:
+            assert g["y"] + g["height"] - b["y"] <= height - 40, (part, b, g)
+
+
 def test_a_bad_expression_says_so_in_sight_at_1024x768(page, app_url):
     """A browser review: after typing 'log(' in part ⑤ the error stood at y 776, under the
     screen, and Step backward (in sight) went on stepping the last good expression unexplained."""
@@ -356,7 +384,7 @@ def test_a_bad_expression_says_so_in_sight_at_1024x768(page, app_url):
     wait_ready(page)
     page.goto(f"{app_url}/backprop?part=expression")
     wait_ready(page)
-    field = page.get_by_label("Expression", exact=True).and_(page.locator("input"))
+    field = page.get_by_label("Your own expression").and_(page.locator("input"))
     field.fill("log(")
     field.press("Enter")
     error = page.locator("[data-testid=stAlert]").filter(has_text="never closed").first

@@ -19,7 +19,7 @@ from ui.backprop_figures import timing_figure
 from ui.live import controls, live_fragment, live_frames
 from ui.live_chart import live_chart
 from ui.numbers import num
-from ui.page import status, too_large_step_note
+from ui.page import stacking_columns, status, too_large_step_note
 from ui.settings import current, widget
 
 CHART = {"displayModeBar": False}
@@ -56,34 +56,55 @@ class Page:
 def lecture_graph(key):
     step = f"{key}_graph_step"
     st.markdown(V.GRAPH_LEAD)
-    # the step buttons in a row of their own (beside the inputs, their labels were cut, "Step
-    # backw…", in a 1024 px window), above the inputs, and the longer text after both: so the
-    # buttons are in sight in a 1024x768 window. The row is filled once the inputs are read.
-    buttons = st.container(horizontal=True)
-    inputs = {}
-    for col, name in zip(st.columns(4)[:3], LECTURE_INPUTS):
-        with col:
-            inputs[name] = widget(key, V.SPECS[name])
+    left, right = graph_columns(key)
+    with left:  # the buttons above the inputs, their labels whole ("Step backw…" beside them)
+        buttons = st.container(horizontal=True)  # filled once the inputs are read
+        inputs = {}
+        for col, name in zip(st.columns(3), LECTURE_INPUTS):
+            with col:
+                inputs[name] = widget(key, V.SPECS[name])
     k = st.session_state.setdefault(step, 0)
     figure, message, chain, closing, n_steps = V.graph_view(inputs, k)
     with buttons:
-        for label, target, kw in (
-                ("⬅ Step backward", min(k + 1, n_steps), dict(type="primary", key=f"{key}_step")),
-                ("⏪ All", n_steps, dict(key=f"{key}_all", help="Every backward step.")),
-                ("↺ Reset", 0, dict(key=f"{key}_reset", help="The forward pass only."))):
-            st.button(label, on_click=st.session_state.__setitem__, args=(step, target),
-                      width="content", disabled=(k >= n_steps) if target else k == 0, **kw)
-    st.markdown(V.GRAPH_TEXT)
+        step_buttons(key, k, n_steps, lambda target: st.session_state.__setitem__(step, target))
+    walked_graph(key, (left, right), figure, message, V.GRAPH_CAPTION, chain, closing, k,
+                 text=V.GRAPH_TEXT)
     st.caption(V.GRAPH_NOTE)
-    walked_graph(key, figure, message, V.GRAPH_CAPTION, chain, closing, k)
 
 
-def walked_graph(key, figure, message, caption, lines, closing, k):
-    """A computation graph after ``k`` backward steps, under its step buttons: the sentence
-    about the step, the graph, the chain rule of every step so far, and the closing text."""
-    st.markdown(message)
-    st.plotly_chart(figure, key=f"{key}_graph", config=CHART)
-    st.caption(caption)
+def graph_columns(key, beside=True):
+    """(controls, graph): side by side in a wide window, so a step backward changes the graph in
+    sight of its button; in a narrow one (1024 px), or not ``beside``, the graph stands right
+    under the controls."""
+    if not beside:
+        return st.container(), st.container()
+    return stacking_columns(f"{key}_graph", [1, 1.55], wide=True)
+
+
+def step_buttons(key, k, n_steps, go):
+    """Step backward, All and Reset for a graph after ``k`` of its ``n_steps`` backward steps
+    (keys ``<key>_step``, ``_all``, ``_reset``); ``go(k)`` is called with the step to show."""
+    for name, label, target, tip in (
+            ("step", "⬅ Step backward", min(k + 1, n_steps), None),
+            ("all", "⏪ All", n_steps, "Do every backward step at once."),
+            ("reset", "↺ Reset", 0, "Back to the forward pass only.")):
+        st.button(label, key=f"{key}_{name}", on_click=go, args=(target,), help=tip,
+                  type="primary" if name == "step" else "secondary", width="content",
+                  disabled=(k >= n_steps) if target else k == 0)
+
+
+def walked_graph(key, columns, figure, message, caption, lines, closing, k, text=None):
+    """A computation graph after ``k`` backward steps: the sentence about the step under the
+    controls (``columns[0]``), the graph beside them (``columns[1]``), then a ``text``, the
+    chain rule of every step so far and the closing text."""
+    left, right = columns
+    with left:
+        st.markdown(message)
+    with right:
+        st.plotly_chart(figure, key=f"{key}_graph", config=CHART)
+        st.caption(caption)
+    if text:
+        st.markdown(text)
     st.markdown("**The chain rule, step by step**")
     if k == 0:
         st.info("No derivatives yet: the backward pass has not started.", icon="⬅")

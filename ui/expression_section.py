@@ -9,11 +9,12 @@ import streamlit as st
 
 from core.expression import MAX_CHARS, check_expression, parse
 from ui import expression_views as V
-from ui.backprop_sections import walked_graph
+from ui.backprop_sections import graph_columns, step_buttons, walked_graph
 from ui.numbers import num
 from ui.settings import Setting, restore, widget
 
-PER_ROW = 6  # number boxes per row
+PER_ROW = 6  # number boxes per row (half as many beside the graph)
+BESIDE_MAX_NODES = 8  # a larger graph needs the page's width for its labels (the lectures' has 6)
 
 
 def _value_setting(name):
@@ -33,28 +34,41 @@ def _preset(key, text, values):
     st.session_state[f"{key}__k"] = 0
 
 
+def _small(text, good):
+    """Whether the graph shown for ``text`` (or, if it does not parse, for the last ``good``
+    one) has at most ``BESIDE_MAX_NODES`` nodes."""
+    for candidate in (text, good[0] if good else None):
+        try:
+            expression = parse(candidate)
+        except ValueError:
+            continue
+        return len(expression.inputs) + len(expression.ops) <= BESIDE_MAX_NODES
+    return True
+
+
 def expression_explorer(key):
     """The whole section: the expression, its inputs, the graph stepped backward, the check.
 
     ``key`` prefixes every widget and state key (the text box is ``<key>_text``, an input's
     box ``<key>_x_v_<name>``, the buttons ``<key>_step``, ``<key>_all``, ``<key>_reset``).
     """
-    st.markdown(V.INTRO)
     text_key, good_key = f"{key}_text", f"{key}__good"
     if text_key not in st.session_state:  # the first run, or back on the page after leaving
         st.session_state[text_key] = st.session_state.get(f"{key}__text", V.DEFAULT)
-    left, right = st.columns([1, 2], vertical_alignment="bottom")  # (4 presets in a row at 1024)
+    # everything that changes the graph beside it, if the graph is small
+    beside = _small(st.session_state[text_key], st.session_state.get(good_key))
+    left, right = graph_columns(key, beside)
+    per_row = PER_ROW // 2 if beside else PER_ROW
     with left:
-        text = st.text_input("Expression", key=text_key, max_chars=MAX_CHARS, help=V.GRAMMAR)
-    with right:
+        text = st.text_input(V.LABEL, key=text_key, max_chars=MAX_CHARS, help=V.GRAMMAR)
         with st.container(horizontal=True, gap="small"):
             for i, (label, (preset, values)) in enumerate(V.PRESETS.items()):
                 st.button(label, key=f"{key}_preset_{i}", on_click=_preset,
                           args=(key, preset, values), width="content",
                           help=f"The lectures' example {preset}")
+        problems = st.container()  # what is wrong with the expression, above the buttons
+        buttons = st.container(horizontal=True)  # the step buttons (drawn last)
     st.session_state[f"{key}__text"] = text
-    problems = st.container()  # what is wrong with the expression, in sight above the buttons
-    buttons = st.container()  # the step buttons, in sight under the expression (drawn last)
 
     check, problem = None, None
     try:
@@ -67,9 +81,10 @@ def expression_explorer(key):
         restore(page, specs)
         values = {}
         for i, name in enumerate(expression.inputs):
-            if i % PER_ROW == 0:
-                cols = st.columns(PER_ROW)
-            with cols[i % PER_ROW]:
+            if i % per_row == 0:
+                with left:
+                    cols = st.columns(per_row)
+            with cols[i % per_row]:
                 values[name] = widget(page, specs[f"v_{name}"], format="%g")
         try:
             check = check_expression(expression, values)
@@ -86,12 +101,12 @@ def expression_explorer(key):
         problems.caption(f"The buttons and the graph below show the last expression and values "
                          f"that worked: {good_text} at "
                          + ", ".join(f"{n} = {num(v)}" for n, v in good_values.items()) + ".")
-    _stepper(key, check, buttons)
+    _stepper(key, check, buttons, (left, right))
 
 
-def _stepper(key, check, buttons):
-    """The graph with its step buttons (drawn in the container ``buttons``), the chain rule so
-    far, and the check's table."""
+def _stepper(key, check, buttons, columns):
+    """The graph with its step buttons (drawn in the container ``buttons``), beside them (in
+    ``columns``), the chain rule so far, and the check's table."""
     step_key, shape_key = f"{key}__k", f"{key}__shape"
     shape = (check.expression.inputs, check.expression.ops)
     if st.session_state.get(shape_key) != shape:  # another graph: start from the forward pass
@@ -99,20 +114,11 @@ def _stepper(key, check, buttons):
         st.session_state[step_key] = 0
     k = st.session_state.setdefault(step_key, 0)
     figure, message, lines, closing, n_steps = V.graph_parts(check.graph, k)
-    st.latex(V.expression_latex(check))
+    with columns[0]:
+        st.latex(V.expression_latex(check))
     with buttons:
-        cols = st.columns([1.5, 0.8, 0.95, 2.5])
-    for col, label, target, kw in (
-            (cols[0], "⬅ Step backward", min(k + 1, n_steps), dict(type="primary",
-                                                                   key=f"{key}_step")),
-            (cols[1], "⏪ All", n_steps, dict(key=f"{key}_all",
-                                             help="Do every backward step at once.")),
-            (cols[2], "↺ Reset", 0, dict(key=f"{key}_reset",
-                                        help="Back to the forward pass only."))):
-        with col:
-            st.button(label, on_click=_set_step, args=(key, target), width="stretch",
-                      disabled=(k >= n_steps) if target else k == 0, **kw)
-    walked_graph(key, figure, message, V.CAPTION, lines, closing, k)
+        step_buttons(key, k, n_steps, lambda target: _set_step(key, target))
+    walked_graph(key, columns, figure, message, V.CAPTION, lines, closing, k)
     st.markdown(V.CHECK_TEXT)
     st.dataframe(V.check_table(check), hide_index=True, width="stretch")
     kind, text = V.check_verdict(check)

@@ -117,8 +117,9 @@ def check_verdict(check):
 
 
 # ---- the section's words --------------------------------------------------------------------
-INTRO = ("**Your own expression.** Type a formula of named inputs, step the backward pass "
-         "through its graph, and see each derivative checked against finite differences.")
+# the box's label says what the section is for (a line above it pushed the step buttons under a
+# 1024x768 screen once an error showed)
+LABEL = "**Your own expression:** type a formula, then step backward through its graph"
 GRAMMAR = (f"Numbers, names (letters, digits, _), + - * / ** (power) and parentheses, and the "
            f"functions {', '.join(FUNCTIONS)} of one argument. At most {MAX_CHARS} characters "
            f"and {MAX_INPUTS} inputs. Constants join the operation that uses them, as in the "

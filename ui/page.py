@@ -24,22 +24,33 @@ _CSS = """
    below it in sight (a long one took three lines there) */
 @media (max-width: 1200px) { h1 { font-size: 2.1rem !important; } }
 /* columns that stack when their row is narrow (``stacking_columns``) */
-[class*="_cols_stack"] { container-type: inline-size; }
-@container (max-width: 640px) {
+[class*="_cols_stack"] { container: np-stack / inline-size; }
+@container np-stack (max-width: 640px) {
   [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
   [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: 100%; }
+}
+/* (``wide=True``) only the row's own columns: the columns within them keep their places */
+[class*="_cols_wide"] { container: np-wide / inline-size; }
+@container np-wide (max-width: 940px) {
+  [class*="_cols_wide"] > div > [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  [class*="_cols_wide"] > div > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {
+    min-width: 100%; }
 }
 </style>
 """
 
 STACK_BELOW_PX = 640  # (the CSS above)
+STACK_WIDE_BELOW_PX = 940
 
 
-def stacking_columns(key, spec):
+def stacking_columns(key, spec, wide=False):
     """``st.columns(spec)`` that stand one above the other when the row is narrower than
     ``STACK_BELOW_PX`` (a 1024-pixel window with the sidebar open), so a chart that needs its
-    width gets it instead of a third of it. ``key`` names the row (unique on the page)."""
-    with st.container(key=f"{key}_cols_stack"):
+    width gets it instead of a third of it. ``key`` names the row (unique on the page).
+
+    ``wide=True``: below ``STACK_WIDE_BELOW_PX`` already (a 1440-pixel window leaves 980), for
+    a chart that needs 560 px beside its controls."""
+    with st.container(key=f"{key}_cols_{'wide' if wide else 'stack'}"):
         return st.columns(spec)
 
 
