@@ -4,7 +4,7 @@ than its column, no chart title under its legend)."""
 import pytest
 from playwright.sync_api import expect
 
-from browser import (SECTION_OPTION, show_section, wait_for_step, wait_ready,
+from browser import (SECTION_OPTION, show_section, wait_for_step, wait_ready, wait_settled,
                      wait_until_still)
 from ui.backprop_views import PARTS
 from ui.logistic_views import LESSONS
@@ -363,12 +363,18 @@ def test_the_graph_a_backward_step_changes_is_in_sight_with_its_button(page, app
         wait_ready(page)
         page.goto(f"{app_url}/backprop?part={part}")
         wait_ready(page)
-        button = page.get_by_role("button", name="⬅ Step backward").first
-        button.click()
-        wait_ready(page)
-        graph = page.locator(GRAPHS[part])
-        graph.first.wait_for(timeout=60_000)
-        b, g = button.bounding_box(), graph.first.bounding_box()
+        page.get_by_role("button", name="⬅ Step backward").first.click()
+        page.get_by_text("Step 1 of").first.wait_for(timeout=60_000)
+        wait_settled(page)
+        # both boxes at one moment, once both are drawn (a redrawn graph is gone for a moment)
+        b, g = page.wait_for_function("""(graph) => {
+            const button = [...document.querySelectorAll('button')].find(
+                (e) => e.innerText.includes('Step backward'));
+            const svg = document.querySelector(graph);
+            if (!button || !svg) return null;
+            const box = (e) => { const r = e.getBoundingClientRect();
+                                 return {x: r.left, y: r.top, width: r.width, height: r.height}; };
+            return [box(button), box(svg)]; }""", arg=GRAPHS[part], timeout=60_000).json_value()
         if width == 1440:
             assert 0 <= b["y"] and b["y"] + b["height"] <= height, b
             assert 0 <= g["y"] and g["y"] + g["height"] <= height, (part, g)
