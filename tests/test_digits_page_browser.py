@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from browser import (SECTION_OPTION, click_if_enabled, status_value, wait_ready,
+from browser import (SECTION_OPTION, boxes, click_if_enabled, status_value, wait_ready,
                      wait_settled)
 
 pytestmark = pytest.mark.browser
@@ -173,25 +173,25 @@ def test_the_flow_through_the_network_fills_its_height_at_1024(page, app_url):
     key = "digits_chart_flow"
     page.wait_for_function(f"({UNUSED})('{key}') !== null", timeout=60_000)
     page.wait_for_function(f"({UNUSED})('{key}') < 30", timeout=30_000)
-    height = page.evaluate(f"document.querySelector('.st-key-{key} .np-live-chart__plot')"
-                           ".getBoundingClientRect().height")
+    height = boxes(page, {"plot": f".st-key-{key} .np-live-chart__plot"})["plot"]["height"]
     assert 200 < height < 560, height  # smaller than asked for, and still a figure
     # the hidden units' dots do not overlap (the 64 of them in one column did, 3.5 px apart)
-    closest = page.evaluate(f"""() => {{
+    closest = page.wait_for_function(f"""() => {{
         const p = document.querySelector('.st-key-{key} .np-live-chart__plot');
+        if (!p || !p._fullLayout || !p._fullData) return null;  // (redrawn meanwhile)
         const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis;
         return p._fullData.filter((t) => t.mode === 'markers').map((t) => {{
             const at = Array.from(t.x, (x, i) => [xa.c2p(x), ya.c2p(t.y[i])]);
             let min = Infinity;
             for (let i = 0; i < at.length; i++) for (let j = i + 1; j < at.length; j++)
                 min = Math.min(min, Math.hypot(at[i][0] - at[j][0], at[i][1] - at[j][1]));
-            return [at.length, min, t.marker.size]; }}); }}""")
+            return [at.length, min, t.marker.size]; }}); }}""", timeout=60_000).json_value()
     assert closest and all(gap >= size for _, gap, size in closest), closest
     # the first layer's weight images, 16 to a row, too (72 px were empty above and below)
     page.wait_for_function(f"({UNUSED})('digits_chart_weights') !== null", timeout=60_000)
     page.wait_for_function(f"({UNUSED})('digits_chart_weights') < 30", timeout=30_000)
     # on hover, the toolbar covers none of the images' numbers (it covered 13-16 of 16)
-    weights = page.locator(".st-key-digits_chart_weights .np-live-chart__plot")
+    weights = page.locator(".st-key-digits_chart_weights .np-live-chart__plot").first
     weights.scroll_into_view_if_needed()
     weights.hover()
     bar = page.locator(".st-key-digits_chart_weights .modebar").first
@@ -234,3 +234,30 @@ def test_softmax_step_by_step_labels_every_digit_at_1024(page, app_url):
     assert len(boxes["titles"]) >= 3
     for t in boxes["titles"]:
         assert t["y"] >= b["y"] + b["height"] or t["x"] + t["width"] <= b["x"], (t, b)
+
+
+PAD_TOP = """() => { const pad = document.querySelector('[class*="st-key-digits_pad"]');
+  return pad ? Math.round(pad.getBoundingClientRect().top + scrollY) : null; }"""
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1440, 900)])
+def test_the_pad_stays_put_when_the_training_ends(page, app_url, width, height):
+    """The note of a finished run, under the controls, moved the pad 38 px down the moment the
+    training ended, under a stroke being drawn (the page trains while a learner draws). The
+    pad now stands where it stood while training, paused, and once trained."""
+    page.set_viewport_size({"width": width, "height": height})
+    open_digits(page, app_url)
+    tops = {}
+    page.get_by_text(re.compile(r"All \d+ epochs are trained")).first.wait_for(timeout=300_000)
+    wait_settled(page)
+    tops["trained"] = page.evaluate(PAD_TOP)
+    page.get_by_role("button", name="↺ Reset").first.click()
+    page.get_by_text(re.compile(r"Paused at epoch 0\.0|Training live")).first.wait_for(
+        timeout=60_000)
+    wait_ready(page)
+    tops["reset"] = page.evaluate(PAD_TOP)
+    click_if_enabled(page, "▶ Play")
+    page.get_by_text(re.compile(r"All \d+ epochs are trained")).first.wait_for(timeout=300_000)
+    wait_settled(page)
+    tops["trained again"] = page.evaluate(PAD_TOP)
+    assert None not in tops.values() and len(set(tops.values())) == 1, tops
