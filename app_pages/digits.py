@@ -146,8 +146,9 @@ def draw_and_classify():
 
 # the page is about drawing: the pad comes first, in sight with the controls; the curves follow
 converge_if_asked(run, epochs)
-run.done_note = (f"✅ All {epochs} epochs are trained. ↺ Reset starts again; more **Epochs** "
-                 "in the sidebar starts a longer run.")
+# said beside the pad (V.training_note): a line under the controls moved the pad 38 px down as
+# the training ended, under a stroke being drawn
+run.done_note = ""
 controls(run, KEY, step_size=10, extra=lambda: converge_button(run, KEY, epochs))
 draw_and_classify()
 if synthetic:  # beside the offer of more data, the full width: not in the answer's column

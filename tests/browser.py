@@ -271,6 +271,29 @@ def wait_for_step(page, condition: str, timeout: float = 60.0, settle: bool = Tr
     return step_of(page)
 
 
+_BOXES = """(selectors) => {
+  const box = (e) => { const r = e.getBoundingClientRect();
+                       return {x: r.left, y: r.top, width: r.width, height: r.height}; };
+  const out = {};
+  for (const [name, selector] of Object.entries(selectors)) {
+    const found = [...document.querySelectorAll(selector)]
+      .filter((e) => e.getBoundingClientRect().width > 0);
+    if (!found.length) return null;
+    out[name] = name.endsWith('[]') ? found.map(box) : box(found[0]);
+  }
+  return out; }"""
+
+
+def boxes(page, selectors: dict, timeout: float = 60.0) -> dict:
+    """The boxes ({x, y, width, height}) of the first shown element of each CSS selector, all
+    read at one moment, once each is shown; a name ending in "[]" gets every shown element's.
+
+    A chart redrawn between two reads (a live page reruns often, more so on a busy machine) is
+    gone for a moment: ``bounding_box()`` on the element found a moment before gives None.
+    """
+    return page.wait_for_function(_BOXES, arg=selectors, timeout=timeout * 1000).json_value()
+
+
 def wait_until_still(read, quiet: float = 1.5, timeout: float = 30.0, poll: float = 0.25):
     """Call ``read()`` until it returns the same value for ``quiet`` seconds; return that value.
 

@@ -4,8 +4,8 @@ than its column, no chart title under its legend)."""
 import pytest
 from playwright.sync_api import expect
 
-from browser import (SECTION_OPTION, show_section, wait_for_step, wait_ready, wait_settled,
-                     wait_until_still)
+from browser import (SECTION_OPTION, boxes, show_section, wait_for_step, wait_ready,
+                     wait_settled, wait_until_still)
 from ui.backprop_views import PARTS
 from ui.logistic_views import LESSONS
 
@@ -200,10 +200,11 @@ def test_a_narrow_charts_toolbar_leaves_its_title_readable_at_1024x768(page, app
     plane = page.locator(".st-key-logreg_surface .np-live-chart__plot")
     plane.scroll_into_view_if_needed()
     plane.hover()
-    bar = page.locator(".st-key-logreg_surface .modebar").first
-    bar.wait_for(state="visible", timeout=30_000)
-    title = box(page, page.locator(".st-key-logreg_surface .gtitle"))
-    tools = bar.bounding_box()
+    page.locator(".st-key-logreg_surface .modebar").first.wait_for(state="visible",
+                                                                  timeout=30_000)
+    found = boxes(page, {"title": ".st-key-logreg_surface .gtitle",
+                         "tools": ".st-key-logreg_surface .modebar"})
+    title, tools = found["title"], found["tools"]
     apart = (tools["x"] >= title["x"] + title["width"] or tools["y"] >= title["y"] +
              title["height"] or tools["y"] + tools["height"] <= title["y"])
     assert apart, (tools, title)
@@ -285,16 +286,14 @@ def test_the_backprop_networks_toolbar_leaves_its_title_readable(page, app_url, 
     chart = page.locator(f".st-key-{key} .np-live-chart__plot")
     chart.scroll_into_view_if_needed()
     chart.hover()
-    bar = page.locator(f".st-key-{key} .modebar").first
-    bar.wait_for(state="visible", timeout=30_000)
-    tools = bar.bounding_box()
-    for title in page.locator(f".st-key-{key} .gtitle tspan, .st-key-{key} .gtitle").all():
-        t = title.bounding_box()
-        if not t or not t["width"]:
-            continue
+    page.locator(f".st-key-{key} .modebar").first.wait_for(state="visible", timeout=30_000)
+    found = boxes(page, {"tools": f".st-key-{key} .modebar",
+                         "titles[]": f".st-key-{key} .gtitle tspan, .st-key-{key} .gtitle"})
+    tools = found["tools"]
+    for t in found["titles[]"]:
         apart = (tools["x"] >= t["x"] + t["width"] or tools["x"] + tools["width"] <= t["x"]
                  or tools["y"] >= t["y"] + t["height"] or tools["y"] + tools["height"] <= t["y"])
-        assert apart, (tools, t, title.text_content())
+        assert apart, (tools, t)
 
 
 def test_the_gradient_checks_verdict_keeps_its_words_whole_at_1024x768(page, app_url):
@@ -409,10 +408,11 @@ def test_the_xor_pages_scikit_learn_table_takes_the_row_when_it_is_narrow(page, 
     page.get_by_role("button", name="Fit scikit-learn's MLP").click()
     table = page.locator(".st-key-xor_sk_cols_stack [data-testid=stDataFrame]").first
     table.wait_for(timeout=120_000)
-    surface = page.locator(".st-key-xor_sk_chart").first
-    surface.wait_for(timeout=60_000)
-    row = page.locator(".st-key-xor_sk_cols_stack").first.bounding_box()
-    t, s = table.bounding_box(), surface.bounding_box()
+    page.locator(".st-key-xor_sk_chart").first.wait_for(timeout=60_000)
+    wait_settled(page)
+    found = boxes(page, {"row": ".st-key-xor_sk_cols_stack", "surface": ".st-key-xor_sk_chart",
+                         "table": ".st-key-xor_sk_cols_stack [data-testid=stDataFrame]"})
+    row, t, s = found["row"], found["table"], found["surface"]
     assert t["width"] > 0.9 * row["width"], (t, row)
     assert s["y"] >= t["y"] + t["height"] - 1, (s, t)  # the surface below the table
 
@@ -423,9 +423,10 @@ def test_the_naive_bayes_chart_and_table_take_the_row_when_it_is_narrow(page, ap
     open_page(page, app_url, "logistic_regression?lesson=compare", 1024, 768)
     table = page.locator(".st-key-logreg_nb_cols_stack [data-testid=stDataFrame]").first
     table.wait_for(timeout=60_000)
-    row = page.locator(".st-key-logreg_nb_cols_stack").first.bounding_box()
-    chart = page.locator(".st-key-logreg_nb").first.bounding_box()
-    t = table.bounding_box()
+    wait_settled(page)
+    found = boxes(page, {"row": ".st-key-logreg_nb_cols_stack", "chart": ".st-key-logreg_nb",
+                         "table": ".st-key-logreg_nb_cols_stack [data-testid=stDataFrame]"})
+    row, chart, t = found["row"], found["chart"], found["table"]
     assert t["width"] > 0.9 * row["width"] and chart["width"] > 0.9 * row["width"], (t, chart)
 
 

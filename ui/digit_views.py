@@ -226,8 +226,9 @@ def training_note(snap, epochs, running, done):
     epoch = epoch_shown(snap, epochs, done)
     where = (f"epoch {epoch:.1f} of {epochs}, {percent(snap.test_accuracy)} of the test digits "
              "read right")
-    if done:
-        return f"✅ Trained: {where}."
+    if done:  # (why Play and Step are greyed out)
+        return (f"✅ All {epochs} epochs are trained: {where}. ↺ Reset starts again; more "
+                "**Epochs** in the sidebar starts a longer run.")
     if running:
         return f"🏋️ Training live: {where} (its curves are further down the page)."
     return f"⏸ Paused at {where}: **▶ Play** trains on."

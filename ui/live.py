@@ -83,7 +83,7 @@ class LiveRun:
         self._in_page_run = False
         self.settled = True  # see live_fragment
         self.frames = 1  # frames a tick of the live fragment draws (see live_fragment)
-        self.done_note = None  # the page's words for a finished run (else DONE_NOTE)
+        self.done_note = None  # the page's words for a finished run (else DONE_NOTE; "": none)
         # a "Train to convergence" not yet finished (ui/digit_training.py)
         self.converge_asked = False
         self.reset()
@@ -407,8 +407,9 @@ def _control_row(run, key, step_size, extra):
             extra()
         if run.notice:
             st.caption(run.notice)
-        if run.done and run.error is None:  # why Play and Step are greyed out
-            st.caption(run.done_note or DONE_NOTE)
+        note = DONE_NOTE if run.done_note is None else run.done_note  # ("": said elsewhere)
+        if run.done and run.error is None and note:  # why Play and Step are greyed out
+            st.caption(note)
     if run.error:
         st.error(f"{run.error}  \nPress **Reset** to start again.", icon="⚠️")
 
