@@ -212,6 +212,23 @@ def click_if_enabled(page, name: str, timeout: float = 15.0) -> bool:
         return False
 
 
+def pause(page, tries: int = 3) -> bool:
+    """Pause a playing page: click Pause until it greys out (a click on a page that reruns ten
+    times a second is now and then dropped by Streamlit; then wait_settled could never see a
+    still page). False if Pause was never clickable (the run had ended)."""
+    from playwright.sync_api import expect
+    button = page.get_by_role("button", name="⏸ Pause").first
+    for _ in range(tries):
+        if not click_if_enabled(page, "⏸ Pause"):
+            return False
+        try:
+            expect(button).to_be_disabled(timeout=30_000)
+            return True
+        except AssertionError:
+            continue
+    raise AssertionError(f"{tries} clicks on Pause did not pause the page")
+
+
 # An option of a segmented control (a radio button; its help icon is a button too).
 SECTION_OPTION = "[data-testid=stButtonGroup] button[role=radio]"
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from browser import (SECTION_OPTION, boxes, click_if_enabled, status_value, wait_ready,
-                     wait_settled)
+from browser import (SECTION_OPTION, boxes, click_if_enabled, pause, status_value,
+                     wait_ready, wait_settled)
 
 pytestmark = pytest.mark.browser
 
@@ -132,7 +132,7 @@ def test_a_confusion_matrix_cell_opens_its_test_digits(page, app_url):
     page.on("pageerror", lambda err: errors.append(str(err)))
     open_digits(page, app_url)
     # a still page (live training at full speed may have finished already: Pause disabled)
-    if not click_if_enabled(page, "⏸ Pause"):
+    if not pause(page):
         assert "epoch 30.0 of 30" in page.inner_text("body")
     wait_settled(page, quiet=1.0, timeout=120)  # the run after Pause (or the last epoch) too
     chart = page.locator("[data-testid=stPlotlyChart]").first

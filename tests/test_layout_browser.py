@@ -4,7 +4,7 @@ than its column, no chart title under its legend)."""
 import pytest
 from playwright.sync_api import expect
 
-from browser import (SECTION_OPTION, boxes, show_section, wait_for_step, wait_ready,
+from browser import (SECTION_OPTION, boxes, pause, show_section, wait_for_step, wait_ready,
                      wait_settled, wait_until_still)
 from ui.backprop_views import PARTS
 from ui.logistic_views import LESSONS
@@ -257,7 +257,7 @@ def test_the_curves_axes_stay_readable_at_1024x768(page, app_url):
     page.wait_for_function(f"""() => {{ const p = document.querySelector(
         '.st-key-{key} .np-live-chart__plot'); const x = p && p._fullData && p._fullData.length
         && p._fullData[0].x; return x && x[x.length - 1] >= 20000; }}""", timeout=120_000)
-    page.get_by_role("button", name="⏸ Pause").click()
+    assert pause(page)
     wait_until_still(lambda: page.evaluate(f"""() => document.querySelector(
         '.st-key-{key} .np-live-chart__plot').dataset.reacts"""), timeout=60)
     over = page.evaluate(f"""() => {{

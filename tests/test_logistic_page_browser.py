@@ -5,7 +5,7 @@ Waits for conditions with generous deadlines; nothing here measures speed."""
 import pytest
 from playwright.sync_api import expect
 
-from browser import step_of, wait_for_step, wait_ready, wait_until_still
+from browser import pause, step_of, wait_for_step, wait_ready, wait_until_still
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_play_advances_pause_stops_no_errors(page, app_url):
         const plot = document.querySelector('.np-live-chart__plot');
         return m && +m[1].replace(/,/g, '') >= 30 && +(plot.dataset.reacts || 0) >= {reacts_before + 3};
     }}""", timeout=90_000)
-    page.get_by_role("button", name="⏸ Pause").click()
+    assert pause(page)
     expect(page.get_by_role("button", name="▶ Play")).to_be_enabled(timeout=60_000)
     # paused: the step and the chart stop moving, and stay put
     step_paused, reacts_paused = wait_until_still(lambda: (step_of(page), reacts_of(page)),
@@ -114,7 +114,7 @@ def test_new_data_gets_a_fresh_plane_that_answers_clicks(page, app_url):
     page.get_by_role("button", name="▶ Play").click()
     page.wait_for_function(f"+(document.querySelector('{PLANE}').dataset.reacts || 0) >= 6",
                            timeout=90_000)
-    page.get_by_role("button", name="⏸ Pause").click()
+    assert pause(page)
     wait_until_still(lambda: step_of(page), timeout=60)
     page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
     page.get_by_role("option", name="Circles").click()
@@ -146,7 +146,7 @@ def test_the_curves_follow_a_run_after_reset(page, app_url):
         page.get_by_role("button", name="▶ Play").click()
         page.wait_for_function(f"() => {{ const c = ({CURVES})(); return c && c.last >= 40; }}",
                                timeout=90_000)
-        page.get_by_role("button", name="⏸ Pause").click()
+        assert pause(page)
         wait_until_still(lambda: step_of(page), timeout=60)
         # the whole curve is in sight: the x axis reaches its last step
         page.wait_for_function(f"() => {{ const c = ({CURVES})(); return c.right >= c.last; }}",

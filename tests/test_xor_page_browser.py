@@ -5,7 +5,7 @@ import time
 import pytest
 
 from browser import status_value as metric
-from browser import wait_ready
+from browser import pause, wait_ready, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -75,12 +75,17 @@ def test_a_click_on_the_mlps_plane_adds_a_point_while_training_goes_on(page, app
                            ".find(t => t.startsWith('step ')) || '').match(/step\\s+([0-9,]+)/) "
                            "|| [0, '0'])[1].replace(/,/g, '') > 20", timeout=90_000)
     page.get_by_text("adds class 1", exact=True).click()
+    # the whole run that takes the new mode is over (a wait_ready alone can fall between two
+    # ticks of the playing page, before that run: the click then added class 0)
+    page.get_by_text("a click adds class 1").first.wait_for(timeout=60_000)
     wait_ready(page)
-    box = page.evaluate(f"""() => {{ const p = document.querySelector('{plot}');
+    box = page.wait_for_function(f"""() => {{ const p = document.querySelector('{plot}');
+        if (!p || !p._fullLayout) return null;  // (redrawn meanwhile)
         const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis, r = p.getBoundingClientRect();
-        return {{px: r.left + xa._offset + xa.d2p(0.0), py: r.top + ya._offset + ya.d2p(0.0)}}; }}""")
+        return {{px: r.left + xa._offset + xa.d2p(0.0), py: r.top + ya._offset + ya.d2p(0.0)}};
+        }}""", timeout=60_000).json_value()
     page.mouse.click(box["px"], box["py"])
-    page.wait_for_function(f"""() => document.querySelector('{plot}')._fullData
+    page.wait_for_function(f"""() => (document.querySelector('{plot}')?._fullData ?? [])
         .some(d => d.name === 'added, class 1' && d.x.length === 1)""", timeout=60_000)
     page.wait_for_function("document.body.innerText.includes('Points added so far: 1;')", timeout=60_000)
     # still training, from where it was: the step went on past the click
@@ -135,8 +140,8 @@ def test_the_live_surface_is_patched_in_place_and_draws_what_plotly_draws(page, 
     open_xor(page, app_url)
     page.get_by_role("button", name="▶ Play").click()
     page.wait_for_function(f"+(({SURFACE})?.dataset.patches ?? 0) >= 5", timeout=120_000)
-    page.get_by_role("button", name="⏸ Pause").click()
-    wait_ready(page)
+    assert pause(page)
+    wait_settled(page)  # the whole run after Pause redraws the surface (hover layers) too
     got = page.evaluate(PATCH_AND_COMPARE, ["M-1,-1.5 L0.25,0.5 L1.5,1.25 Z",
                                             "M-1,-1 C0,0 1,1 1.5,1.5"])
     assert got["refused"], "a curve (C) is left to Plotly.react"
