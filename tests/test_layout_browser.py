@@ -381,6 +381,25 @@ def test_the_graph_a_backward_step_changes_is_in_sight_with_its_button(page, app
             assert g["y"] + g["height"] - b["y"] <= height - 40, (part, b, g)
 
 
+def test_a_large_last_good_graph_keeps_the_whole_width_at_1440x900(page, app_url):
+    """A browser review: after a 23-node expression, an error in a small one ('log(c)' with
+    c = −2) showed the last good, large graph beside the controls, 588 px wide, its labels
+    piled up (39 and 58 px overlaps)."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(app_url)
+    wait_ready(page)
+    page.goto(f"{app_url}/backprop?part=expression")
+    wait_ready(page)
+    field = page.get_by_label("Your own expression").and_(page.locator("input"))
+    for text in ("sigmoid(w1*x1 + w2*x2 + w3*x3 + w4*x4 + b) * log(y1 + y2)", "log(c)"):
+        field.fill(text)
+        field.press("Enter")
+        wait_settled(page)
+    page.locator("[data-testid=stAlert]").filter(has_text="log").first.wait_for(timeout=60_000)
+    graph = boxes(page, {"graph": ".st-key-bp_ex_graph .main-svg"})["graph"]
+    assert graph["width"] > 900, graph
+
+
 def test_a_bad_expression_says_so_in_sight_at_1024x768(page, app_url):
     """A browser review: after typing 'log(' in part ⑤ the error stood at y 776, under the
     screen, and Step backward (in sight) went on stepping the last good expression unexplained."""

@@ -98,8 +98,11 @@ def expression_explorer(key):
             return
         good_text, good_values = st.session_state[good_key]
         check = check_expression(good_text, good_values)
-        problems.caption(f"The buttons and the graph below show the last expression and values "
-                         f"that worked: {good_text} at "
+        if beside and not _small(good_text, None):  # a large graph needs the whole width
+            right = st.container()
+        # (beside or below them, as the window's width has it)
+        problems.caption(f"The buttons and the graph show the last expression and values "
+                         f"that worked: `{good_text}` at "
                          + ", ".join(f"{n} = {num(v)}" for n, v in good_values.items()) + ".")
     _stepper(key, check, buttons, (left, right))
 
