@@ -303,8 +303,14 @@ def test_graph_parts_step_by_step():
     assert "f = x1 · n1 = 10" in texts and not any(t.startswith("∂f/∂") for t in texts)
     figure, message, lines, closing, n = V.graph_parts(graph, n)
     texts = [a["text"] for a in figure["layout"]["annotations"] if a.get("text")]
-    for t in ("∂f/∂x1 = 7", "∂f/∂x2 = 2", "∂f/∂n1 = 2", "∂f/∂x1 = n1 = 5", "∂n1/∂x1 = 1"):
+    for t in ("∂f/∂x1 = 7", "∂f/∂x2 = 2", "∂f/∂n1 = 2", "∂f/∂x1 (local) = n1 = 5",
+              "∂n1/∂x1 = 1"):
         assert t in texts
+    # one symbol, one value: x1's edge into f is one of its two paths, its derivative (5) is
+    # marked local; unmarked, it read "∂f/∂x1 = n1 = 5" beside "∂f/∂x1 = 7" (a browser review)
+    assert "∂f/∂x1 = n1 = 5" not in texts
+    assert r"\left.\frac{\partial f}{\partial x1}\right|_{\mathrm{local}}" in lines[2]
+    assert "∂f/∂x1 (local) = 2 × 1 + 1 × 5 = 7" in V.graph_parts(graph, 3)[1]
     assert message.startswith("**Step 4 of 4:**")
     assert len(lines) == 4 and " + " in lines[-2]  # x1's two paths, summed
     assert closing.startswith("All done: ∂f/∂x1 = 7, ∂f/∂x2 = 2")
@@ -410,7 +416,7 @@ def test_section_shows_errors_and_keeps_the_last_good_graph(at):
     at.text_input(key="ex_text").set_value("__import__('os')").run()
     assert any("Not allowed" in e.value for e in at.error)
     assert graph_texts(at) == good
-    assert any("last expression and values that worked: x1*(x1+x2)" in c.value
+    assert any("last expression and values that worked: `x1*(x1+x2)`" in c.value
                for c in at.caption)
     at.text_input(key="ex_text").set_value("x" * 10_000).run()  # the box keeps 200 of them
     assert any("too long" in e.value for e in at.error)
@@ -418,7 +424,7 @@ def test_section_shows_errors_and_keeps_the_last_good_graph(at):
     at.text_input(key="ex_text").set_value("log(x)").run()
     at.number_input(key="ex_x_v_x").set_value(-1.0).run()
     assert any("log needs a positive input" in e.value for e in at.error)
-    assert any("log(x) at x = 1" in c.value for c in at.caption)  # the last good values
+    assert any("`log(x)` at x = 1" in c.value for c in at.caption)  # the last good values
     assert not at.exception
 
 

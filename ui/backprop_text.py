@@ -8,22 +8,34 @@ from core.graph import tex_name
 from ui.numbers import num, paren, ptex, tex
 
 
-def partial(top, bottom):
-    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+def partial(top, bottom, local=False):
+    r"""∂top/∂bottom in LaTeX; ``local``: marked as the derivative along one edge alone (the
+    other inputs held fixed), where the same symbol, unmarked, is the total over every path."""
+    tex_partial = rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+    return rf"\left.{tex_partial}\right|_{{\mathrm{{local}}}}" if local else tex_partial
 
 
-def chain_latex(step, values):
+def shared_nodes(graph):
+    """The nodes that feed more than one input slot (x1 in x1 (x1 + x2)): an edge from one of
+    them into the output has a local derivative ∂f/∂x1 that is not the total ∂f/∂x1."""
+    return frozenset(n.name for n in graph.nodes if len(graph.consumers(n.name)) > 1)
+
+
+def chain_latex(step, values, shared=frozenset()):
     """One backward step as the lectures write it:
 
     dL/db = dL/dL dL/de de/dd dd/db = 1 · c · 1 · 2 = 1 · (−2) · 1 · 2 = −4
 
-    ``values`` maps node names to their values (to show formulas like "c" with numbers).
+    ``values`` maps node names to their values (to show formulas like "c" with numbers);
+    ``shared``: the graph's ``shared_nodes``, whose edges into the output are marked local.
     """
     out = step.chains[0][0].top
     lhs = partial(tex_name(out), tex_name(step.node))
     if step.node == out:
         return rf"{lhs} = 1"
-    symbols = " + ".join(" ".join(partial(tex_name(f.top), tex_name(f.bottom)) for f in chain)
+    symbols = " + ".join(" ".join(partial(tex_name(f.top), tex_name(f.bottom),
+                                          local=f.top == out != f.bottom and f.bottom in shared)
+                                  for f in chain)
                          for chain in step.chains)
     formulas = " + ".join(r" \cdot ".join(_factor(f.text) for f in chain) for chain in step.chains)
     numbers = " + ".join(r" \cdot ".join(ptex(f.value) for f in chain) for chain in step.chains)
@@ -49,10 +61,12 @@ def reuse_text(step):
     if not step.upstream:
         return "The start: the output's derivative with respect to itself is 1."
     out = step.chains[0][0].top
-    terms = [f"∂{out}/∂{consumer} × ∂{consumer}/∂{step.node} = {paren(g)} × {paren(local)}"
-             for consumer, g, local in step.upstream]
-    return ("Backpropagation's only work at this step: " + " + ".join(terms) +
-            f" = {num(step.grad)}, reusing ∂{out}/∂{step.upstream[0][0]} from an earlier step.")
+    mark = " (local)" if len(step.upstream) > 1 else ""  # (one edge of several into the output)
+    symbols = " + ".join(f"∂{out}/∂{consumer} × ∂{consumer}/∂{step.node}"
+                         f"{mark if consumer == out else ''}" for consumer, _, _ in step.upstream)
+    numbers = " + ".join(f"{paren(g)} × {paren(local)}" for _, g, local in step.upstream)
+    return (f"Backpropagation's only work at this step: {symbols} = {numbers} = "
+            f"{num(step.grad)}, reusing ∂{out}/∂{step.upstream[0][0]} from an earlier step.")
 
 
 # LaTeX -> plain text with Plotly's <sup>/<sub>, for the few forms core.graph writes
@@ -81,7 +95,7 @@ def graph_marks(graph, steps, order, k):
     """The nodes and edges of a ``core.graph`` graph for ``graph_figure`` after ``k`` of its
     backward ``steps`` (in ``order``): each node's value and, once reached, its gradient; each
     edge whose local derivative has been used, labelled with it."""
-    out, done = graph.output, {s.node: s for s in steps[:k]}
+    out, done, shared = graph.output, {s.node: s for s in steps[:k]}, shared_nodes(graph)
     nodes = [dict(name=n.name,
                   value_text=f"{plain(n.formula) if n.inputs else n.name} = {num(n.value)}",
                   grad_text=f"∂{out}/∂{n.name} = {num(done[n.name].grad)}" if n.name in done
@@ -95,6 +109,7 @@ def graph_marks(graph, steps, order, k):
             node = graph[dst]
             pos = node.inputs.index(src)
             text, value = plain(node.local_text[pos]), num(node.local[pos])
-            label = f"∂{dst}/∂{src} = {text}" + (f" = {value}" if text != value else "")
+            local = " (local)" if dst == out and src in shared else ""  # (not the total)
+            label = f"∂{dst}/∂{src}{local} = {text}" + (f" = {value}" if text != value else "")
         edges.append(dict(src=src, dst=dst, label=label))
     return nodes, edges

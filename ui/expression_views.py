@@ -5,7 +5,7 @@ verdict, the presets and the words. No Streamlit here (``ui.expression_section``
 from core.expression import FUNCTIONS, MAX_CHARS, MAX_INPUTS, PASS_ABSOLUTE, PASS_RELATIVE
 from core.graph import backward, backward_order, tex_name
 from ui.backprop_figures import graph_figure
-from ui.backprop_text import chain_latex, graph_marks, partial, reuse_text
+from ui.backprop_text import chain_latex, graph_marks, partial, reuse_text, shared_nodes
 from ui.numbers import num, ptex, tex
 
 DEFAULT = "c*(a+2*b)"
@@ -58,7 +58,8 @@ def graph_parts(graph, k):
         closing = ("All done: " + ", ".join(f"∂{out}/∂{name} = {num(done[name].grad)}"
                                             for name in inputs)
                    + ". The table below checks each one against finite differences.")
-    lines = [chain_latex(s, values) if len(s.chains) <= MAX_PATHS else consumer_latex(s)
+    shared = shared_nodes(graph)
+    lines = [chain_latex(s, values, shared) if len(s.chains) <= MAX_PATHS else consumer_latex(s)
              for s in steps[:k]]
     return (graph_figure(nodes, edges, height=graph_height(graph)), message, lines, closing,
             len(steps))
@@ -67,9 +68,11 @@ def graph_parts(graph, k):
 def consumer_latex(step):
     """dL/dn = sum over consumers m of dL/dm dm/dn, with the numbers: the backward pass's own
     arithmetic, for a node reached along too many paths to list them."""
-    out = tex_name(step.chains[0][0].top)
-    node = tex_name(step.node)
-    symbols = " + ".join(partial(out, tex_name(m)) + partial(tex_name(m), node)
+    top = step.chains[0][0].top
+    out, node = tex_name(top), tex_name(step.node)
+    several = len(step.upstream) > 1  # (an edge into the output is then one path of several)
+    symbols = " + ".join(partial(out, tex_name(m))
+                         + partial(tex_name(m), node, local=several and m == top)
                          for m, _, _ in step.upstream)
     numbers = " + ".join(rf"{ptex(g)} \cdot {ptex(local)}" for _, g, local in step.upstream)
     return (rf"{partial(out, node)} = {symbols} = {numbers} = {tex(step.grad)}"
@@ -119,7 +122,7 @@ def check_verdict(check):
 # ---- the section's words --------------------------------------------------------------------
 # the box's label says what the section is for (a line above it pushed the step buttons under a
 # 1024x768 screen once an error showed)
-LABEL = "**Your own expression:** type a formula, then step backward through its graph"
+LABEL = "**Your own expression:** type a formula and go backward through its graph"
 GRAMMAR = (f"Numbers, names (letters, digits, _), + - * / ** (power) and parentheses, and the "
            f"functions {', '.join(FUNCTIONS)} of one argument. At most {MAX_CHARS} characters "
            f"and {MAX_INPUTS} inputs. Constants join the operation that uses them, as in the "
@@ -127,7 +130,9 @@ GRAMMAR = (f"Numbers, names (letters, digits, _), + - * / ** (power) and parenth
 CAPTION = ("Black: each node's formula and value. Red: the output's derivative with respect to "
            "each node, under it once the backward pass reaches it, and each edge's local "
            "derivative once used. A value used twice is one node with two arrows out: its "
-           "derivative is the sum over both paths.")
+           "derivative is the sum over both paths, and its arrow into the output says (local): "
+           "that one path's part, the total under the node. The orange node is the one just "
+           "computed.")
 CHECK_TEXT = ("**Checked against finite differences:** nudge one input by h = 10⁻⁶·max(1, |x|) "
               "both ways (10⁻⁶·|x| if that would leave an operation's domain, as log near 0 "
               "does), [f(x + h) − f(x − h)] / 2h: no calculus needed. The relative error is "
