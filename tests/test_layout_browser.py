@@ -70,6 +70,16 @@ def open_page(page, app_url, path, width, height):
     wait_ready(page)
 
 
+def open_part(page, app_url, part, width, height):
+    """The backprop page's ``part`` in a fresh window of ``width`` x ``height`` (home first: a
+    fresh server serves its first page in legacy mode)."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(app_url)
+    wait_ready(page)
+    page.goto(f"{app_url}/backprop?part={part}")
+    wait_ready(page)
+
+
 def test_the_logistic_pages_essentials_fit_one_screen_at_1440x900(page, app_url):
     open_page(page, app_url, "logistic_regression", 1440, 900)
     wanted = {"Play": page.get_by_role("button", name="▶ Play"),
@@ -331,11 +341,7 @@ IN_SIGHT = """(name) => [...document.querySelectorAll('button')].some((b) => {
 def test_the_backward_steps_buttons_are_in_sight_at_1024x768(page, app_url, part):
     """The computation-graph parts are about stepping the backward pass: at 1024x768 part ⑤'s
     "Step backward" stood at y 938 (under its inputs and formula, and a title of three lines)."""
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(app_url)
-    wait_ready(page)
-    page.goto(f"{app_url}/backprop?part={part}")
-    wait_ready(page)
+    open_part(page, app_url, part, 1024, 768)
     for name in ("⬅ Step backward", "⏪ All", "↺ Reset"):
         button = page.get_by_role("button", name=name).first
         button.wait_for(timeout=60_000)
@@ -357,11 +363,7 @@ def test_the_graph_a_backward_step_changes_is_in_sight_with_its_button(page, app
     screen. At 1024x768 (too narrow to stand beside) the button and the whole graph fit one
     screen: they were 764 px apart (button top to graph bottom) in part ①."""
     for width, height in ((1440, 900), (1024, 768)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.goto(app_url)
-        wait_ready(page)
-        page.goto(f"{app_url}/backprop?part={part}")
-        wait_ready(page)
+        open_part(page, app_url, part, width, height)
         page.get_by_role("button", name="⬅ Step backward").first.click()
         page.get_by_text("Step 1 of").first.wait_for(timeout=60_000)
         wait_settled(page)
@@ -385,11 +387,7 @@ def test_a_large_last_good_graph_keeps_the_whole_width_at_1440x900(page, app_url
     """A browser review: after a 23-node expression, an error in a small one ('log(c)' with
     c = −2) showed the last good, large graph beside the controls, 588 px wide, its labels
     piled up (39 and 58 px overlaps)."""
-    page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(app_url)
-    wait_ready(page)
-    page.goto(f"{app_url}/backprop?part=expression")
-    wait_ready(page)
+    open_part(page, app_url, "expression", 1440, 900)
     field = page.get_by_label("Your own expression").and_(page.locator("input"))
     for text in ("sigmoid(w1*x1 + w2*x2 + w3*x3 + w4*x4 + b) * log(y1 + y2)", "log(c)"):
         field.fill(text)
@@ -403,11 +401,7 @@ def test_a_large_last_good_graph_keeps_the_whole_width_at_1440x900(page, app_url
 def test_a_bad_expression_says_so_in_sight_at_1024x768(page, app_url):
     """A browser review: after typing 'log(' in part ⑤ the error stood at y 776, under the
     screen, and Step backward (in sight) went on stepping the last good expression unexplained."""
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(app_url)
-    wait_ready(page)
-    page.goto(f"{app_url}/backprop?part=expression")
-    wait_ready(page)
+    open_part(page, app_url, "expression", 1024, 768)
     field = page.get_by_label("Your own expression").and_(page.locator("input"))
     field.fill("log(")
     field.press("Enter")
