@@ -155,6 +155,10 @@ def test_train_to_convergence_runs_every_planned_epoch_at_once():
     # and the page says why the buttons are greyed out, and what to do
     assert any(c.value.startswith("✅ All 5 epochs are trained") and "Epochs" in c.value
                for c in at.caption)
+    # and with a drawing on the pad (that note is beside the empty pad only), under the guess
+    at.session_state["digits_drawing"] = ONE
+    at.run()
+    assert any("Every epoch is trained: ↺ Reset starts again" in c.value for c in at.caption)
     assert not at.exception
 
 

@@ -49,7 +49,7 @@ def answer(run, key, digit, start, others=()):
         st.warning(f"The network cannot answer: {err}", icon="⚠️")
         return None
     st.markdown(D.guesses_html(P), unsafe_allow_html=True)
-    st.caption(V.trained_note(run.latest["MLP"]))
+    st.caption(V.trained_note(run.latest["MLP"], run.done))
     live_chart(D.guess_figure(P, V.CLASSES, title="P(digit | your drawing), softmax output"),
                key=f"{key}_chart_proba", height=230)
     st.caption(f"⏱️ classified in {(time.perf_counter() - start) * 1000:.0f} ms on the server "

@@ -234,12 +234,15 @@ def training_note(snap, epochs, running, done):
     return f"⏸ Paused at {where}: **▶ Play** trains on."
 
 
-def trained_note(snap):
+def trained_note(snap, done=False):
+    """Under the guesses: how trained the network is (and, once every epoch is, why Play is
+    greyed out: the note beside the empty pad says so too)."""
     if snap.step == 0:
         return ("⚠️ The network is untrained (random weights): press **▶ Play** and watch its "
                 "guesses change.")
     return (f"The MLP after {snap.step:,} steps ({snap.epoch:.1f} epochs), "
-            f"{percent(snap.test_accuracy)} right on the test digits.")
+            f"{percent(snap.test_accuracy)} right on the test digits."
+            + (" Every epoch is trained: ↺ Reset starts again." if done else ""))
 
 
 def attribution(model, features, k1, k2, shape):
