@@ -398,6 +398,28 @@ def test_a_large_last_good_graph_keeps_the_whole_width_at_1440x900(page, app_url
     assert graph["width"] > 900, graph
 
 
+@pytest.mark.parametrize("width, height", [(1024, 768), (1280, 800)])
+def test_an_inputs_value_is_shown_whole(page, app_url, width, height):
+    """A browser review: with 11 inputs, six boxes to a row were 57 px wide at 1280x800 and
+    showed "-0.1234" for −0.123456."""
+    open_part(page, app_url, "expression", width, height)
+    field = page.get_by_label("Your own expression").and_(page.locator("input"))
+    field.fill("sigmoid(w1*x1 + w2*x2 + w3*x3 + w4*x4 + b) * log(y1 + y2)")
+    field.press("Enter")
+    wait_settled(page)
+    value = page.locator("[data-testid=stMain] [data-testid=stNumberInput] input").first
+    value.fill("-0.123456")
+    value.press("Enter")
+    wait_settled(page)
+    page.wait_for_function("""() => { const e = document.querySelector(
+        '[data-testid=stMain] [data-testid=stNumberInput] input');
+        return e && e.value === '-0.123456'; }""", timeout=60_000)
+    scroll, client = page.evaluate("""() => { const e = document.querySelector(
+        '[data-testid=stMain] [data-testid=stNumberInput] input');
+        return [e.scrollWidth, e.clientWidth]; }""")
+    assert scroll <= client, (scroll, client)
+
+
 def test_a_bad_expression_says_so_in_sight_at_1024x768(page, app_url):
     """A browser review: after typing 'log(' in part ⑤ the error stood at y 776, under the
     screen, and Step backward (in sight) went on stepping the last good expression unexplained."""

@@ -13,7 +13,10 @@ from ui.backprop_sections import graph_columns, step_buttons, walked_graph
 from ui.numbers import num
 from ui.settings import Setting, restore, widget
 
-PER_ROW = 6  # number boxes per row (half as many beside the graph)
+# number boxes per row beside the graph, and across the page: 6 across were 57 px wide at
+# 1280x800 ("-0.1234" for −0.123456), 4 across grew their ± buttons at 1024x768 and cut it too;
+# 5 keep −0.123456 whole at 1024, 1280 and 1440 (98, 85, 117 px)
+PER_ROW = {True: 3, False: 5}
 BESIDE_MAX_NODES = 8  # a larger graph needs the page's width for its labels (the lectures' has 6)
 
 
@@ -58,7 +61,7 @@ def expression_explorer(key):
     # everything that changes the graph beside it, if the graph is small
     beside = _small(st.session_state[text_key], st.session_state.get(good_key))
     left, right = graph_columns(key, beside)
-    per_row = PER_ROW // 2 if beside else PER_ROW
+    per_row = PER_ROW[beside]
     with left:
         text = st.text_input(V.LABEL, key=text_key, max_chars=MAX_CHARS, help=V.GRAMMAR)
         with st.container(horizontal=True, gap="small"):
