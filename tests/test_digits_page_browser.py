@@ -224,15 +224,11 @@ def test_softmax_step_by_step_labels_every_digit_at_1024(page, app_url):
     bar.wait_for(timeout=10_000)
     # the toolbar and the titles read at one moment: the chart is redrawn while it trains, and
     # a title found a moment before can be gone (under load in CI: bounding_box() None)
-    boxes = page.evaluate("""() => {
-        const box = (e) => { const r = e.getBoundingClientRect();
-                             return {x: r.left, y: r.top, width: r.width, height: r.height}; };
-        const chart = document.querySelector('.st-key-digits_chart_softmax');
-        return {bar: box(chart.querySelector('.modebar')),
-                titles: [...chart.querySelectorAll('g.annotation')].map(box)}; }""")
-    b = boxes["bar"]
-    assert len(boxes["titles"]) >= 3
-    for t in boxes["titles"]:
+    found = boxes(page, {"bar": ".st-key-digits_chart_softmax .modebar",
+                         "titles[]": ".st-key-digits_chart_softmax g.annotation"})
+    b = found["bar"]
+    assert len(found["titles[]"]) >= 3
+    for t in found["titles[]"]:
         assert t["y"] >= b["y"] + b["height"] or t["x"] + t["width"] <= b["x"], (t, b)
 
 

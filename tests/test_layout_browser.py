@@ -353,7 +353,8 @@ def test_the_backward_steps_buttons_are_in_sight_at_1024x768(page, app_url, part
         assert b is not None and b["y"] >= 0 and b["y"] + b["height"] <= 768, (name, b)
 
 
-GRAPHS = {"graph": ".st-key-bp_graph .main-svg", "expression": ".st-key-bp_ex_graph .main-svg"}
+# the key of each graph part's widgets: its button "<key>_step", its graph "<key>_graph"
+GRAPH_KEYS = {"graph": "bp", "expression": "bp_ex"}
 
 
 @pytest.mark.parametrize("part", ["graph", "expression"])
@@ -362,20 +363,15 @@ def test_the_graph_a_backward_step_changes_is_in_sight_with_its_button(page, app
     at y 759 (part ①) and 819 (part ⑤) of 900; it now stands beside them, whole in the first
     screen. At 1024x768 (too narrow to stand beside) the button and the whole graph fit one
     screen: they were 764 px apart (button top to graph bottom) in part ①."""
+    key = GRAPH_KEYS[part]
     for width, height in ((1440, 900), (1024, 768)):
         open_part(page, app_url, part, width, height)
         page.get_by_role("button", name="⬅ Step backward").first.click()
         page.get_by_text("Step 1 of").first.wait_for(timeout=60_000)
         wait_settled(page)
-        # both boxes at one moment, once both are drawn (a redrawn graph is gone for a moment)
-        b, g = page.wait_for_function("""(graph) => {
-            const button = [...document.querySelectorAll('button')].find(
-                (e) => e.innerText.includes('Step backward'));
-            const svg = document.querySelector(graph);
-            if (!button || !svg) return null;
-            const box = (e) => { const r = e.getBoundingClientRect();
-                                 return {x: r.left, y: r.top, width: r.width, height: r.height}; };
-            return [box(button), box(svg)]; }""", arg=GRAPHS[part], timeout=60_000).json_value()
+        found = boxes(page, {"button": f".st-key-{key}_step button",
+                             "graph": f".st-key-{key}_graph .main-svg"})
+        b, g = found["button"], found["graph"]
         if width == 1440:
             assert 0 <= b["y"] and b["y"] + b["height"] <= height, b
             assert 0 <= g["y"] and g["y"] + g["height"] <= height, (part, g)
@@ -411,12 +407,10 @@ def test_an_inputs_value_is_shown_whole(page, app_url, width, height):
     value.fill("-0.123456")
     value.press("Enter")
     wait_settled(page)
-    page.wait_for_function("""() => { const e = document.querySelector(
+    scroll, client = page.wait_for_function("""() => { const e = document.querySelector(
         '[data-testid=stMain] [data-testid=stNumberInput] input');
-        return e && e.value === '-0.123456'; }""", timeout=60_000)
-    scroll, client = page.evaluate("""() => { const e = document.querySelector(
-        '[data-testid=stMain] [data-testid=stNumberInput] input');
-        return [e.scrollWidth, e.clientWidth]; }""")
+        return e && e.value === '-0.123456' && [e.scrollWidth, e.clientWidth]; }""",
+                                            timeout=60_000).json_value()
     assert scroll <= client, (scroll, client)
 
 
